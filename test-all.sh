@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs every test of the project: the Java build (unit, ViewModel and headless TestFX tests)
+# and the model lab's Python tests.
+set -euo pipefail
+cd "$(dirname "$0")"
+mvn -B -q verify
+python3 -m pytest -q training/tests
