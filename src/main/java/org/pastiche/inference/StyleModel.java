@@ -1,0 +1,50 @@
+package org.pastiche.inference;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One style from a catalog ({@code models/catalog.json} or the user models folder).
+ * {@code available} is false, with a reason for people, when the model file is missing or broken.
+ */
+public record StyleModel(
+        String id,
+        Map<String, String> names,
+        Map<String, String> descriptions,
+        Path file,
+        Optional<Path> tileFile,
+        Optional<Path> thumbnail,
+        Optional<String> teacher,
+        String license,
+        String attribution,
+        long params,
+        double macsPerMegapixel,
+        int sizeMultiple,
+        Map<String, Object> fidelity,
+        boolean available,
+        Optional<String> unavailableReason) {
+
+    /** The name in the given locale's language, falling back to English, then the id. */
+    public String name(Locale locale) {
+        return pick(names, locale).orElse(id);
+    }
+
+    public String description(Locale locale) {
+        return pick(descriptions, locale).orElse("");
+    }
+
+    private static Optional<String> pick(Map<String, String> texts, Locale locale) {
+        String v = texts.get(locale.getLanguage());
+        if (v == null) {
+            v = texts.get("en");
+        }
+        return Optional.ofNullable(v);
+    }
+
+    public StyleModel unavailable(String reason) {
+        return new StyleModel(id, names, descriptions, file, tileFile, thumbnail, teacher, license, attribution,
+                params, macsPerMegapixel, sizeMultiple, fidelity, false, Optional.of(reason));
+    }
+}
