@@ -98,9 +98,12 @@ IMAGE=target/jpackage/image/Pastiche
 echo "== package: $DEB"
 dpkg-deb -f "$DEB" Package Version Architecture Installed-Size Depends
 
-if dpkg -s "$PKG" > /dev/null 2>&1; then
+fail=0
+check() { if eval "$2"; then echo "  ok   $1"; else echo "  FAIL $1"; fail=1; fi; }
+installed() { dpkg-query -W -f='${Status}' "$PKG" 2>/dev/null | grep -q 'ok installed'; }
+if dpkg-query -W "$PKG" > /dev/null 2>&1; then
   echo "== removing an installed $PKG first"
-  dpkg -r "$PKG"
+  dpkg --purge "$PKG"
 fi
 
 echo "== dpkg -i"
@@ -108,10 +111,8 @@ if ! dpkg -i "$DEB"; then
   echo "== resolving Depends with apt-get -f install"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -f -y -qq
 fi
-dpkg -s "$PKG" | grep -E '^(Status|Version)'
+check "$PKG installed" installed
 
-fail=0
-check() { if eval "$2"; then echo "  ok   $1"; else echo "  FAIL $1"; fail=1; fi; }
 echo "== installed files"
 check "launcher $LAUNCHER" "[[ -x $LAUNCHER ]]"
 check "trimmed runtime" "[[ -d $APPDIR_INSTALLED/lib/runtime && ! -e $APPDIR_INSTALLED/lib/runtime/bin/javac ]]"
@@ -122,6 +123,7 @@ check "desktop entry in /usr/share/applications" "[[ -f /usr/share/applications/
 check "desktop entry: Graphics category" "grep -q '^Categories=Graphics;' /usr/share/applications/pastiche-Pastiche.desktop"
 check "desktop entry: Exec passes files (%F)" "grep -q '^Exec=$LAUNCHER %F' /usr/share/applications/pastiche-Pastiche.desktop"
 check "desktop entry: image MIME types" "grep -q '^MimeType=image/jpeg;image/png;image/bmp;image/gif;image/tiff;image/webp' /usr/share/applications/pastiche-Pastiche.desktop"
+check "/usr/bin/pastiche links to the launcher" "[[ \"\$(readlink /usr/bin/pastiche)\" == $LAUNCHER ]]"
 check "MIME info registered" "[[ -f /usr/share/mime/packages/pastiche-Pastiche-MimeInfo.xml ]]"
 if [[ -f /usr/share/applications/mimeinfo.cache ]]; then
   check "mimeinfo.cache offers Pastiche for image/jpeg" "grep -q '^image/jpeg=.*pastiche-Pastiche.desktop' /usr/share/applications/mimeinfo.cache"
@@ -156,10 +158,13 @@ echo "== uninstall"
 installed_kb=$(du -sk "$APPDIR_INSTALLED" | cut -f1)
 if [[ "${KEEP_INSTALLED:-0}" != 1 ]]; then
   dpkg -r "$PKG"
+  check "dpkg -r: $PKG no longer installed" "! installed"
   check "/opt/pastiche removed" "[[ ! -e $APPDIR_INSTALLED ]]"
   check "desktop entry removed" "[[ ! -e /usr/share/applications/pastiche-Pastiche.desktop ]]"
+  check "/usr/bin/pastiche removed" "[[ ! -e /usr/bin/pastiche ]]"
   check "MIME info removed" "[[ ! -e /usr/share/mime/packages/pastiche-Pastiche-MimeInfo.xml ]]"
-  check "dpkg forgot $PKG" "! dpkg -s $PKG > /dev/null 2>&1"
+  dpkg --purge "$PKG"   # jpackage's postrm keeps the package known to dpkg until it is purged
+  check "dpkg --purge: dpkg forgot $PKG" "! dpkg-query -W $PKG > /dev/null 2>&1"
 fi
 
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
