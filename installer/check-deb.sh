@@ -159,6 +159,8 @@ fi
 if command -v desktop-file-validate > /dev/null; then
   check "desktop-file-validate" "desktop-file-validate /usr/share/applications/pastiche-Pastiche.desktop"
 fi
+check "command line: pastiche --version" "/usr/bin/pastiche --version > $OUT/cli.log 2>&1"
+echo "  info $(head -1 "$OUT/cli.log")"
 models=$(ls "$APPDIR_INSTALLED/lib/app/models" | grep -c '\.onnx$' || true)
 samples=$(ls "$APPDIR_INSTALLED/lib/app/assets/samples" 2>/dev/null | wc -l || true)
 echo "  info models/*.onnx installed: $models, assets/samples: $samples"
