@@ -2,7 +2,7 @@
 # Does the .deb declare everything a clean system lacks? Installs it into a minimal Debian 12
 # (debootstrap --variant=minbase: no X, no GTK, no fonts) with apt-get --no-install-recommends, so
 # only its Depends come along, then starts the installed app there against an Xvfb display of the
-# host, waits for its window and takes a screenshot. Needs root, debootstrap and the Debian archive;
+# host, waits for its window, takes a screenshot and purges the package again. Needs root, debootstrap and the Debian archive;
 # slow (minutes), so not part of test-all.sh / CI:
 #
 #   sudo installer/check-deb-clean.sh [path/to/pastiche_*.deb]   # default: the newest built one
@@ -104,6 +104,14 @@ alive=no; kill -0 "$pid" 2>/dev/null && alive=yes
 kill "$pid" 2>/dev/null || true; sleep 1; kill -9 "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 
+echo "== apt-get purge pastiche in the minimal root"
+removed=no
+if chroot "$CHROOT" env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq pastiche > "$OUT/purge.log" 2>&1 \
+   && [[ ! -e "$CHROOT/opt/pastiche" && ! -e "$CHROOT/usr/share/applications/pastiche-Pastiche.desktop" \
+         && ! -e "$CHROOT/usr/bin/pastiche" ]]; then
+  removed=yes
+fi
+
 {
   echo "deb:          $DEB"
   echo "root:         debootstrap --variant=minbase $SUITE, then apt-get install --no-install-recommends"
@@ -113,9 +121,11 @@ wait "$pid" 2>/dev/null || true
   else
     echo "window:       none within ${TIMEOUT} s"
   fi
+  echo "uninstalled:  $removed (apt-get purge; /opt/pastiche, desktop entry and /usr/bin/pastiche gone)"
   echo "screenshot:   $OUT/screenshot.png"
   echo "app log:      $OUT/app.log"
 } | tee "$OUT/summary.txt"
+if [[ $removed != yes ]]; then echo "check-deb-clean: FAILED to uninstall; purge.log:"; tail -20 "$OUT/purge.log"; exit 1; fi
 if [[ -z "$t1" || $alive != yes ]]; then
   echo "check-deb-clean: FAILED; app.log:"; tail -30 "$OUT/app.log"; exit 1
 fi
