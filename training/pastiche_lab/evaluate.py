@@ -86,11 +86,15 @@ class TeacherCache:
 def evaluate_fn(fn, tc: TeacherCache, vgg, device="cpu", keep_outputs=False):
     rows = []
     outs = []
-    for img, tgt in zip(tc.imgs, tc.targets):
+    if not hasattr(tc, "vgg_cache"):
+        tc.vgg_cache = {}
+    for i, (img, tgt) in enumerate(zip(tc.imgs, tc.targets)):
         out = pad_run(fn, img)
-        ft = vgg(to_tensor(tgt, device))
+        if i not in tc.vgg_cache:     # teacher-side features and the photo's distance, computed once
+            ft = vgg(to_tensor(tgt, device))
+            tc.vgg_cache[i] = (ft, float(style_distance(vgg(to_tensor(img, device)), ft)))
+        ft, sd0 = tc.vgg_cache[i]
         sd = float(style_distance(vgg(to_tensor(out, device)), ft))
-        sd0 = float(style_distance(vgg(to_tensor(img, device)), ft))
         s4, s, p = image_metrics(out, tgt)
         rows.append((sd, sd0, s4, s, p))
         if keep_outputs:
