@@ -69,7 +69,7 @@ def teacher_targets(teacher: TransformerNet, x, kept, context):
 def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir: Path, *, photos_dir,
           crop=128, batch=4, minutes=30.0, lr=3e-4, w_pix=1.0, w_feat=1.0, w_content=1.0, w_style=3.0,
           context=None, val_every=100, validator=None, device="cpu", seed=0, log=print, max_iters=None, vgg_every=1, darknet=None, w_dk=1.0,
-          dk_taps=(1, 2, 4, 6)):
+          dk_taps=(1, 2, 4, 6), val_def=""):
     """Resumable: state in run_dir/ft_state.pt; best student in run_dir/student.pt; log in ft_log.jsonl."""
     run_dir = Path(run_dir)
     state_p, best_p, log_p = run_dir / "ft_state.pt", run_dir / "student.pt", run_dir / "ft_log.jsonl"
@@ -83,6 +83,8 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir: 
         st = torch.load(state_p, map_location=device, weights_only=False)
         student.load_state_dict(st["student"]); opt.load_state_dict(st["opt"])
         it, elapsed, best = st["it"], st["elapsed"], st["best"]
+        if st.get("val_def", "") != val_def:   # validation targets changed: old scores not comparable
+            best = {"score": math.inf}
         log(f"resumed at iter {it}, {elapsed / 60:.1f} min trained, best {best}")
     sampler = CropSampler(photos_dir, crop, seed=seed + it)
     total_s = minutes * 60
@@ -90,7 +92,7 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir: 
 
     def save_state():
         torch.save({"student": student.state_dict(), "opt": opt.state_dict(), "it": it,
-                    "elapsed": elapsed, "best": best}, state_p)
+                    "elapsed": elapsed, "best": best, "val_def": val_def}, state_p)
 
     run = {}
     while elapsed < total_s and (max_iters is None or it < max_iters):

@@ -79,7 +79,7 @@ def main(argv=None):
     ap.add_argument("--w-darknet", type=float, default=2.0, help="Tiny Darknet Gram loss weight (every iteration; 0 = off)")
     ap.add_argument("--val-photos", type=int, default=5)
     ap.add_argument("--val-every", type=int, default=100)
-    ap.add_argument("--final-photos", type=int, default=0, help="val photos for the final evaluation (0 = all)")
+    ap.add_argument("--final-photos", type=int, default=25, help="val photos for the final evaluation (first N; 0 = all 100)")
     ap.add_argument("--stop-after", choices=["search", "finetune", "evaluate"], default=None)
     a = ap.parse_args(argv)
 
@@ -122,7 +122,8 @@ def main(argv=None):
                  batch=a.batch, minutes=a.minutes, lr=a.lr, w_pix=a.w_pix, w_feat=a.w_feat,
                  w_content=a.w_content, w_style=a.w_style, val_every=a.val_every, validator=validator,
                  device=dev, seed=a.seed, log=log, vgg_every=a.vgg_every,
-                 darknet=load_darknet(droot).to(dev) if a.w_darknet > 0 else None, w_dk=a.w_darknet)
+                 darknet=load_darknet(droot).to(dev) if a.w_darknet > 0 else None, w_dk=a.w_darknet,
+                 val_def=tc.tag)
     log("fine-tune done, best", best)
     if a.stop_after == "finetune":
         return
