@@ -1,0 +1,44 @@
+package org.pastiche.inference;
+
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+/**
+ * How ONNX Runtime sessions are configured. The defaults were measured with {@code bench}
+ * (see docs/engine.md): intra-op threads = cores (the convolutions parallelise well and one
+ * inference runs at a time), one inter-op thread (the networks are a chain), every graph
+ * optimisation, and the memory pattern plus CPU arena (tiles repeat one shape, so planned
+ * buffers are reused from run to run).
+ *
+ * @param intraOpThreads threads inside one operator; 0 = the number of cores
+ */
+public record SessionSettings(int intraOpThreads, boolean memoryPattern, boolean cpuArena) {
+    public static SessionSettings defaults() {
+        return new SessionSettings(0, true, true);
+    }
+
+    public SessionSettings withThreads(int threads) {
+        return new SessionSettings(threads, memoryPattern, cpuArena);
+    }
+
+    public int effectiveThreads() {
+        return intraOpThreads > 0 ? intraOpThreads : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** New session options; the caller closes them. */
+    public OrtSession.SessionOptions toOptions() throws OrtException {
+        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        try {
+            o.setIntraOpNumThreads(effectiveThreads());
+            o.setInterOpNumThreads(1);
+            o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            o.setMemoryPatternOptimization(memoryPattern);
+            o.setCPUArenaAllocator(cpuArena);
+            return o;
+        } catch (OrtException | RuntimeException e) {
+            o.close();
+            throw e;
+        }
+    }
+}
