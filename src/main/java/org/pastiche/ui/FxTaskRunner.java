@@ -28,10 +28,13 @@ public final class FxTaskRunner implements TaskRunner, AutoCloseable {
     private final ReadOnlyIntegerWrapper activeTasks = new ReadOnlyIntegerWrapper(this, "activeTasks");
     private final Set<Runnable> live = ConcurrentHashMap.newKeySet();
 
+    /** ONNX Runtime's session set-up overflows the JVM's default 1 MiB thread stack (a native crash). */
+    private static final long STACK_BYTES = 16L << 20;
+
     private static ThreadFactory named(String name) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            Thread t = new Thread(null, r, name + "-" + n.incrementAndGet(), STACK_BYTES);
             t.setDaemon(true);
             return t;
         };

@@ -25,10 +25,8 @@ public final class I18n {
             ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES);
 
     private final ObjectProperty<Locale> locale = new SimpleObjectProperty<>(this, "locale");
-    private ResourceBundle bundle;
 
     public I18n(Locale initial) {
-        locale.addListener((obs, old, now) -> bundle = load(now));
         locale.set(supported(initial));
     }
 
@@ -53,15 +51,16 @@ public final class I18n {
         locale.set(supported(value));
     }
 
-    /** The text for {@code key}, formatted with {@code args} ({@link MessageFormat}) if any. */
+    /** The text for {@code key}, formatted with {@code args} by {@link MessageFormat} (so quotes are doubled). */
     public String get(String key, Object... args) {
         String pattern;
         try {
-            pattern = bundle.getString(key);
+            // Looked up each time (ResourceBundle caches): bindings may re-read before any listener of ours runs.
+            pattern = load(getLocale()).getString(key);
         } catch (MissingResourceException e) {
             return key;
         }
-        return args.length == 0 ? pattern : new MessageFormat(pattern, getLocale()).format(args);
+        return new MessageFormat(pattern, getLocale()).format(args);
     }
 
     /** A binding that follows the locale. */

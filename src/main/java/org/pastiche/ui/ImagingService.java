@@ -1,6 +1,7 @@
 package org.pastiche.ui;
 
 import java.nio.file.Path;
+import java.util.Collection;
 import org.pastiche.core.PasticheException;
 import org.pastiche.imaging.RgbaImage;
 
@@ -13,8 +14,12 @@ public interface ImagingService {
     /** {@code image} scaled down so that its long side is at most {@code maxLongSide}; never scaled up. */
     RgbaImage fit(RgbaImage image, int maxLongSide);
 
-    /** Writes {@code image} atomically; {@code quality} in 0..1 applies to JPEG only. */
-    void export(RgbaImage image, Path target, ExportFormat format, float quality) throws PasticheException;
+    /**
+     * Writes {@code image} atomically; {@code quality} in 0..1 applies to JPEG only. Refuses to write
+     * over any of {@code protect} (the photo the painting came from).
+     */
+    void export(RgbaImage image, Path target, ExportFormat format, float quality, Collection<Path> protect)
+            throws PasticheException;
 
     enum ExportFormat {
         PNG("png"), JPEG("jpg");

@@ -90,6 +90,8 @@ public final class MainViewModel {
     private CancellationToken previewToken = cancelled();
     private CancellationToken finishToken = cancelled();
     private CancellationToken loadToken = cancelled();
+    private final CancellationToken warmToken = new CancellationToken();
+    private boolean warmedOthers;
     private long previewGeneration;
 
     public MainViewModel(Stylizer stylizer, ImagingService imaging, TaskRunner runner, AppSettings settings,
@@ -120,6 +122,14 @@ public final class MainViewModel {
         Optional<StyleModel> last = settings.lastStyle()
                 .flatMap(id -> all.stream().filter(s -> s.id().equals(id) && s.available()).findFirst());
         last.or(() -> all.stream().filter(StyleModel::available).findFirst()).ifPresent(selectedStyle::set);
+        // The session is created on the inference thread while the photo decodes on the I/O thread.
+        StyleModel first = selectedStyle.get();
+        if (first != null) {
+            runner.submit(Lane.INFERENCE, warmToken, (progress, cancel) -> {
+                stylizer.warmUp(first.id());
+                return null;
+            }, value -> { });
+        }
         photo.ifPresent(this::open);
     }
 
@@ -148,7 +158,9 @@ public final class MainViewModel {
         CancellationToken token = new CancellationToken();
         loadToken = token;
         loading.set(true);
-        int previewSide = Math.max(QUICK_LONG_SIDE, Math.min(MAX_PREVIEW_LONG_SIDE, viewportLongSide.get()));
+        int viewport = viewportLongSide.get();
+        // Before the window is laid out the viewport is unknown: use the largest preview then.
+        int previewSide = viewport < QUICK_LONG_SIDE ? MAX_PREVIEW_LONG_SIDE : Math.min(MAX_PREVIEW_LONG_SIDE, viewport);
         runner.submit(Lane.IO, token, (progress, cancel) -> {
             RgbaImage image = decode.run(progress, cancel);
             cancel.throwIfCancelled();
@@ -165,7 +177,11 @@ public final class MainViewModel {
             @Override
             public void failed(Throwable error) {
                 loading.set(false);
-                notice.set(Notice.error(i18n.get("error.open", name, reason(error))));
+                String why = reason(error);
+                if (file != null && why.startsWith(file + ": ")) {
+                    why = why.substring(file.toString().length() + 2); // the notice names the file already
+                }
+                notice.set(Notice.error(i18n.get("error.open", name, why)));
             }
         });
     }
@@ -273,6 +289,7 @@ public final class MainViewModel {
                 }
                 token.cancel(); // the sharp pass would fail the same way
                 stylizing.set(false);
+                refreshStyle(id);
                 notice.set(Notice.error(i18n.get("error.stylize", styleName(id), reason(error))));
             }
         });
@@ -291,6 +308,49 @@ public final class MainViewModel {
         if (!rendered.options().equals(options())) {
             refinish();
         }
+        if (rendered.quality() == PreviewQuality.SHARP && !warmedOthers) {
+            warmedOthers = true;
+            warmNext(styles.stream().filter(StyleModel::available)
+                    .filter(s -> !s.id().equals(rendered.styleId())).map(StyleModel::id).toList(), 0);
+        }
+    }
+
+    /** Creates the other styles' sessions one after another in the background, so that clicks are quick. */
+    private void warmNext(List<String> ids, int index) {
+        if (index >= ids.size() || warmToken.isCancelled()) {
+            return;
+        }
+        String id = ids.get(index);
+        runner.submit(Lane.IO, warmToken, (progress, cancel) -> {
+            stylizer.warmUp(id);
+            return id;
+        }, new TaskRunner.Outcome<String>() {
+            @Override
+            public void succeeded(String value) {
+                warmNext(ids, index + 1);
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                refreshStyle(id);
+                warmNext(ids, index + 1);
+            }
+        });
+    }
+
+    /** Takes a style's availability again from the engine (it disables a model that fails to load). */
+    private void refreshStyle(String id) {
+        stylizer.styles().stream().filter(s -> s.id().equals(id)).findFirst().ifPresent(updated -> {
+            for (int i = 0; i < styles.size(); i++) {
+                if (styles.get(i).id().equals(id) && !styles.get(i).equals(updated)) {
+                    boolean wasSelected = styles.get(i).equals(selectedStyle.get());
+                    styles.set(i, updated);
+                    if (wasSelected) {
+                        selectedStyle.set(updated);
+                    }
+                }
+            }
+        });
     }
 
     private String styleName(String id) {
@@ -361,6 +421,7 @@ public final class MainViewModel {
 
     /** Cancels every piece of work this view model started. */
     public void dispose() {
+        warmToken.cancel();
         previewToken.cancel();
         finishToken.cancel();
         loadToken.cancel();
@@ -452,6 +513,11 @@ public final class MainViewModel {
 
     public PreviewTimings timings() {
         return timings;
+    }
+
+    /** Where the open dialog starts: the folder of the last photo. */
+    public Optional<Path> lastFolder() {
+        return settings.lastFolder();
     }
 
     public boolean hasPhoto() {

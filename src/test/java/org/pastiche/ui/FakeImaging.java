@@ -50,7 +50,8 @@ public final class FakeImaging implements ImagingService {
     }
 
     @Override
-    public void export(RgbaImage image, Path target, ExportFormat format, float quality) {
+    public void export(RgbaImage image, Path target, ExportFormat format, float quality,
+                       java.util.Collection<Path> protect) {
         exports.add(new Export(image, target, format, quality));
         try {
             Files.writeString(target, format + " " + image.width() + "x" + image.height());

@@ -136,7 +136,7 @@ public final class ExportViewModel {
                 result = stylizer.finish(source.preview(), source.previewRaw(), source.options());
             }
             cancel.throwIfCancelled();
-            imaging.export(result, out, f, q);
+            imaging.export(result, out, f, q, source.photo().map(java.util.List::of).orElse(java.util.List.of()));
             return out;
         }, new TaskRunner.Outcome<Path>() {
             @Override

@@ -1,0 +1,12 @@
+package org.pastiche.app;
+
+import javafx.application.Application;
+
+/** Starts the desktop window; a file given on the command line opens as the photo. */
+public final class DesktopLauncher {
+    private DesktopLauncher() { }
+
+    public static void launch(String[] args) {
+        Application.launch(PasticheApp.class, args);
+    }
+}
