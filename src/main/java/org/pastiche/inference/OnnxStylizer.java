@@ -74,13 +74,15 @@ public final class OnnxStylizer implements Stylizer {
         } else {
             TileGrid grid = TileGrid.plan(source.width(), source.height(), tiling.tileSize(), tiling.overlap(),
                     multiple);
-            if (model.canTileSeamlessly()) {
+            if (model.canTileSeamlessly() && tiling.sharedStats()) {
                 long total = grid.tileCount() + 1L;
                 float[] stats = stats(model, source, cancel);
                 progress.progress(1, total);
                 out = runGrid(source, grid, model.tileSession().get(), stats, progress, 1, total, cancel);
             } else {
-                LOG.warn("style '{}' has no tile model: {} tiled with per-tile statistics", styleId, grid);
+                if (tiling.sharedStats()) {
+                    LOG.warn("style '{}' has no tile model: {} tiled with per-tile statistics", styleId, grid);
+                }
                 out = runGrid(source, grid, model.session(), null, progress, 0, grid.tileCount(), cancel);
             }
         }

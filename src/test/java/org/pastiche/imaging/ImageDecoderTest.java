@@ -180,7 +180,7 @@ class ImageDecoderTest {
     @ParameterizedTest
     @ValueSource(strings = {"jpg", "png"})
     void truncatedFileIsRefused(String format) throws Exception {
-        byte[] whole = encode(TestImages.photoLike(64, 48, 1), format);
+        byte[] whole = encode(SyntheticImage.photoLike(64, 48, 1), format);
         Path file = Files.write(dir.resolve("cut." + format), Arrays.copyOf(whole, whole.length / 2));
         PasticheException e = assertThrows(PasticheException.class, () -> decoder.decode(file));
         assertTrue(e.getMessage().contains("cut." + format) && e.getMessage().contains("truncated or corrupt"),
@@ -200,7 +200,7 @@ class ImageDecoderTest {
     @Test
     void pixelLimitIsConfigurable() throws Exception {
         Path file = dir.resolve("small.png");
-        ImageIO.write(ImageExporter.wrap(TestImages.photoLike(40, 30, 2), false), "png", file.toFile());
+        ImageIO.write(ImageExporter.wrap(SyntheticImage.photoLike(40, 30, 2), false), "png", file.toFile());
         assertEquals(40, new ImageDecoder(1200).decode(file).width());
         assertThrows(PasticheException.class, () -> new ImageDecoder(1199).decode(file));
     }

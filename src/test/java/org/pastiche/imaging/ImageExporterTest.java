@@ -28,7 +28,7 @@ class ImageExporterTest {
 
     @Test
     void pngRoundTripsWithAlpha() throws Exception {
-        RgbaImage img = TestImages.photoLike(50, 40, 1);
+        RgbaImage img = SyntheticImage.photoLike(50, 40, 1);
         img.argb()[3] = 0x7F102030;
         Path out = dir.resolve("out.png");
         ImageExporter.write(img, out);
@@ -38,7 +38,7 @@ class ImageExporterTest {
 
     @Test
     void opaquePngRoundTrips() throws Exception {
-        RgbaImage img = TestImages.photoLike(50, 40, 2);
+        RgbaImage img = SyntheticImage.photoLike(50, 40, 2);
         Path out = dir.resolve("out.png");
         ImageExporter.write(img, out);
         assertArrayEquals(img.argb(), decoder.decode(out).argb());
@@ -57,7 +57,7 @@ class ImageExporterTest {
     @Test
     void replacesAnExistingOutput() throws Exception {
         Path out = Files.writeString(dir.resolve("old.png"), "old");
-        RgbaImage img = TestImages.photoLike(10, 10, 3);
+        RgbaImage img = SyntheticImage.photoLike(10, 10, 3);
         ImageExporter.write(img, out);
         assertArrayEquals(img.argb(), decoder.decode(out).argb());
     }
@@ -65,10 +65,10 @@ class ImageExporterTest {
     @Test
     void neverWritesOverAnInput() throws Exception {
         Path input = dir.resolve("photo.png");
-        ImageExporter.write(TestImages.photoLike(10, 10, 4), input);
+        ImageExporter.write(SyntheticImage.photoLike(10, 10, 4), input);
         byte[] before = Files.readAllBytes(input);
         PasticheException e = assertThrows(PasticheException.class, () -> ImageExporter.write(
-                TestImages.photoLike(10, 10, 5), dir.resolve("./photo.png"), 0.9f, List.of(input)));
+                SyntheticImage.photoLike(10, 10, 5), dir.resolve("./photo.png"), 0.9f, List.of(input)));
         assertTrue(e.getMessage().contains("input"), e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(input));
         assertEquals(List.of(input), files());
@@ -76,7 +76,7 @@ class ImageExporterTest {
 
     @Test
     void unsupportedTypeOrMissingFolderWritesNothing() throws Exception {
-        RgbaImage img = TestImages.photoLike(10, 10, 6);
+        RgbaImage img = SyntheticImage.photoLike(10, 10, 6);
         assertThrows(PasticheException.class, () -> ImageExporter.write(img, dir.resolve("out.gif")));
         assertThrows(PasticheException.class, () -> ImageExporter.write(img, dir.resolve("no/such/out.png")));
         assertFalse(Files.exists(dir.resolve("out.gif")));

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ResizeTest {
     @Test
     void fitLongSideKeepsAspectAndSmallImages() {
-        RgbaImage img = TestImages.photoLike(400, 300, 1);
+        RgbaImage img = SyntheticImage.photoLike(400, 300, 1);
         RgbaImage small = Resize.fitLongSide(img, 100);
         assertEquals(100, small.width());
         assertEquals(75, small.height());
@@ -45,7 +45,7 @@ class ResizeTest {
 
     @Test
     void upscaleAndPixelCount() {
-        RgbaImage img = TestImages.photoLike(40, 30, 2);
+        RgbaImage img = SyntheticImage.photoLike(40, 30, 2);
         RgbaImage big = Resize.toPixelCount(img, 4800);
         assertEquals(80, big.width());
         assertEquals(60, big.height());

@@ -33,7 +33,7 @@ class TensorsTest {
 
     @Test
     void readWindowMatchesToNchwAndReflects() {
-        RgbaImage img = TestImages.photoLike(7, 5, 3);
+        RgbaImage img = SyntheticImage.photoLike(7, 5, 3);
         FloatBuffer buf = FloatBuffer.allocate(3 * 7 * 5);
         Tensors.readWindow(img, 0, 0, 7, 5, buf);
         assertArrayEquals(Tensors.toNchw(img), buf.array());

@@ -41,7 +41,7 @@ class TilerTest {
 
     @Test
     void identityOpReproducesTheImageExactly() throws Exception {
-        RgbaImage img = TestImages.photoLike(301, 203, 4);
+        RgbaImage img = SyntheticImage.photoLike(301, 203, 4);
         img.argb()[5] = 0x40123456; // alpha comes from the source
         TileGrid grid = TileGrid.plan(301, 203, 96, 24, 4);
         assertTrue(grid.tileCount() > 4);
@@ -53,7 +53,7 @@ class TilerTest {
 
     @Test
     void wholeGridPadsAndCrops() throws Exception {
-        RgbaImage img = TestImages.photoLike(33, 17, 5);
+        RgbaImage img = SyntheticImage.photoLike(33, 17, 5);
         TileGrid grid = TileGrid.whole(33, 17, 8);
         assertEquals(40, grid.tileWidth());
         assertEquals(24, grid.tileHeight());
@@ -62,7 +62,7 @@ class TilerTest {
 
     @Test
     void stopsBetweenTilesWhenCancelled() {
-        RgbaImage img = TestImages.photoLike(300, 300, 6);
+        RgbaImage img = SyntheticImage.photoLike(300, 300, 6);
         CancellationToken cancel = new CancellationToken();
         AtomicInteger tiles = new AtomicInteger();
         assertThrows(CancelledException.class, () -> Tiler.run(img, TileGrid.plan(300, 300, 64, 16, 4), IDENTITY,

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pastiche.core.CancellationToken;
 import org.pastiche.core.PasticheException;
 import org.pastiche.core.ProgressListener;
-import org.pastiche.imaging.TestImages;
+import org.pastiche.imaging.SyntheticImage;
 
 class ModelRegistryTest {
     @TempDir
@@ -57,7 +57,7 @@ class ModelRegistryTest {
             assertTrue(wrong.getMessage().contains("input"), wrong.getMessage());
 
             // The good style still works, and a second try at a broken one fails fast with the same reason.
-            assertEquals(40, stylizer.stylize(TestImages.photoLike(40, 20, 1), "good", ProgressListener.NONE,
+            assertEquals(40, stylizer.stylize(SyntheticImage.photoLike(40, 20, 1), "good", ProgressListener.NONE,
                     CancellationToken.none()).width());
             assertThrows(PasticheException.class, () -> reg.load("broken"));
             assertEquals("good EN", reg.find("good").orElseThrow().name(Locale.ENGLISH));
@@ -73,7 +73,7 @@ class ModelRegistryTest {
         try (ModelRegistry reg = new ModelRegistry(List.of(dir), SessionSettings.defaults());
                 OnnxStylizer stylizer = new OnnxStylizer(reg, TilingSettings.DEFAULT.withTile(64, 16).alwaysTile())) {
             assertFalse(reg.load("a").canTileSeamlessly());
-            assertEquals(100, stylizer.stylize(TestImages.photoLike(100, 90, 2), "a", ProgressListener.NONE,
+            assertEquals(100, stylizer.stylize(SyntheticImage.photoLike(100, 90, 2), "a", ProgressListener.NONE,
                     CancellationToken.none()).width());
         }
     }

@@ -18,7 +18,7 @@ import org.pastiche.core.ProgressListener;
 import org.pastiche.imaging.ImageDecoder;
 import org.pastiche.imaging.ImageMetrics;
 import org.pastiche.imaging.RgbaImage;
-import org.pastiche.imaging.TestImages;
+import org.pastiche.imaging.SyntheticImage;
 import org.pastiche.imaging.TileGrid;
 import org.pastiche.imaging.Tiler;
 
@@ -56,7 +56,7 @@ class OnnxStylizerTest {
      */
     @Test
     void tiledMatchesWhole() throws Exception {
-        RgbaImage img = TestImages.photoLike(1632, 1224, 11);
+        RgbaImage img = SyntheticImage.photoLike(1632, 1224, 11);
         RgbaImage whole;
         RgbaImage tiled;
         try (OnnxStylizer w = new OnnxStylizer(TinyModel.registry(), TilingSettings.DEFAULT.neverTile());
@@ -74,7 +74,7 @@ class OnnxStylizerTest {
         List<long[]> reports = new ArrayList<>();
         try (OnnxStylizer t = new OnnxStylizer(TinyModel.registry(), TilingSettings.DEFAULT.withTile(64, 16)
                 .alwaysTile())) {
-            t.stylize(TestImages.photoLike(150, 100, 2), "tiny", (d, n) -> reports.add(new long[] {d, n}),
+            t.stylize(SyntheticImage.photoLike(150, 100, 2), "tiny", (d, n) -> reports.add(new long[] {d, n}),
                     CancellationToken.none());
         }
         long[] last = reports.get(reports.size() - 1);
@@ -84,7 +84,7 @@ class OnnxStylizerTest {
 
     @Test
     void keepsAlpha() throws Exception {
-        RgbaImage img = TestImages.photoLike(40, 30, 3);
+        RgbaImage img = SyntheticImage.photoLike(40, 30, 3);
         img.argb()[7] = 0x33445566;
         RgbaImage out = stylizer.stylize(img, "tiny", ProgressListener.NONE, CancellationToken.none());
         assertEquals(0x33, out.argb()[7] >>> 24);
@@ -108,7 +108,7 @@ class OnnxStylizerTest {
         List<Long> seen = new ArrayList<>();
         try (OnnxStylizer t = new OnnxStylizer(TinyModel.registry(), TilingSettings.DEFAULT.withTile(64, 16)
                 .alwaysTile())) {
-            assertThrows(CancelledException.class, () -> t.stylize(TestImages.photoLike(300, 200, 4), "tiny",
+            assertThrows(CancelledException.class, () -> t.stylize(SyntheticImage.photoLike(300, 200, 4), "tiny",
                     (d, n) -> {
                         seen.add(d);
                         if (d == 2) {
@@ -122,7 +122,7 @@ class OnnxStylizerTest {
     @Test
     void unknownStyle() {
         PasticheException e = assertThrows(PasticheException.class,
-                () -> stylizer.stylize(TestImages.photoLike(8, 8, 1), "nope", ProgressListener.NONE,
+                () -> stylizer.stylize(SyntheticImage.photoLike(8, 8, 1), "nope", ProgressListener.NONE,
                         CancellationToken.none()));
         assertTrue(e.getMessage().contains("nope"), e.getMessage());
     }

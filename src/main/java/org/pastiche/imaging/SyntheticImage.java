@@ -2,9 +2,9 @@ package org.pastiche.imaging;
 
 import java.util.SplittableRandom;
 
-/** Synthetic images for tests: deterministic, with edges, gradients and texture like a photo. */
-public final class TestImages {
-    private TestImages() {}
+/** Synthetic pictures for tests and benchmarks: deterministic, with edges, gradients and grain like a photo. */
+public final class SyntheticImage {
+    private SyntheticImage() {}
 
     public static RgbaImage photoLike(int width, int height, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
