@@ -9,4 +9,9 @@ public final class DesktopLauncher {
     public static void launch(String[] args) {
         Application.launch(PasticheApp.class, args);
     }
+
+    /** {@code java -cp pastiche.jar org.pastiche.app.DesktopLauncher [photo]}: the window without the CLI. */
+    public static void main(String[] args) {
+        launch(args);
+    }
 }

@@ -80,7 +80,7 @@ public class PasticheApp extends Application {
         }
         viewModel.start(photo);
         if (Boolean.getBoolean("pastiche.benchmark")) {
-            new TimingBenchmark(viewModel).start();
+            new TimingBenchmark(viewModel, runner).start();
         }
     }
 

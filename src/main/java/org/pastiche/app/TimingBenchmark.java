@@ -5,6 +5,7 @@ import java.util.Deque;
 import javafx.application.Platform;
 import javafx.beans.InvalidationListener;
 import org.pastiche.inference.StyleModel;
+import org.pastiche.ui.FxTaskRunner;
 import org.pastiche.ui.MainViewModel;
 import org.pastiche.ui.MainViewModel.PreviewQuality;
 import org.pastiche.ui.PreviewTimings;
@@ -19,18 +20,19 @@ final class TimingBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(TimingBenchmark.class);
 
     private final MainViewModel vm;
+    private final FxTaskRunner runner;
     private final Deque<StyleModel> todo = new ArrayDeque<>();
     private String waitingFor;
     private boolean started;
 
-    TimingBenchmark(MainViewModel vm) {
+    TimingBenchmark(MainViewModel vm, FxTaskRunner runner) {
         this.vm = vm;
+        this.runner = runner;
     }
 
     void start() {
-        InvalidationListener step = o -> step();
-        vm.afterQualityProperty().addListener(step);
-        vm.afterStyleIdProperty().addListener(step);
+        // The image changes last, together with its style and quality.
+        vm.afterImageProperty().addListener((InvalidationListener) o -> step());
     }
 
     private void step() {
@@ -50,8 +52,27 @@ final class TimingBenchmark {
             return;
         }
         waitingFor = next.id();
+        clickWhenIdle(next);
+    }
+
+    /** Chooses the style once background work (session warm-up) is done, as a person looking would. */
+    private void clickWhenIdle(StyleModel next) {
         // Leave the listener before choosing, as a click would come from the event loop.
-        Platform.runLater(() -> vm.selectStyle(next));
+        Platform.runLater(() -> {
+            if (runner.activeTasksProperty().get() == 0) {
+                vm.selectStyle(next);
+            } else {
+                runner.activeTasksProperty().addListener(new InvalidationListener() {
+                    @Override
+                    public void invalidated(javafx.beans.Observable o) {
+                        if (runner.activeTasksProperty().get() == 0) {
+                            runner.activeTasksProperty().removeListener(this);
+                            clickWhenIdle(next);
+                        }
+                    }
+                });
+            }
+        });
     }
 
     private void report() {

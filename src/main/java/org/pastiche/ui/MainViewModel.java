@@ -301,10 +301,11 @@ public final class MainViewModel {
             return; // never replace a sharp picture with a blurry one of the same style
         }
         current = rendered;
-        afterImage.set(rendered.finished());
+        // The image last, so that a listener of the image sees the style and quality that go with it.
         afterStyleId.set(rendered.styleId());
         afterQuality.set(rendered.quality());
         timings.shown(rendered.styleId(), rendered.quality() == PreviewQuality.SHARP);
+        afterImage.set(rendered.finished());
         if (!rendered.options().equals(options())) {
             refinish();
         }

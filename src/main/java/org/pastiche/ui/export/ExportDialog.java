@@ -130,7 +130,7 @@ public final class ExportDialog {
 
         TextField file = new TextField();
         file.setId("export-target");
-        file.setPrefColumnCount(34);
+        file.setPrefColumnCount(30);
         Bindings.bindBidirectional(file.textProperty(), vm.targetProperty(), new StringConverter<>() {
             @Override
             public String toString(Path path) {
@@ -146,7 +146,8 @@ public final class ExportDialog {
                 }
             }
         });
-        Button choose = new Button(i18n.get("export.choose"));
+        Button choose = new Button(i18n.get("export.choose"), new FontIcon(MaterialDesignF.FOLDER_OPEN_OUTLINE));
+        choose.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         choose.setOnAction(e -> chooseFile());
         HBox fileRow = new HBox(8, file, choose);
         HBox.setHgrow(file, Priority.ALWAYS);
@@ -176,8 +177,8 @@ public final class ExportDialog {
         progressBox.managedProperty().bind(vm.runningProperty());
 
         VBox content = new VBox(18, title, grid, progressBox);
-        content.setPadding(new Insets(6, 4, 0, 4));
-        content.setPrefWidth(560);
+        content.setPadding(new Insets(10, 18, 4, 18));
+        content.setPrefWidth(640);
         return content;
     }
 
