@@ -119,6 +119,9 @@ public final class MainViewModel {
     public void start(Optional<Path> photo) {
         List<StyleModel> all = stylizer.styles();
         styles.setAll(all);
+        if (all.stream().noneMatch(StyleModel::available)) {
+            notice.set(Notice.error(i18n.get("error.no-styles")));
+        }
         Optional<StyleModel> last = settings.lastStyle()
                 .flatMap(id -> all.stream().filter(s -> s.id().equals(id) && s.available()).findFirst());
         last.or(() -> all.stream().filter(StyleModel::available).findFirst()).ifPresent(selectedStyle::set);

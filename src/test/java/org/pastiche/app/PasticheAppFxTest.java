@@ -191,4 +191,20 @@ class PasticheAppFxTest {
         waitUntil(() -> robot.lookup(".app-notification").tryQuery().isPresent());
         assertEquals(styleIds.get(0), fx(() -> vm.selectedStyleProperty().get().id()));
     }
+
+    @Test
+    void theDividerFollowsTheMouseAndSpaceShowsTheOriginal() throws Exception {
+        var compare = app.view().compareView();
+        javafx.geometry.Bounds bounds = fx(() -> compare.localToScreen(compare.getBoundsInLocal()));
+        double y = bounds.getCenterY();
+        robot.drag(bounds.getCenterX(), y, javafx.scene.input.MouseButton.PRIMARY)
+                .dropTo(new javafx.geometry.Point2D(bounds.getCenterX() - 60, y));
+        double position = fx(compare::getDividerPosition);
+        assertTrue(position < 0.5, "divider moved left: " + position);
+
+        robot.press(javafx.scene.input.KeyCode.SPACE);
+        assertTrue(fx(compare::isShowOriginal));
+        robot.release(javafx.scene.input.KeyCode.SPACE);
+        assertFalse(fx(compare::isShowOriginal));
+    }
 }
