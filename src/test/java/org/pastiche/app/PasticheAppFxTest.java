@@ -207,4 +207,25 @@ class PasticheAppFxTest {
         robot.release(javafx.scene.input.KeyCode.SPACE);
         assertFalse(fx(compare::isShowOriginal));
     }
+
+    @Test
+    void ctrlVPastesAnImageFromTheClipboard() throws Exception {
+        robot.interact(() -> {
+            javafx.scene.image.WritableImage image = new javafx.scene.image.WritableImage(120, 90);
+            for (int y = 0; y < 90; y++) {
+                for (int x = 0; x < 120; x++) {
+                    image.getPixelWriter().setArgb(x, y, 0xFF000000 | (x * 2) << 16 | (y * 2) << 8 | 0x40);
+                }
+            }
+            javafx.scene.input.ClipboardContent content = new javafx.scene.input.ClipboardContent();
+            content.putImage(image);
+            javafx.scene.input.Clipboard.getSystemClipboard().setContent(content);
+        });
+        robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.V)
+                .release(javafx.scene.input.KeyCode.V, javafx.scene.input.KeyCode.CONTROL);
+        waitUntil(() -> vm.photoPathProperty().get() == null && vm.beforeImageProperty().get() != null
+                && vm.beforeImageProperty().get().width() == 120
+                && vm.afterQualityProperty().get() == PreviewQuality.SHARP);
+        assertEquals("Pasted image", fx(() -> vm.photoNameProperty().get()));
+    }
 }

@@ -1,6 +1,5 @@
 package org.pastiche.ui.gallery;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,7 +72,7 @@ final class StyleTileCell extends ListCell<StyleModel> {
         }
         var locale = i18n.getLocale();
         name.setText(style.name(locale));
-        thumbnail.setImage(style.thumbnail().filter(Files::isRegularFile).map(StyleTileCell::thumbnail).orElse(null));
+        thumbnail.setImage(style.thumbnail().map(StyleTileCell::thumbnail).orElse(null));
         pseudoClassStateChanged(UNAVAILABLE, !style.available());
         badge.setVisible(!style.available());
         badge.setText(i18n.get("gallery.unavailable"));
