@@ -57,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--tile", paramLabel = "PX", description = "Tile size (default: ${DEFAULT-VALUE}).", defaultValue = "1024")
     int tile;
 
-    @Option(names = "--overlap", paramLabel = "PX", description = "Tile overlap (default: ${DEFAULT-VALUE}).", defaultValue = "64")
+    @Option(names = "--overlap", paramLabel = "PX", description = "Tile overlap (default: ${DEFAULT-VALUE}).", defaultValue = "128")
     int overlap;
 
     @Option(names = "--stats-side", paramLabel = "PX", defaultValue = "1024",
