@@ -72,6 +72,7 @@ def main(argv=None):
     ap.add_argument("--batch", type=int, default=4)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--w-pix", type=float, default=1.0)
+    ap.add_argument("--w-low", type=float, default=2.0, help="L1 on 4x average-pooled output")
     ap.add_argument("--w-feat", type=float, default=1.0)
     ap.add_argument("--w-content", type=float, default=1.0)
     ap.add_argument("--w-style", type=float, default=3.0)
@@ -123,7 +124,7 @@ def main(argv=None):
                  w_content=a.w_content, w_style=a.w_style, val_every=a.val_every, validator=validator,
                  device=dev, seed=a.seed, log=log, vgg_every=a.vgg_every,
                  darknet=load_darknet(droot).to(dev) if a.w_darknet > 0 else None, w_dk=a.w_darknet,
-                 val_def=tc.tag)
+                 val_def=tc.tag, w_low=a.w_low)
     log("fine-tune done, best", best)
     if a.stop_after == "finetune":
         return
