@@ -155,6 +155,12 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir: 
                 best = {"score": score, "it": it, **{k: v[k] for k in ("style_distance_ratio", "ssim_lum_4x")}}
                 torch.save({"config": student.config(), "state_dict": student.state_dict(), "val": v}, best_p)
             t_last = time.time()   # validation time is not training time
+            ov = run_dir / "minutes.override"     # lets a running job's budget be changed
+            if ov.exists():
+                try:
+                    total_s = float(ov.read_text().strip()) * 60
+                except ValueError:
+                    pass
             save_state()
         elif it % 50 == 0:
             save_state()
