@@ -70,8 +70,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-memory-pattern", description = "Session option: no memory pattern.")
     boolean noMemoryPattern;
 
-    @Option(names = "--no-spinning", description = "Session option: idle threads sleep instead of spinning.")
-    boolean noSpinning;
+    @Option(names = "--spinning", description = "Session option: idle threads spin-wait (default: they sleep).")
+    boolean spinning;
 
     @Mixin
     EngineOptions engine;
@@ -84,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
-        SessionSettings settings = new SessionSettings(0, !noMemoryPattern, !noArena, !noSpinning);
+        SessionSettings settings = new SessionSettings(0, !noMemoryPattern, !noArena, spinning);
         TilingSettings tilingSettings = TilingSettings.DEFAULT.withTile(tile, overlap).withStatsLongSide(statsSide);
         try (ModelRegistry registry = engine.openRegistry(settings);
                 OnnxStylizer stylizer = new OnnxStylizer(registry, tilingSettings)) {
@@ -95,7 +95,7 @@ final class BenchCommand implements Callable<Integer> {
                 return PasticheCli.FAILED;
             }
             out.printf(Locale.ROOT, "ONNX Runtime on %d threads, arena %s, memory pattern %s, spinning %s; %d cores; Java %s%n",
-                    registry.settings().effectiveThreads(), on(!noArena), on(!noMemoryPattern), on(!noSpinning),
+                    registry.settings().effectiveThreads(), on(!noArena), on(!noMemoryPattern), on(spinning),
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
             if (megapixels != null) {
                 large(stylizer, ids.get(0), megapixels);
@@ -116,8 +116,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void latency(OnnxStylizer stylizer, ModelRegistry registry, List<String> ids) throws Exception {
-        out.printf(Locale.ROOT, "%-14s %-10s %10s %12s %12s %7s %14s%n", "style", "size", "java ms", "bare ORT ms",
-                "overhead ms", "ratio", "min: overhead");
+        out.printf(Locale.ROOT, "%-14s %-10s %9s %11s %8s %7s %14s%n", "style", "size", "java ms", "bare ORT ms",
+                "ratio", "Δ ms", "in-call Java ms");
         for (String id : ids) {
             long t0 = System.nanoTime();
             LoadedModel model = registry.load(id);
@@ -127,10 +127,10 @@ final class BenchCommand implements Callable<Integer> {
                 double[][] times = sideBySide(stylizer, model, img);
                 double java = median(times[0]);
                 double bare = median(times[1]);
-                // Medians, and the difference of the minima: the least disturbed by other load on the machine.
-                double minOverhead = Arrays.stream(times[0]).min().orElse(0) - Arrays.stream(times[1]).min().orElse(0);
-                out.printf(Locale.ROOT, "%-14s %-10s %10.1f %12.1f %12.1f %7.3f %14.1f%n", id, size[0] + "x" + size[1],
-                        java, bare, java - bare, java / bare, minOverhead);
+                // Medians of alternating runs; and, immune to load that changes between runs, the
+                // Java share of each pipeline call itself (its wall time minus its time inside ORT).
+                out.printf(Locale.ROOT, "%-14s %-10s %9.1f %11.1f %8.3f %7.1f %14.1f%n", id, size[0] + "x" + size[1],
+                        java, bare, java / bare, java - bare, median(times[2]));
                 out.flush();
             }
         }
@@ -144,6 +144,7 @@ final class BenchCommand implements Callable<Integer> {
         long[] shape = {1, 3, grid.tileHeight(), grid.tileWidth()};
         double[] java = new double[runs];
         double[] bare = new double[runs];
+        double[] javaSide = new double[runs];
         try (OnnxTensor tensor = OnnxTensor.createTensor(ModelRegistry.environment(), buf, shape)) {
             OrtSession session = model.session();
             String id = model.style().id();
@@ -154,13 +155,14 @@ final class BenchCommand implements Callable<Integer> {
                 RgbaImage r = stylizer.stylize(img, id, ProgressListener.NONE, CancellationToken.none());
                 stylizer.finish(img, r, StyleOptions.DEFAULT);
                 long b = System.nanoTime();
+                javaSide[i] = (b - a - OnnxStylizer.ortNanosOfLastCall()) / 1e6;
                 bareRun(session, tensor);
                 long c = System.nanoTime();
                 java[i] = (b - a) / 1e6;
                 bare[i] = (c - b) / 1e6;
             }
         }
-        return new double[][] {java, bare};
+        return new double[][] {java, bare, javaSide};
     }
 
     private static void bareRun(OrtSession session, OnnxTensor tensor) throws OrtException {
