@@ -22,7 +22,7 @@ from skimage.metrics import structural_similarity
 
 from .data import STYLES, data_root, list_photos, load_rgb, resize_long, to_tensor, to_image, LAB
 from .losses import style_distance
-from .lossnets import load_vgg
+from .lossnets import load_vgg, gram
 from .model import TransformerNet, FULL, macs_per_pixel, count_params
 from .teachers import load_teacher
 
@@ -60,13 +60,21 @@ def pad_run(fn, img, m=4):
 
 
 class TeacherCache:
-    """Teacher outputs on the validation photos (cached under training/cache/)."""
+    """Teacher outputs on the validation photos, and their VGG Gram matrices (cached under
+    training/cache/). Format-A teachers are run on a `context`-px reflection-padded copy and cropped
+    back (default 16 px), i.e. without their zero-padding border artifacts; context=0 gives the raw
+    teacher output."""
 
-    def __init__(self, style, droot, size=384, n=None, device="cpu"):
+    def __init__(self, style, droot, size=384, n=None, device="cpu", context=None):
         self.droot = Path(droot)
+        kind = STYLES[style][1]
+        self.context = (16 if kind == "A" else 0) if context is None else context
         self.photos = list_photos(self.droot / "photos" / "val")[: n or None]
         self.imgs = [resize_long(load_rgb(p), size) for p in self.photos]
-        cache = LAB / "cache" / f"val_{style}_{size}.npz"
+        tag = f"val_{style}_{size}" + (f"_ctx{self.context}" if self.context else "")
+        self.tag = tag
+        cache = LAB / "cache" / f"{tag}.npz"
+        self.gram_path = LAB / "cache" / f"{tag}_grams.pt"
         if cache.exists():
             z = np.load(cache)
             outs = [z[f"o{i}"] for i in range(len(z.files))]
@@ -74,29 +82,55 @@ class TeacherCache:
             outs = []
         if len(outs) < len(self.imgs):
             teacher = load_teacher(droot, STYLES[style][0]).to(device)
+            c = self.context
+
+            def run(x):
+                x = x.to(device)
+                if c:
+                    return teacher(F.pad(x, (c, c, c, c), mode="reflect"))[:, :, c:-c, c:-c].cpu()
+                return teacher(x).cpu()
             with torch.no_grad():
                 for img in self.imgs[len(outs):]:
-                    outs.append(pad_run(lambda x: teacher(x.to(device)).cpu(), img).astype(np.uint8))
+                    outs.append(pad_run(run, img).astype(np.uint8))
             cache.parent.mkdir(parents=True, exist_ok=True)
             np.savez_compressed(cache, **{f"o{i}": o for i, o in enumerate(outs)})
         self.targets = [o.astype(np.float32) for o in outs[: len(self.imgs)]]
+        self.vgg_cache = torch.load(self.gram_path, weights_only=False) if self.gram_path.exists() else {}
+        self._dirty = False
+
+    def save(self):
+        if self._dirty:
+            torch.save(self.vgg_cache, self.gram_path)
+            self._dirty = False
+
+
+def _style_distance_grams(fs, grams_t):
+    ds = []
+    for f, gt in zip(fs, grams_t):
+        g = gram(f)
+        ds.append(torch.linalg.norm((g - gt).flatten(1), dim=1) / torch.linalg.norm(gt.flatten(1), dim=1))
+    return float(torch.stack(ds).mean())
 
 
 @torch.no_grad()
 def evaluate_fn(fn, tc: TeacherCache, vgg, device="cpu", keep_outputs=False):
     rows = []
     outs = []
-    for img, tgt in zip(tc.imgs, tc.targets):
+    for i, (img, tgt) in enumerate(zip(tc.imgs, tc.targets)):
         out = pad_run(fn, img)
-        ft = vgg(to_tensor(tgt, device))
-        sd = float(style_distance(vgg(to_tensor(out, device)), ft))
-        sd0 = float(style_distance(vgg(to_tensor(img, device)), ft))
+        if i not in tc.vgg_cache:     # teacher-side Grams and the photo's distance, computed once
+            ft = vgg(to_tensor(tgt, device))
+            tc.vgg_cache[i] = ([gram(f).cpu() for f in ft], float(style_distance(vgg(to_tensor(img, device)), ft)))
+            tc._dirty = True
+        gt, sd0 = tc.vgg_cache[i]
+        sd = _style_distance_grams(vgg(to_tensor(out, device)), [g.to(device) for g in gt])
         s4, s, p = image_metrics(out, tgt)
         rows.append((sd, sd0, s4, s, p))
         if keep_outputs:
             outs.append(out)
+    tc.save()
     a = np.array(rows)
-    res = {"photos": len(rows), "style_distance": float(a[:, 0].mean()),
+    res = {"teacher_reference": tc.tag, "photos": len(rows), "style_distance": float(a[:, 0].mean()),
            "style_distance_photo": float(a[:, 1].mean()),
            "style_distance_ratio": float(a[:, 0].mean() / a[:, 1].mean()),
            "style_distance_ratio_per_photo_mean": float((a[:, 0] / a[:, 1]).mean()),
@@ -125,11 +159,14 @@ def load_student(path, device="cpu") -> TransformerNet:
     return net.to(device).eval()
 
 
-def full_report(style, fn, net_cfg, droot, device="cpu", n=None, size=384):
+def full_report(style, fn, net_cfg, droot, device="cpu", n=None, size=384, raw_too=True):
     from .model import Widths
     vgg = load_vgg(droot).to(device)
     tc = TeacherCache(style, droot, size, n, device)
     res = evaluate_fn(fn, tc, vgg, device)
+    if raw_too and tc.context:   # format A: also against the raw (border-artifact) teacher output
+        raw = evaluate_fn(fn, TeacherCache(style, droot, size, n, device, context=0), vgg, device)
+        res["vs_raw_teacher"] = {k: raw[k] for k in ("style_distance_ratio", "ssim_lum_4x", "ssim", "psnr_db")}
     w = Widths.from_dict(net_cfg["widths"])
     kind = net_cfg["geometry"]["kind"]
     res["macs_per_megapixel"] = macs_per_pixel(w, kind) * 1e6
@@ -150,7 +187,7 @@ def main(argv=None):
     ap.add_argument("--model", required=True, help="student .pt checkpoint or .onnx file")
     ap.add_argument("--data")
     ap.add_argument("--device", default="cpu")
-    ap.add_argument("--photos", type=int, default=0, help="number of val photos (0 = all)")
+    ap.add_argument("--photos", type=int, default=25, help="number of val photos (first N, sorted; 0 = all 100)")
     ap.add_argument("--size", type=int, default=384)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--json", help="write the figures here")

@@ -68,7 +68,8 @@ def teacher_targets(teacher: TransformerNet, x, kept, context):
 
 def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir: Path, *, photos_dir,
           crop=128, batch=4, minutes=30.0, lr=3e-4, w_pix=1.0, w_feat=1.0, w_content=1.0, w_style=3.0,
-          context=None, val_every=100, validator=None, device="cpu", seed=0, log=print, max_iters=None, vgg_every=1):
+          context=None, val_every=100, validator=None, device="cpu", seed=0, log=print, max_iters=None, vgg_every=1, darknet=None, w_dk=1.0,
+          dk_taps=(1, 2, 4, 6), val_def="", w_low=0.0):
     """Resumable: state in run_dir/ft_state.pt; best student in run_dir/student.pt; log in ft_log.jsonl."""
     run_dir = Path(run_dir)
     state_p, best_p, log_p = run_dir / "ft_state.pt", run_dir / "student.pt", run_dir / "ft_log.jsonl"
@@ -82,6 +83,8 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir: 
         st = torch.load(state_p, map_location=device, weights_only=False)
         student.load_state_dict(st["student"]); opt.load_state_dict(st["opt"])
         it, elapsed, best = st["it"], st["elapsed"], st["best"]
+        if st.get("val_def", "") != val_def:   # validation targets changed: old scores not comparable
+            best = {"score": math.inf}
         log(f"resumed at iter {it}, {elapsed / 60:.1f} min trained, best {best}")
     sampler = CropSampler(photos_dir, crop, seed=seed + it)
     total_s = minutes * 60
@@ -89,7 +92,7 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir: 
 
     def save_state():
         torch.save({"student": student.state_dict(), "opt": opt.state_dict(), "it": it,
-                    "elapsed": elapsed, "best": best}, state_p)
+                    "elapsed": elapsed, "best": best, "val_def": val_def}, state_p)
 
     run = {}
     while elapsed < total_s and (max_iters is None or it < max_iters):
@@ -102,6 +105,8 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir: 
         sfeats = []
         out = student(x, features=sfeats)
         l_pix = (out - tout).abs().mean() / 255.0
+        # low-pass pixel term: layout and colour at 1/4 resolution (what SSIM-lum-4x looks at)
+        l_low = (F.avg_pool2d(out, 4) - F.avg_pool2d(tout, 4)).abs().mean() / 255.0
         l_feat = sum(((a - b) ** 2).mean() / (b ** 2).mean().clamp_min(1e-6) for a, b in zip(sfeats, tfeats)) / len(sfeats)
         if it % vgg_every == 0:
             fs, ft = vgg(out), vgg(tout)
@@ -109,17 +114,26 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir: 
             l_content = content_distance(fs[1], ft[1])
         else:
             l_style = l_content = torch.zeros((), device=out.device)
-        loss = w_pix * l_pix + w_feat * l_feat + w_content * l_content + w_style * l_style
+        if darknet is not None:   # cheap Gram loss on Tiny Darknet features, every iteration
+            with torch.no_grad():
+                dt = darknet(tout, taps=dk_taps)
+            l_dk = style_distance(darknet(out, taps=dk_taps), dt)
+        else:
+            l_dk = torch.zeros((), device=out.device)
+        loss = w_pix * l_pix + w_low * l_low + w_feat * l_feat + w_content * l_content + w_style * l_style + w_dk * l_dk
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(student.parameters(), 10.0)
         opt.step()
         it += 1
         now = time.time(); elapsed += now - t_last; t_last = now
-        for k, v in (("loss", loss), ("pix", l_pix), ("feat", l_feat), ("style", l_style), ("content", l_content)):
+        for k, v in (("loss", loss), ("pix", l_pix), ("low", l_low), ("feat", l_feat), ("style", l_style), ("content", l_content), ("dk", l_dk)):
             run[k] = run.get(k, 0.0) + float(v.detach())
+        run["n_vgg"] = run.get("n_vgg", 0.0) + (1.0 if float(l_style.detach()) > 0 else 0.0)
         if it % 10 == 0:
-            rec = {"it": it, "min": elapsed / 60, "lr": opt.param_groups[0]["lr"], **{k: v / 10 for k, v in run.items()}}
+            nv = max(run.pop("n_vgg"), 1.0)
+            rec = {"it": it, "min": elapsed / 60, "lr": opt.param_groups[0]["lr"],
+                   **{k: v / (nv if k in ("style", "content") else 10) for k, v in run.items()}}
             run = {}
             with open(log_p, "a") as f:
                 f.write(json.dumps(rec) + "\n")
@@ -141,6 +155,12 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir: 
                 best = {"score": score, "it": it, **{k: v[k] for k in ("style_distance_ratio", "ssim_lum_4x")}}
                 torch.save({"config": student.config(), "state_dict": student.state_dict(), "val": v}, best_p)
             t_last = time.time()   # validation time is not training time
+            ov = run_dir / "minutes.override"     # lets a running job's budget be changed
+            if ov.exists():
+                try:
+                    total_s = float(ov.read_text().strip()) * 60
+                except ValueError:
+                    pass
             save_state()
         elif it % 50 == 0:
             save_state()

@@ -20,7 +20,7 @@ import torch
 from .data import LAB, STYLES, data_root, list_photos, load_rgb, resize_long, to_tensor
 from .evaluate import TeacherCache, evaluate_fn, full_report, net_fn, load_student
 from .finetune import train
-from .lossnets import load_vgg
+from .lossnets import load_vgg, load_darknet
 from .model import TransformerNet, masks_from_code, slim, with_padding, kept_indices, Widths
 from .prune import search
 from .teachers import load_teacher
@@ -68,17 +68,19 @@ def main(argv=None):
     ap.add_argument("--search-minutes", type=float, default=5.0)
     # fine-tuning
     ap.add_argument("--minutes", type=float, default=30.0, help="total fine-tuning minutes (cumulative over resumes)")
-    ap.add_argument("--crop", type=int, default=128)
+    ap.add_argument("--crop", type=int, default=96)
     ap.add_argument("--batch", type=int, default=4)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--w-pix", type=float, default=1.0)
+    ap.add_argument("--w-low", type=float, default=2.0, help="L1 on 4x average-pooled output")
     ap.add_argument("--w-feat", type=float, default=1.0)
     ap.add_argument("--w-content", type=float, default=1.0)
     ap.add_argument("--w-style", type=float, default=3.0)
-    ap.add_argument("--vgg-every", type=int, default=2, help="VGG losses every k-th iteration")
-    ap.add_argument("--val-photos", type=int, default=10)
+    ap.add_argument("--vgg-every", type=int, default=4, help="VGG losses every k-th iteration")
+    ap.add_argument("--w-darknet", type=float, default=2.0, help="Tiny Darknet Gram loss weight (every iteration; 0 = off)")
+    ap.add_argument("--val-photos", type=int, default=5)
     ap.add_argument("--val-every", type=int, default=100)
-    ap.add_argument("--final-photos", type=int, default=0, help="val photos for the final evaluation (0 = all)")
+    ap.add_argument("--final-photos", type=int, default=25, help="val photos for the final evaluation (first N; 0 = all 100)")
     ap.add_argument("--stop-after", choices=["search", "finetune", "evaluate"], default=None)
     a = ap.parse_args(argv)
 
@@ -120,7 +122,9 @@ def main(argv=None):
     best = train(student, teacher, kept, vgg, run, photos_dir=droot / "photos" / "train", crop=a.crop,
                  batch=a.batch, minutes=a.minutes, lr=a.lr, w_pix=a.w_pix, w_feat=a.w_feat,
                  w_content=a.w_content, w_style=a.w_style, val_every=a.val_every, validator=validator,
-                 device=dev, seed=a.seed, log=log, vgg_every=a.vgg_every)
+                 device=dev, seed=a.seed, log=log, vgg_every=a.vgg_every,
+                 darknet=load_darknet(droot).to(dev) if a.w_darknet > 0 else None, w_dk=a.w_darknet,
+                 val_def=tc.tag, w_low=a.w_low)
     log("fine-tune done, best", best)
     if a.stop_after == "finetune":
         return

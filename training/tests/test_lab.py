@@ -18,7 +18,7 @@ from pastiche_lab import prune
 from pastiche_lab.teachers import read_format_a, read_format_b, write_format_a, write_format_b
 from pastiche_lab.data import REPO, data_root
 
-torch.set_num_threads(2)
+torch.set_num_threads(1)
 SMALL = Widths(8, 12, 16, [8, 10, 12, 14, 16], 12, 8)
 
 

@@ -17,8 +17,6 @@ public final class Launcher {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "warn");
             System.exit(PasticheCli.run(args));
         }
-        // The desktop app is wired in at merge (org.pastiche.app.PasticheApp, app branch).
-        System.err.println("pastiche: desktop app not included in this build; try 'pastiche --help'");
-        System.exit(2);
+        DesktopLauncher.launch(args);
     }
 }

@@ -57,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--tile", paramLabel = "PX", description = "Tile size (default: ${DEFAULT-VALUE}).", defaultValue = "1024")
     int tile;
 
-    @Option(names = "--overlap", paramLabel = "PX", description = "Tile overlap (default: ${DEFAULT-VALUE}).", defaultValue = "64")
+    @Option(names = "--overlap", paramLabel = "PX", description = "Tile overlap (default: ${DEFAULT-VALUE}).", defaultValue = "128")
     int overlap;
 
     @Option(names = "--stats-side", paramLabel = "PX", defaultValue = "1024",
@@ -70,6 +70,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-memory-pattern", description = "Session option: no memory pattern.")
     boolean noMemoryPattern;
 
+    @Option(names = "--no-spinning", description = "Session option: idle threads sleep instead of spinning.")
+    boolean noSpinning;
+
     @Mixin
     EngineOptions engine;
 
@@ -81,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
-        SessionSettings settings = new SessionSettings(0, !noMemoryPattern, !noArena);
+        SessionSettings settings = new SessionSettings(0, !noMemoryPattern, !noArena, !noSpinning);
         TilingSettings tilingSettings = TilingSettings.DEFAULT.withTile(tile, overlap).withStatsLongSide(statsSide);
         try (ModelRegistry registry = engine.openRegistry(settings);
                 OnnxStylizer stylizer = new OnnxStylizer(registry, tilingSettings)) {
@@ -91,8 +94,8 @@ final class BenchCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("pastiche: no styles to measure (use --models DIR)");
                 return PasticheCli.FAILED;
             }
-            out.printf(Locale.ROOT, "ONNX Runtime on %d threads, arena %s, memory pattern %s; %d cores; Java %s%n",
-                    registry.settings().effectiveThreads(), on(!noArena), on(!noMemoryPattern),
+            out.printf(Locale.ROOT, "ONNX Runtime on %d threads, arena %s, memory pattern %s, spinning %s; %d cores; Java %s%n",
+                    registry.settings().effectiveThreads(), on(!noArena), on(!noMemoryPattern), on(!noSpinning),
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
             if (megapixels != null) {
                 large(stylizer, ids.get(0), megapixels);

@@ -90,7 +90,16 @@ final class StylizeCommand implements Callable<Integer> {
         ImageDecoder decoder = new ImageDecoder((long) (maxMegapixels * 1_000_000));
         boolean bar = forceProgressBar != null ? forceProgressBar : System.console() != null;
         CancellationToken cancel = new CancellationToken();
-        Thread hook = new Thread(cancel::cancel, "pastiche-interrupt");
+        Thread main = Thread.currentThread();
+        // Ctrl-C: stop the network and give the current file a moment to clean up its temporary file.
+        Thread hook = new Thread(() -> {
+            cancel.cancel();
+            try {
+                main.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "pastiche-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         int failures = 0;
         try (ModelRegistry registry = engine.openRegistry(); OnnxStylizer stylizer = new OnnxStylizer(registry)) {

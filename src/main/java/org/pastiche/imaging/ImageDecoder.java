@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
@@ -78,6 +79,22 @@ public final class ImageDecoder {
 
     /** Decodes the whole image (first frame), upright, as ARGB. */
     public RgbaImage decode(Path file) throws PasticheException {
+        return decode(file, 0);
+    }
+
+    /**
+     * Decodes a preview whose longer side is at most {@code maxLongSide}: the decoder skips rows
+     * and columns while reading (so a 100 MP file never takes 400 MB for a thumbnail), keeping at
+     * least twice the target resolution, and an area filter does the rest.
+     */
+    public RgbaImage decodePreview(Path file, int maxLongSide) throws PasticheException {
+        if (maxLongSide < 1) {
+            throw new IllegalArgumentException("maxLongSide must be positive");
+        }
+        return Resize.fitLongSide(decode(file, maxLongSide), maxLongSide);
+    }
+
+    private RgbaImage decode(Path file, int previewLongSide) throws PasticheException {
         checkFile(file);
         ImageInfo info;
         BufferedImage image;
@@ -101,7 +118,13 @@ public final class ImageDecoder {
                         }
                     }
                 });
-                image = reader.read(0, reader.getDefaultReadParam());
+                ImageReadParam param = reader.getDefaultReadParam();
+                int longSide = Math.max(info.width(), info.height());
+                int step = previewLongSide > 0 ? longSide / (2 * previewLongSide) : 1;
+                if (step > 1) {
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                image = reader.read(0, param);
             } finally {
                 reader.dispose();
             }

@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * A layout of equal, overlapping tiles covering an image, and the feathered weights that blend them.
- * Along each axis tiles are spread evenly, overlapping by at least {@code overlap} pixels; an axis
- * shorter than the tile gets one tile, rounded up to the size multiple and padded by reflection.
+ * Along each axis tiles are spread evenly, overlapping by at least {@code overlap} pixels, and are
+ * no larger than needed; an axis shorter than the tile gets one tile, rounded up to the size
+ * multiple and padded by reflection.
  * In each overlap the outer quarters belong to one tile alone (their pixels saw a padded border)
  * and the middle half cross-fades with a smoothstep; the weights of the tiles sum to exactly 1
  * everywhere, so blending identical tiles changes nothing.
@@ -24,10 +25,10 @@ public record TileGrid(int width, int height, int tileWidth, int tileHeight, int
             // Up to a third, only neighbouring tiles ever share a cross-fade.
             throw new IllegalArgumentException("overlap " + overlap + " must be within 0..tile/3 (tile " + tile + ")");
         }
-        int[] xs = positions(width, tile, overlap);
-        int[] ys = positions(height, tile, overlap);
-        int tw = xs.length == 1 ? roundUp(width, m) : tile;
-        int th = ys.length == 1 ? roundUp(height, m) : tile;
+        int tw = fit(width, tile, overlap, m);
+        int th = fit(height, tile, overlap, m);
+        int[] xs = positions(width, tw, overlap);
+        int[] ys = positions(height, th, overlap);
         return new TileGrid(width, height, tw, th, xs, ys);
     }
 
@@ -43,6 +44,21 @@ public record TileGrid(int width, int height, int tileWidth, int tileHeight, int
 
     private static int roundUp(int n, int m) {
         return (n + m - 1) / m * m;
+    }
+
+    /**
+     * The smallest tile side (a multiple of {@code m}, at most {@code tile}) that covers {@code n}
+     * with as few tiles as the largest tile would need: 4000 px in 1024 px tiles becomes five
+     * 852 px tiles, not five 1024 px ones, which would compute 20 % more pixels for nothing.
+     */
+    private static int fit(int n, int tile, int overlap, int m) {
+        if (n <= tile) {
+            return roundUp(n, m);
+        }
+        int count = (int) Math.ceil((double) (n - overlap) / (tile - overlap));
+        int side = roundUp((int) Math.ceil((double) (n + (count - 1) * overlap) / count), m);
+        side = Math.max(side, roundUp(3 * overlap, m)); // keep the overlap within a third of the tile
+        return Math.min(tile, side);
     }
 
     private static int[] positions(int n, int tile, int overlap) {

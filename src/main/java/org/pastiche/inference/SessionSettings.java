@@ -11,14 +11,16 @@ import ai.onnxruntime.OrtSession;
  * buffers are reused from run to run).
  *
  * @param intraOpThreads threads inside one operator; 0 = the number of cores
+ * @param spinning       let idle ONNX Runtime threads spin-wait for work (lower latency, but they
+ *                       take CPU from the Java code between tiles and from other processes)
  */
-public record SessionSettings(int intraOpThreads, boolean memoryPattern, boolean cpuArena) {
+public record SessionSettings(int intraOpThreads, boolean memoryPattern, boolean cpuArena, boolean spinning) {
     public static SessionSettings defaults() {
-        return new SessionSettings(0, true, true);
+        return new SessionSettings(0, true, true, true);
     }
 
     public SessionSettings withThreads(int threads) {
-        return new SessionSettings(threads, memoryPattern, cpuArena);
+        return new SessionSettings(threads, memoryPattern, cpuArena, spinning);
     }
 
     public int effectiveThreads() {
@@ -35,6 +37,7 @@ public record SessionSettings(int intraOpThreads, boolean memoryPattern, boolean
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             o.setMemoryPatternOptimization(memoryPattern);
             o.setCPUArenaAllocator(cpuArena);
+            o.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
             return o;
         } catch (OrtException | RuntimeException e) {
             o.close();

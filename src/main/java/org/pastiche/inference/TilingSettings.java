@@ -12,7 +12,7 @@ package org.pastiche.inference;
  */
 public record TilingSettings(long maxWholePixels, int tileSize, int overlap, int statsLongSide, boolean sharedStats) {
     /** Measured with {@code bench --tiling} (docs/engine.md). */
-    public static final TilingSettings DEFAULT = new TilingSettings(2_100_000, 1024, 64, 1024, true);
+    public static final TilingSettings DEFAULT = new TilingSettings(2_100_000, 1024, 128, 1024, true);
 
     public TilingSettings {
         if (maxWholePixels < 1 || tileSize < 16 || overlap < 0 || 3 * overlap > tileSize || statsLongSide < 16) {

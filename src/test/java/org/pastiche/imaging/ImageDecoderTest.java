@@ -205,6 +205,19 @@ class ImageDecoderTest {
         assertThrows(PasticheException.class, () -> new ImageDecoder(1199).decode(file));
     }
 
+    @Test
+    void previewIsSubsampledThenFiltered() throws Exception {
+        RgbaImage big = SyntheticImage.photoLike(1200, 900, 3);
+        Path file = dir.resolve("big.png");
+        ImageExporter.write(big, file);
+        RgbaImage preview = decoder.decodePreview(file, 100);
+        assertEquals(100, preview.width());
+        assertEquals(75, preview.height());
+        RgbaImage reference = Resize.fitLongSide(big, 100);
+        assertTrue(ImageMetrics.psnr(reference, preview) > 25, "PSNR " + ImageMetrics.psnr(reference, preview));
+        assertEquals(10, decoder.decodePreview(resource("exif-orientation-6.jpg"), 500).width(), "upright");
+    }
+
     static byte[] encode(RgbaImage image, String format) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(ImageExporter.wrap(image, false), format, out);

@@ -75,6 +75,16 @@ class TilerTest {
     }
 
     @Test
+    void tilesAreNoLargerThanNeeded() {
+        TileGrid grid = TileGrid.plan(4000, 3000, 1024, 64, 4);
+        assertEquals(852, grid.tileWidth());
+        assertEquals(5, grid.xs().length);
+        assertEquals(800, grid.tileHeight());
+        assertEquals(4, grid.ys().length);
+        assertEquals(4000 - 852, grid.xs()[4]);
+    }
+
+    @Test
     void refusesOverlapAboveAThird() {
         assertThrows(IllegalArgumentException.class, () -> TileGrid.plan(500, 500, 64, 30, 4));
     }
