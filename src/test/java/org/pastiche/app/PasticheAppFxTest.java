@@ -256,4 +256,15 @@ class PasticheAppFxTest {
         robot.clickOn("#export-cancel");
         waitUntil(() -> robot.lookup("#export-dialog").tryQuery().isEmpty());
     }
+
+    @Test
+    void arrowKeysMoveThroughTheStyles() throws Exception {
+        robot.clickOn("#compare-view");
+        robot.type(javafx.scene.input.KeyCode.RIGHT);
+        waitUntil(() -> styleIds.get(1).equals(vm.selectedStyleProperty().get().id()));
+        robot.type(javafx.scene.input.KeyCode.LEFT);
+        waitUntil(() -> styleIds.get(0).equals(vm.selectedStyleProperty().get().id()));
+        idle();
+        assertEquals(styleIds.get(0), fx(() -> vm.afterStyleIdProperty().get()));
+    }
 }
