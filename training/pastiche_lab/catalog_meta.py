@@ -1,7 +1,7 @@
 """Per-style catalog metadata: names, descriptions, teacher, licence and attribution."""
 
 BSD = ("BSD-3-Clause (derived from the pytorch/examples fast-neural-style model '{t}', "
-       "Copyright (c) 2017 the PyTorch examples contributors; licence text in the PyTorch examples repository)")
+       "Copyright (c) 2017, Pytorch contributors; BSD 3-Clause licence text of pytorch/examples applies)")
 MIT_VG = "MIT (derived from the VangoghCrazyWorld model '{t}', Copyright (c) 2019 calvinlcchen, acerwebai/VangoghCrazyWorld)"
 MIT_ML5 = "MIT (derived from the ml5 style model '{t}', Copyright (c) 2018 ml5)"
 

@@ -515,7 +515,10 @@ def fidelity_from_history(history):
     if not va:
         return {}
     s, e = va[0], va[-1]
-    out = {"photos": "val (first %d of ../shared/data/photos/val)" % history["args"][0].get("val_photos", 0),
+    out = {"photos": history["args"][0].get("val_photos", 0),
+           "eval_set": "first %d photos of ../shared/data/photos/val (BSDS500), long side %d px; losses relative "
+                       "(see training/SCRATCH.md); start = the initialised network" % (
+                           history["args"][0].get("val_photos", 0), history["args"][0].get("val_size", 0)),
            "loss_net": history["args"][0].get("loss_net"),
            "style_loss_start": round(s["style"], 5), "style_loss_end": round(e["style"], 5),
            "content_loss_start": round(s["content"], 5), "content_loss_end": round(e["content"], 5),
@@ -574,14 +577,7 @@ def _export_fallback(net, path, tile=True):
 
 
 def write_catalog_entry(catalog_path, entry):
-    """Through the lab's catalog writer when it exists; else insert/replace by id."""
-    try:
-        import catalog as lab_catalog
-        fn = getattr(lab_catalog, "upsert", None) or getattr(lab_catalog, "write_entry", None)
-    except Exception:
-        fn = None
-    if fn is not None:
-        return fn(catalog_path, entry)
+    """Insert or replace an entry by id in a catalog.json (the user models folder)."""
     cat = {"models": []}
     if os.path.exists(catalog_path):
         cat = json.load(open(catalog_path, encoding="utf-8"))
@@ -619,6 +615,37 @@ def stylize(net, x, multiple=4):
     return net.eval()(x[None, :, :H, :W])[0]
 
 
+def _lab_ship():
+    try:
+        from . import ship    # the lab's shipping helpers (parity check, catalog writer)
+        return ship
+    except Exception:
+        try:
+            import pastiche_lab.ship as ship
+            return ship
+        except Exception:
+            return None
+
+
+def thumbnail_photo():
+    """The lab's thumbnail photo (assets/samples/chelsea.jpg, CC0), else the first sample, else
+    skimage's astronaut (NASA, public domain)."""
+    p = os.path.join(REPO, "assets", "samples", "chelsea.jpg")
+    if os.path.exists(p):
+        return load_image(p, 256)
+    return sample_images(256)[0][1]
+
+
+def onnx_run(path, x):
+    """x [3,H,W] 0..255 -> ONNX Runtime output [3,H',W'] (H, W cropped to multiples of 4)."""
+    import onnxruntime as ort
+    so = ort.SessionOptions(); so.intra_op_num_threads = 1
+    sess = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+    h, w = x.shape[1:]
+    xi = x[None, :, :h - h % 4, :w - w % 4].numpy().astype(np.float32)
+    return torch.from_numpy(sess.run(["output"], {"input": xi})[0][0])
+
+
 def cmd_export(args):
     run = args.run_dir or os.path.join(TRAINING, "runs", args.id)
     net, ck = load_checkpoint(os.path.join(run, "ckpt.pt"))
@@ -626,9 +653,15 @@ def cmd_export(args):
     out = os.path.expanduser(args.out_dir)
     os.makedirs(out, exist_ok=True)
     path = os.path.join(out, f"{args.id}.onnx")
-    files = export_onnx(net, path, tile=not args.no_tile) or {"file": os.path.basename(path)}
-    if isinstance(files, str):
-        files = {"file": os.path.basename(files)}
+    files = export_onnx(net, path, tile=not args.no_tile)
+    # ONNX Runtime against PyTorch (contract: within 1e-3 relative)
+    torch.manual_seed(0)
+    x = torch.rand(3, 60, 84) * 255
+    with torch.no_grad():
+        ref = net(x[None])[0]
+    rel = float((onnx_run(path, x) - ref).abs().max() / 255.0)
+    print(f"ORT vs PyTorch: max abs diff / 255 = {rel:.2e}", flush=True)
+    assert rel < 1e-3, rel
     # thumbnail next to the catalog (assets/thumbnails for the repository's models folder)
     repo_models = os.path.realpath(out) == os.path.realpath(os.path.join(REPO, "models"))
     if repo_models:
@@ -636,30 +669,35 @@ def cmd_export(args):
     else:
         thumb_dir = os.path.join(out, "thumbnails"); thumb_rel = f"thumbnails/{args.id}.png"
     os.makedirs(thumb_dir, exist_ok=True)
-    name, x = sample_images(384)[0]
-    y = stylize(net, x)
-    thumb = to_pil(y)
-    thumb.thumbnail((256, 256), Image.LANCZOS)
-    thumb.save(os.path.join(thumb_dir, f"{args.id}.png"))
+    to_pil(onnx_run(path, thumbnail_photo())).save(os.path.join(thumb_dir, f"{args.id}.png"))
     w = net.widths
     a0 = ck["args"]
+    fid = fidelity_from_history(ck["history"])
     entry = {
         "id": args.id,
         "names": {"en": args.names_en or args.id, "zh": args.names_zh or args.names_en or args.id},
         "descriptions": {"en": args.desc_en or f"Trained from {os.path.basename(a0['style_image'])}.",
                          "zh": args.desc_zh or args.desc_en or f"由 {os.path.basename(a0['style_image'])} 训练。"},
-        "file": files.get("file", os.path.basename(path)),
+        "file": files["file"],
         **({"tile_file": files["tile_file"]} if files.get("tile_file") else {}),
         "thumbnail": thumb_rel,
         "teacher": None,
         "license": args.license or "the style image's terms apply; check them before sharing this model",
-        "attribution": args.attribution or f"trained from scratch by Pastiche's scratch trainer from {os.path.basename(a0['style_image'])}",
+        "attribution": args.attribution or f"trained from scratch with Pastiche's scratch trainer from {os.path.basename(a0['style_image'])}",
         "params": count_params(w),
-        "macs_per_megapixel": int(macs_per_pixel(w) * 1e6),
+        "macs_per_megapixel": int(round(macs_per_pixel(w) * 1e6)),
         "size_multiple": 4,
-        "fidelity": {"psnr_db": None, "ssim": None, **fidelity_from_history(ck["history"])},
+        "fidelity": {"psnr_db": None, "ssim": None, **fid},
+        "stats_length": net.stats_len(),
+        "lab": {"config": net.config(), "method": "scratch (Johnson et al. perceptual loss)",
+                "minutes_trained": round(ck["history"].get("seconds", 0) / 60, 1), "iterations": ck["step"],
+                "mac_ratio": round(mac_ratio(w), 4)},
     }
-    write_catalog_entry(os.path.join(out, "catalog.json"), entry)
+    ship = _lab_ship() if repo_models else None
+    if ship is not None and hasattr(ship, "update_catalog"):
+        ship.update_catalog(entry)              # the lab's catalog writer (models/catalog.json)
+    else:
+        write_catalog_entry(os.path.join(out, "catalog.json"), entry)
     print(json.dumps(entry, ensure_ascii=False, indent=1))
     return entry
 

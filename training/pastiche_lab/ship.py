@@ -150,7 +150,7 @@ def main(argv=None):
             "ssim_lum_4x": round(ev["ssim_lum_4x"], 4),
             "mac_ratio": round(ev["mac_ratio"], 4),
             "eval_size": ev["size"],
-            "eval_set": "BSDS500 val (100 photos, long side 384 px) vs the teacher's output",
+            "eval_set": f"BSDS500 val, first {ev['photos']} of 100 photos (sorted), long side 384 px, vs the teacher's output ({ev.get('teacher_reference', '')})",
         },
         "stats_length": net.stats_len(),
         "lab": {"config": net.config(), "minutes_trained": round(ev.get("minutes_trained", 0), 1),
