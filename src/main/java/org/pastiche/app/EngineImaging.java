@@ -19,6 +19,11 @@ final class EngineImaging implements ImagingService {
     }
 
     @Override
+    public RgbaImage loadPreview(Path file, int maxLongSide) throws PasticheException {
+        return decoder.decodePreview(file, maxLongSide);
+    }
+
+    @Override
     public RgbaImage fit(RgbaImage image, int maxLongSide) {
         return Resize.fitLongSide(image, maxLongSide);
     }

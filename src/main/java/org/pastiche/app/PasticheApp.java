@@ -9,11 +9,13 @@ import java.util.function.Supplier;
 import javafx.application.Application;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
+import org.pastiche.core.CancellationToken;
 import org.pastiche.ui.AppSettings;
 import org.pastiche.ui.FxTaskRunner;
 import org.pastiche.ui.I18n;
 import org.pastiche.ui.MainView;
 import org.pastiche.ui.MainViewModel;
+import org.pastiche.ui.TaskRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,27 @@ public class PasticheApp extends Application {
     @Override
     public void init() {
         context = contextFactory.get();
+        settings = new AppSettings(context.preferences());
+        runner = new FxTaskRunner();
+        // Create the first style's session while the toolkit builds the window (the slowest step
+        // before the first preview is ONNX Runtime's start and the session).
+        Optional<String> first = settings.lastStyle()
+                .filter(id -> context.stylizer().styles().stream().anyMatch(s -> s.id().equals(id) && s.available()))
+                .or(() -> context.stylizer().styles().stream().filter(s -> s.available()).map(s -> s.id()).findFirst());
+        first.ifPresent(id -> runner.submit(TaskRunner.Lane.INFERENCE, new CancellationToken(), (progress, cancel) -> {
+            context.stylizer().warmUp(id);
+            return id;
+        }, new TaskRunner.Outcome<String>() {
+            @Override
+            public void succeeded(String id) {
+                LOG.debug("style {} warmed up", id);
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                LOG.warn("could not prepare style {}: {}", id, error.getMessage());
+            }
+        }));
         if (getParameters() != null) {
             commandLinePhoto = getParameters().getUnnamed().stream().filter(a -> !a.startsWith("-"))
                     .map(Path::of).findFirst();
@@ -55,9 +78,7 @@ public class PasticheApp extends Application {
     @Override
     public void start(Stage primaryStage) {
         stage = primaryStage;
-        settings = new AppSettings(context.preferences());
         I18n i18n = new I18n(settings.language().orElse(java.util.Locale.getDefault()));
-        runner = new FxTaskRunner();
         viewModel = new MainViewModel(context.stylizer(), context.imaging(), runner, settings, i18n, context.timings());
         view = new MainView(viewModel);
 
@@ -73,6 +94,10 @@ public class PasticheApp extends Application {
         stage.setMinWidth(900);
         stage.setMinHeight(600);
         stage.show();
+        if (Boolean.getBoolean("pastiche.timing")) {
+            LOG.info("timing: window shown {} ms after launch", System.currentTimeMillis()
+                    - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
+        }
 
         Optional<Path> photo = commandLinePhoto.filter(Files::isRegularFile).or(context::sample);
         if (commandLinePhoto.isPresent() && !Files.isRegularFile(commandLinePhoto.get())) {

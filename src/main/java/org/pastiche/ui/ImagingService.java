@@ -11,6 +11,12 @@ public interface ImagingService {
     /** Decodes a photo (orientation applied); a {@link PasticheException} names the file and the reason. */
     RgbaImage load(Path file) throws PasticheException;
 
+    /**
+     * Decodes a photo for the screen: long side at most {@code maxLongSide}, much faster than
+     * {@link #load} for large files (the decoder skips pixels).
+     */
+    RgbaImage loadPreview(Path file, int maxLongSide) throws PasticheException;
+
     /** {@code image} scaled down so that its long side is at most {@code maxLongSide}; never scaled up. */
     RgbaImage fit(RgbaImage image, int maxLongSide);
 

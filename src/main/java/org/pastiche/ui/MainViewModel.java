@@ -74,10 +74,11 @@ public final class MainViewModel {
     private final BooleanProperty darkTheme = new SimpleBooleanProperty(this, "darkTheme");
     private final IntegerProperty viewportLongSide = new SimpleIntegerProperty(this, "viewportLongSide", MAX_PREVIEW_LONG_SIDE);
     private final BooleanBinding hasResult = afterImage.isNotNull();
-    private final BooleanBinding canExport = Bindings.createBooleanBinding(
-            () -> afterQuality.get() == PreviewQuality.SHARP && !loading.get(), afterQuality, loading);
+    private final BooleanBinding canExport;
 
     private RgbaImage original;
+    private long photoGeneration;
+    private final ReadOnlyBooleanWrapper originalReady = new ReadOnlyBooleanWrapper(this, "originalReady");
     private RgbaImage previewSource;
     private RgbaImage quickSource;
     private Rendered current;
@@ -102,6 +103,8 @@ public final class MainViewModel {
         this.settings = settings;
         this.i18n = i18n;
         this.timings = timings;
+        canExport = Bindings.createBooleanBinding(() -> afterQuality.get() == PreviewQuality.SHARP
+                && originalReady.get(), afterQuality, originalReady);
         darkTheme.set(settings.darkTheme());
         darkTheme.addListener((obs, old, dark) -> settings.setDarkTheme(dark));
         i18n.localeProperty().addListener((obs, old, locale) -> settings.setLanguage(locale));
@@ -141,7 +144,8 @@ public final class MainViewModel {
     /** Opens a photo file (from the open dialog, a drop, the clipboard or the command line). */
     public void open(Path file) {
         String name = String.valueOf(file.getFileName());
-        load(name, file, (progress, cancel) -> imaging.load(file));
+        // The screen-sized preview first (the decoder skips pixels); the full resolution follows.
+        load(name, file, null, side -> imaging.loadPreview(file, side));
     }
 
     /** Opens the first of several files, as a drop of many files does. */
@@ -153,10 +157,15 @@ public final class MainViewModel {
 
     /** Opens an image that has no file, such as one pasted from the clipboard. */
     public void open(RgbaImage image, String name) {
-        load(name, null, (progress, cancel) -> image);
+        load(name, null, image, side -> imaging.fit(image, side));
     }
 
-    private void load(String name, Path file, TaskRunner.Work<RgbaImage> decode) {
+    @FunctionalInterface
+    private interface PreviewDecoder {
+        RgbaImage decode(int maxLongSide) throws Exception;
+    }
+
+    private void load(String name, Path file, RgbaImage inMemory, PreviewDecoder decoder) {
         loadToken.cancel();
         CancellationToken token = new CancellationToken();
         loadToken = token;
@@ -165,37 +174,59 @@ public final class MainViewModel {
         // Before the window is laid out the viewport is unknown: use the largest preview then.
         int previewSide = viewport < QUICK_LONG_SIDE ? MAX_PREVIEW_LONG_SIDE : Math.min(MAX_PREVIEW_LONG_SIDE, viewport);
         runner.submit(Lane.IO, token, (progress, cancel) -> {
-            RgbaImage image = decode.run(progress, cancel);
+            RgbaImage preview = decoder.decode(previewSide);
             cancel.throwIfCancelled();
-            RgbaImage preview = imaging.fit(image, previewSide);
             RgbaImage quick = imaging.fit(preview, QUICK_LONG_SIDE);
-            return new Loaded(file, name, image, preview, quick);
+            return new Loaded(file, name, inMemory, preview, quick);
         }, new TaskRunner.Outcome<Loaded>() {
             @Override
             public void succeeded(Loaded loaded) {
                 loading.set(false);
                 show(loaded);
+                if (loaded.original() == null) {
+                    loadOriginal(file, name, token, photoGeneration);
+                }
             }
 
             @Override
             public void failed(Throwable error) {
                 loading.set(false);
-                String why = reason(error);
-                if (file != null && why.startsWith(file + ": ")) {
-                    why = why.substring(file.toString().length() + 2); // the notice names the file already
+                notice.set(Notice.error(i18n.get("error.open", name, reason(file, error))));
+            }
+        });
+    }
+
+    /** Decodes the full resolution, needed for export only, after the preview is on screen. */
+    private void loadOriginal(Path file, String name, CancellationToken token, long generation) {
+        runner.submit(Lane.IO, token, (progress, cancel) -> imaging.load(file), new TaskRunner.Outcome<RgbaImage>() {
+            @Override
+            public void succeeded(RgbaImage full) {
+                if (generation != photoGeneration) {
+                    return;
                 }
-                notice.set(Notice.error(i18n.get("error.open", name, why)));
+                original = full;
+                photoSize.set(full.width() + " × " + full.height());
+                originalReady.set(true);
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                if (generation == photoGeneration) {
+                    notice.set(Notice.error(i18n.get("error.open", name, reason(file, error))));
+                }
             }
         });
     }
 
     private void show(Loaded loaded) {
+        photoGeneration++;
         original = loaded.original();
+        originalReady.set(original != null);
         previewSource = loaded.preview();
         quickSource = loaded.quick();
         photoPath.set(loaded.file());
         photoName.set(loaded.name());
-        photoSize.set(original.width() + " × " + original.height());
+        photoSize.set(original == null ? "" : original.width() + " × " + original.height());
         if (loaded.file() != null && loaded.file().toAbsolutePath().getParent() != null) {
             settings.setLastFolder(loaded.file().toAbsolutePath().getParent());
         }
@@ -207,6 +238,14 @@ public final class MainViewModel {
         afterQuality.set(null);
         beforeImage.set(previewSource);
         restartPreview();
+    }
+
+    private String reason(Path file, Throwable error) {
+        String why = reason(error);
+        if (file != null && why.startsWith(file + ": ")) {
+            why = why.substring(file.toString().length() + 2); // the notice names the file already
+        }
+        return why;
     }
 
     private String reason(Throwable error) {
@@ -243,7 +282,7 @@ public final class MainViewModel {
         previewToken.cancel();
         finishToken.cancel();
         StyleModel style = selectedStyle.get();
-        if (original == null || style == null) {
+        if (previewSource == null || style == null) {
             stylizing.set(false);
             return;
         }
@@ -477,6 +516,11 @@ public final class MainViewModel {
         return loading.getReadOnlyProperty();
     }
 
+    /** True once the full-resolution photo is decoded (export needs it). */
+    public ReadOnlyBooleanProperty originalReadyProperty() {
+        return originalReady.getReadOnlyProperty();
+    }
+
     public ReadOnlyBooleanProperty stylizingProperty() {
         return stylizing.getReadOnlyProperty();
     }
@@ -525,6 +569,6 @@ public final class MainViewModel {
     }
 
     public boolean hasPhoto() {
-        return original != null;
+        return previewSource != null;
     }
 }

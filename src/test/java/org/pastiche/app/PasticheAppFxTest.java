@@ -228,4 +228,43 @@ class PasticheAppFxTest {
                 && vm.afterQualityProperty().get() == PreviewQuality.SHARP);
         assertEquals("Pasted image", fx(() -> vm.photoNameProperty().get()));
     }
+
+    @Test
+    void exportAsksBeforeReplacingAnotherFile() throws Exception {
+        Path target = photos.resolve("existing-" + UUID.randomUUID() + ".png");
+        Files.writeString(target, "an older file");
+        robot.clickOn("#export-button");
+        waitUntil(() -> robot.lookup("#export-target").tryQuery().isPresent());
+        TextField field = robot.lookup("#export-target").query();
+        robot.interact(() -> field.setText(target.toString()));
+        robot.clickOn("#export-confirm");
+        waitUntil(() -> robot.lookup("#export-replace").tryQuery().isPresent());
+        assertEquals("an older file", Files.readString(target), "nothing written before the answer");
+        javafx.scene.control.DialogPane replace = robot.lookup("#export-replace").query();
+        robot.clickOn(replace.lookupButton(javafx.scene.control.ButtonType.OK));
+        waitUntil(() -> robot.lookup("#export-dialog").tryQuery().isEmpty());
+        assertEquals(320, new ImageDecoder().decode(target).width());
+    }
+
+    @Test
+    void exportRefusesTheOriginalAsTarget() throws Exception {
+        robot.clickOn("#export-button");
+        waitUntil(() -> robot.lookup("#export-target").tryQuery().isPresent());
+        TextField field = robot.lookup("#export-target").query();
+        robot.interact(() -> field.setText(sample.toString()));
+        assertTrue(fx(() -> robot.lookup("#export-confirm").queryButton().isDisabled()));
+        robot.clickOn("#export-cancel");
+        waitUntil(() -> robot.lookup("#export-dialog").tryQuery().isEmpty());
+    }
+
+    @Test
+    void arrowKeysMoveThroughTheStyles() throws Exception {
+        robot.clickOn("#compare-view");
+        robot.type(javafx.scene.input.KeyCode.RIGHT);
+        waitUntil(() -> styleIds.get(1).equals(vm.selectedStyleProperty().get().id()));
+        robot.type(javafx.scene.input.KeyCode.LEFT);
+        waitUntil(() -> styleIds.get(0).equals(vm.selectedStyleProperty().get().id()));
+        idle();
+        assertEquals(styleIds.get(0), fx(() -> vm.afterStyleIdProperty().get()));
+    }
 }

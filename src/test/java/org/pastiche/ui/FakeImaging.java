@@ -25,10 +25,22 @@ public final class FakeImaging implements ImagingService {
 
     @Override
     public RgbaImage load(Path file) throws PasticheException {
+        fullLoads++;
+        return decode(file);
+    }
+
+    private RgbaImage decode(Path file) throws PasticheException {
         if (file.getFileName().toString().contains("broken")) {
             throw new PasticheException(file.getFileName() + " is not an image");
         }
         return photo(800, 600, file.getFileName().toString().hashCode());
+    }
+
+    public int fullLoads;
+
+    @Override
+    public RgbaImage loadPreview(Path file, int maxLongSide) throws PasticheException {
+        return fit(decode(file), maxLongSide);
     }
 
     @Override

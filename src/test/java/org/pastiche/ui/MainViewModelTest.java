@@ -224,4 +224,26 @@ class MainViewModelTest {
         runner.runAll();
         assertEquals("a", vm.afterStyleIdProperty().get());
     }
+
+    @Test
+    void thePreviewShowsBeforeTheFullResolutionIsDecodedAndExportWaitsForIt() {
+        QueuedTaskRunner runner = QueuedTaskRunner.queued();
+        MainViewModel vm = viewModel(runner);
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        runner.runNext(); // session warm-up
+        runner.runNext(); // screen-sized preview decode
+        assertNotNull(vm.beforeImageProperty().get());
+        assertEquals(0, imaging.fullLoads);
+        assertFalse(vm.originalReadyProperty().get());
+        runner.runNext(); // quick pass
+        runner.runNext(); // sharp pass
+        assertEquals(PreviewQuality.SHARP, vm.afterQualityProperty().get());
+        assertFalse(vm.canExportProperty().get());
+        assertTrue(vm.exportViewModel().isEmpty());
+
+        runner.runAll();
+        assertEquals(1, imaging.fullLoads);
+        assertTrue(vm.canExportProperty().get());
+        assertEquals(800, vm.exportViewModel().orElseThrow().source().original().width());
+    }
 }

@@ -40,6 +40,13 @@ public final class QueuedTaskRunner implements TaskRunner {
         return queue.size();
     }
 
+    /** Runs the oldest queued piece of work (and nothing it queues). */
+    public void runNext() {
+        if (!queue.isEmpty()) {
+            run(queue.poll());
+        }
+    }
+
     public void runAll() {
         running = true;
         try {
