@@ -1,0 +1,243 @@
+package org.pastiche.cli;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.pastiche.core.CancellationToken;
+import org.pastiche.core.PasticheException;
+import org.pastiche.core.ProgressListener;
+import org.pastiche.imaging.ImageMetrics;
+import org.pastiche.imaging.RgbaImage;
+import org.pastiche.imaging.SyntheticImage;
+import org.pastiche.imaging.Tensors;
+import org.pastiche.imaging.TileGrid;
+import org.pastiche.imaging.Tiler;
+import org.pastiche.inference.LoadedModel;
+import org.pastiche.inference.ModelRegistry;
+import org.pastiche.inference.OnnxStylizer;
+import org.pastiche.inference.SessionSettings;
+import org.pastiche.inference.StyleModel;
+import org.pastiche.inference.StyleOptions;
+import org.pastiche.inference.TilingSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measures the engine on synthetic photos.",
+            "Default: latency per style at preview size (512 px long side) and at 2 MP, against a bare",
+            "ONNX Runtime session run on the same tensor, measured alternately in one process.",
+            "--tiling: tiled vs whole PSNR on a 2 MP image.  --megapixels N: time and peak memory for N MP."})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--style", paramLabel = "ID", description = "Style(s) to measure (default: all available).")
+    List<String> styles;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "5", description = "Timed runs per case (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--tiling", description = "Tiled vs whole PSNR on a 2 MP image.")
+    boolean tiling;
+
+    @Option(names = "--megapixels", paramLabel = "MP", description = "Stylize one synthetic image of MP megapixels; print time and peak RSS.")
+    Double megapixels;
+
+    @Option(names = "--tile", paramLabel = "PX", description = "Tile size (default: ${DEFAULT-VALUE}).", defaultValue = "1024")
+    int tile;
+
+    @Option(names = "--overlap", paramLabel = "PX", description = "Tile overlap (default: ${DEFAULT-VALUE}).", defaultValue = "128")
+    int overlap;
+
+    @Option(names = "--stats-side", paramLabel = "PX", defaultValue = "1024",
+            description = "Long side of the copy the shared statistics come from (default: ${DEFAULT-VALUE}).")
+    int statsSide;
+
+    @Option(names = "--no-arena", description = "Session option: no CPU memory arena.")
+    boolean noArena;
+
+    @Option(names = "--no-memory-pattern", description = "Session option: no memory pattern.")
+    boolean noMemoryPattern;
+
+    @Option(names = "--spinning", description = "Session option: idle threads spin-wait (default: they sleep).")
+    boolean spinning;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Spec
+    CommandSpec spec;
+
+    private PrintWriter out;
+
+    @Override
+    public Integer call() throws Exception {
+        out = spec.commandLine().getOut();
+        SessionSettings settings = new SessionSettings(0, !noMemoryPattern, !noArena, spinning);
+        TilingSettings tilingSettings = TilingSettings.DEFAULT.withTile(tile, overlap).withStatsLongSide(statsSide);
+        try (ModelRegistry registry = engine.openRegistry(settings);
+                OnnxStylizer stylizer = new OnnxStylizer(registry, tilingSettings)) {
+            List<String> ids = styles != null ? styles
+                    : registry.styles().stream().filter(StyleModel::available).map(StyleModel::id).toList();
+            if (ids.isEmpty()) {
+                spec.commandLine().getErr().println("pastiche: no styles to measure (use --models DIR)");
+                return PasticheCli.FAILED;
+            }
+            out.printf(Locale.ROOT, "ONNX Runtime on %d threads, arena %s, memory pattern %s, spinning %s; %d cores; Java %s%n",
+                    registry.settings().effectiveThreads(), on(!noArena), on(!noMemoryPattern), on(spinning),
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+            if (megapixels != null) {
+                large(stylizer, ids.get(0), megapixels);
+            } else if (tiling) {
+                for (String id : ids) {
+                    tiling(registry, id, tilingSettings);
+                }
+            } else {
+                latency(stylizer, registry, ids);
+            }
+        }
+        out.flush();
+        return PasticheCli.OK;
+    }
+
+    private static String on(boolean b) {
+        return b ? "on" : "off";
+    }
+
+    private void latency(OnnxStylizer stylizer, ModelRegistry registry, List<String> ids) throws Exception {
+        out.printf(Locale.ROOT, "%-14s %-10s %9s %11s %8s %7s %14s%n", "style", "size", "java ms", "bare ORT ms",
+                "ratio", "Δ ms", "in-call Java ms");
+        for (String id : ids) {
+            long t0 = System.nanoTime();
+            LoadedModel model = registry.load(id);
+            out.printf(Locale.ROOT, "%-14s session created in %.0f ms%n", id, (System.nanoTime() - t0) / 1e6);
+            for (int[] size : new int[][] {{512, 384}, {1632, 1224}}) {
+                RgbaImage img = SyntheticImage.photoLike(size[0], size[1], 42);
+                double[][] times = sideBySide(stylizer, model, img);
+                double java = median(times[0]);
+                double bare = median(times[1]);
+                // Medians of alternating runs; and, immune to load that changes between runs, the
+                // Java share of each pipeline call itself (its wall time minus its time inside ORT).
+                out.printf(Locale.ROOT, "%-14s %-10s %9.1f %11.1f %8.3f %7.1f %14.1f%n", id, size[0] + "x" + size[1],
+                        java, bare, java / bare, java - bare, median(times[2]));
+                out.flush();
+            }
+        }
+    }
+
+    /** Times the whole Java pipeline and a bare session run on the same padded tensor, alternately. */
+    private double[][] sideBySide(OnnxStylizer stylizer, LoadedModel model, RgbaImage img) throws Exception {
+        TileGrid grid = TileGrid.whole(img.width(), img.height(), model.style().sizeMultiple());
+        FloatBuffer buf = Tiler.directFloats(3 * grid.tileWidth() * grid.tileHeight());
+        Tensors.readWindow(img, 0, 0, grid.tileWidth(), grid.tileHeight(), buf);
+        long[] shape = {1, 3, grid.tileHeight(), grid.tileWidth()};
+        double[] java = new double[runs];
+        double[] bare = new double[runs];
+        double[] javaSide = new double[runs];
+        try (OnnxTensor tensor = OnnxTensor.createTensor(ModelRegistry.environment(), buf, shape)) {
+            OrtSession session = model.session();
+            String id = model.style().id();
+            stylizer.stylize(img, id, ProgressListener.NONE, CancellationToken.none()); // warm-up
+            bareRun(session, tensor);
+            for (int i = 0; i < runs; i++) {
+                long a = System.nanoTime();
+                RgbaImage r = stylizer.stylize(img, id, ProgressListener.NONE, CancellationToken.none());
+                stylizer.finish(img, r, StyleOptions.DEFAULT);
+                long b = System.nanoTime();
+                javaSide[i] = (b - a - OnnxStylizer.ortNanosOfLastCall()) / 1e6;
+                bareRun(session, tensor);
+                long c = System.nanoTime();
+                java[i] = (b - a) / 1e6;
+                bare[i] = (c - b) / 1e6;
+            }
+        }
+        return new double[][] {java, bare, javaSide};
+    }
+
+    private static void bareRun(OrtSession session, OnnxTensor tensor) throws OrtException {
+        try (OrtSession.Result r = session.run(Map.of(LoadedModel.INPUT, tensor), Set.of(LoadedModel.OUTPUT))) {
+            r.get(0); // the output stays in native memory: the floor of any Java pipeline
+        }
+    }
+
+    private void tiling(ModelRegistry registry, String id, TilingSettings base) throws PasticheException {
+        RgbaImage img = SyntheticImage.photoLike(1632, 1224, 7);
+        out.printf(Locale.ROOT, "%s on %dx%d (%.2f MP): tiles %d px, overlap %d px, stats from a %d px copy%n", id,
+                img.width(), img.height(), img.pixelCount() / 1e6, base.tileSize(), base.overlap(),
+                base.statsLongSide());
+        RgbaImage whole = timed("whole", registry, base.neverTile(), img, id, null);
+        timed("tiled, shared stats", registry, base.alwaysTile(), img, id, whole);
+        timed("tiled, per-tile stats", registry, base.alwaysTile().withSharedStats(false), img, id, whole);
+    }
+
+    private RgbaImage timed(String label, ModelRegistry registry, TilingSettings settings, RgbaImage img, String id,
+            RgbaImage reference) throws PasticheException {
+        OnnxStylizer s = new OnnxStylizer(registry, settings);
+        long a = System.nanoTime();
+        RgbaImage r = s.stylize(img, id, ProgressListener.NONE, CancellationToken.none());
+        double ms = (System.nanoTime() - a) / 1e6;
+        if (reference == null) {
+            out.printf(Locale.ROOT, "  %-24s %8.0f ms%n", label, ms);
+        } else {
+            out.printf(Locale.ROOT, "  %-24s %8.0f ms   PSNR vs whole %.2f dB, max diff %d%n", label, ms,
+                    ImageMetrics.psnr(reference, r), ImageMetrics.maxAbsDifference(reference, r));
+        }
+        out.flush();
+        return r;
+    }
+
+    private void large(OnnxStylizer stylizer, String id, double mp) throws PasticheException {
+        int w = (int) Math.round(Math.sqrt(mp * 1e6 * 4 / 3));
+        int h = (int) Math.round(w * 3 / 4.0);
+        long a = System.nanoTime();
+        RgbaImage img = SyntheticImage.photoLike(w, h, 3);
+        out.printf(Locale.ROOT, "%s on %dx%d (%.1f MP): image made in %.1f s, peak RSS so far %s%n", id, w, h,
+                img.pixelCount() / 1e6, (System.nanoTime() - a) / 1e9, mib(peakRssKib()));
+        out.flush();
+        long b = System.nanoTime();
+        RgbaImage r = stylizer.stylize(img, id, ProgressListener.NONE, CancellationToken.none());
+        long c = System.nanoTime();
+        RgbaImage f = stylizer.finish(img, r, new StyleOptions(0.8, false));
+        long d = System.nanoTime();
+        out.printf(Locale.ROOT, "  stylize %.1f s, finish (strength 0.8) %.2f s; peak RSS %s, max heap %s%n",
+                (c - b) / 1e9, (d - c) / 1e9, mib(peakRssKib()), mib(Runtime.getRuntime().maxMemory() / 1024));
+        if (f.width() != w) {
+            throw new IllegalStateException("unexpected size");
+        }
+    }
+
+    private static String mib(long kib) {
+        return kib < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f MiB", kib / 1024.0);
+    }
+
+    /** VmHWM, the process's peak resident set, from /proc (Linux); -1 elsewhere. */
+    static long peakRssKib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}

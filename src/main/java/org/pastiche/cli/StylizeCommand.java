@@ -1,0 +1,229 @@
+package org.pastiche.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.pastiche.core.CancellationToken;
+import org.pastiche.core.CancelledException;
+import org.pastiche.core.PasticheException;
+import org.pastiche.core.ProgressListener;
+import org.pastiche.imaging.ImageDecoder;
+import org.pastiche.imaging.ImageExporter;
+import org.pastiche.imaging.Resize;
+import org.pastiche.imaging.RgbaImage;
+import org.pastiche.inference.ModelRegistry;
+import org.pastiche.inference.OnnxStylizer;
+import org.pastiche.inference.StyleOptions;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "stylize", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Paints photos in a style, at full resolution.",
+            "Never writes over an input; every output is written to a temporary file, then renamed."})
+final class StylizeCommand implements Callable<Integer> {
+    @Option(names = {"-s", "--style"}, required = true, paramLabel = "ID", description = "Style id (see 'styles').")
+    String style;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    static final class Target {
+        @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Output file (.png, .jpg), one input only.")
+        Path output;
+
+        @Option(names = "--output-dir", paramLabel = "DIR",
+                description = "Output folder for many inputs: NAME-STYLE.png (see --format); created if needed.")
+        Path outputDir;
+    }
+
+    @Option(names = "--strength", paramLabel = "0..1", defaultValue = "1.0",
+            description = "Style strength: 0 = the original, 1 = full style (default: ${DEFAULT-VALUE}).")
+    double strength;
+
+    @Option(names = "--keep-colors", description = "Keep the photo's colours, take only light and texture from the style.")
+    boolean keepColors;
+
+    @Option(names = "--max-size", paramLabel = "PX",
+            description = "Scale inputs down so that the longer side is at most PX pixels first.")
+    Integer maxSize;
+
+    @Option(names = "--format", paramLabel = "png|jpg", defaultValue = "png",
+            description = "Output type with --output-dir (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--quality", paramLabel = "1..100", defaultValue = "92", description = "JPEG quality (default: ${DEFAULT-VALUE}).")
+    int quality;
+
+    @Option(names = "--max-megapixels", paramLabel = "MP", defaultValue = "150",
+            description = "Refuse inputs larger than this (default: ${DEFAULT-VALUE}).")
+    double maxMegapixels;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Parameters(arity = "1..*", paramLabel = "IN", description = "Input images: JPEG, PNG, BMP, GIF, TIFF, WebP.")
+    List<Path> inputs;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Tests force the bar off or on; null = only on a terminal. */
+    static Boolean forceProgressBar;
+
+    @Override
+    public Integer call() {
+        validate();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        StyleOptions options = new StyleOptions(strength, keepColors);
+        ImageDecoder decoder = new ImageDecoder((long) (maxMegapixels * 1_000_000));
+        boolean bar = forceProgressBar != null ? forceProgressBar : System.console() != null;
+        CancellationToken cancel = new CancellationToken();
+        Thread main = Thread.currentThread();
+        // Ctrl-C: stop the network and give the current file a moment to clean up its temporary file.
+        Thread hook = new Thread(() -> {
+            cancel.cancel();
+            try {
+                main.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "pastiche-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int failures = 0;
+        try (ModelRegistry registry = engine.openRegistry(); OnnxStylizer stylizer = new OnnxStylizer(registry)) {
+            try {
+                registry.load(style); // a bad style fails once, before any file is read
+            } catch (PasticheException e) {
+                err.println("pastiche: " + e.getMessage() + (registry.find(style).isEmpty()
+                        ? "; known styles: " + registry.styles().stream().map(s -> s.id()).toList() : ""));
+                return PasticheCli.FAILED;
+            }
+            for (Path input : inputs) {
+                Path output = outputFor(input);
+                long start = System.nanoTime();
+                ProgressBar progress = bar ? new ProgressBar(err, input.getFileName().toString()) : null;
+                try {
+                    RgbaImage original = decoder.decode(input);
+                    if (maxSize != null) {
+                        original = Resize.fitLongSide(original, maxSize);
+                    }
+                    RgbaImage stylized = stylizer.stylize(original, style,
+                            progress != null ? progress : ProgressListener.NONE, cancel);
+                    RgbaImage result = stylizer.finish(original, stylized, options);
+                    ImageExporter.write(result, output, quality / 100f, inputs);
+                    if (progress != null) {
+                        progress.clear();
+                    }
+                    out.printf(Locale.ROOT, "%s -> %s (%dx%d, %.1f s)%n", input, output, result.width(),
+                            result.height(), (System.nanoTime() - start) / 1e9);
+                    out.flush();
+                } catch (PasticheException e) {
+                    failures++;
+                    fail(err, progress, input, e.getMessage(), e);
+                } catch (OutOfMemoryError e) {
+                    failures++;
+                    fail(err, progress, input, "not enough memory (try --max-size or a larger -Xmx)", e);
+                } catch (CancelledException e) {
+                    if (progress != null) {
+                        progress.clear();
+                    }
+                    err.println("pastiche: interrupted");
+                    return PasticheCli.INTERRUPTED;
+                }
+            }
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down already
+            }
+        }
+        err.flush();
+        return failures == 0 ? PasticheCli.OK : PasticheCli.FAILED;
+    }
+
+    private void fail(PrintWriter err, ProgressBar progress, Path input, String message, Throwable e) {
+        if (progress != null) {
+            progress.clear();
+        }
+        // Decoder messages start with the file already; others get it in front.
+        String line = message != null && message.startsWith(input.toString()) ? message : input + ": " + message;
+        err.println("pastiche: " + line);
+        if (engine.verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+    }
+
+    private void validate() {
+        if (!(strength >= 0 && strength <= 1)) {
+            throw new ParameterException(spec.commandLine(), "--strength must be between 0 and 1, was " + strength);
+        }
+        if (quality < 1 || quality > 100) {
+            throw new ParameterException(spec.commandLine(), "--quality must be between 1 and 100");
+        }
+        if (maxSize != null && maxSize < 16) {
+            throw new ParameterException(spec.commandLine(), "--max-size must be at least 16");
+        }
+        if (!(maxMegapixels > 0)) {
+            throw new ParameterException(spec.commandLine(), "--max-megapixels must be positive");
+        }
+        if (target.output != null) {
+            if (inputs.size() != 1) {
+                throw new ParameterException(spec.commandLine(), "--output takes one input; use --output-dir for "
+                        + inputs.size());
+            }
+            if (ImageExporter.Format.forPath(target.output).isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--output must end in .png, .jpg or .jpeg: "
+                        + target.output);
+            }
+        } else {
+            String f = format.toLowerCase(Locale.ROOT);
+            if (!List.of("png", "jpg", "jpeg").contains(f)) {
+                throw new ParameterException(spec.commandLine(), "--format must be png or jpg");
+            }
+            try {
+                Files.createDirectories(target.outputDir);
+            } catch (IOException e) {
+                throw new ParameterException(spec.commandLine(), "cannot create " + target.outputDir + ": "
+                        + e.getMessage());
+            }
+        }
+        List<Path> seen = new ArrayList<>();
+        for (Path in : inputs) {
+            Path o = outputFor(in).toAbsolutePath().normalize();
+            for (Path other : inputs) {
+                if (o.equals(other.toAbsolutePath().normalize())) {
+                    throw new ParameterException(spec.commandLine(), "refusing to write over the input " + other);
+                }
+            }
+            if (seen.contains(o)) {
+                throw new ParameterException(spec.commandLine(), "two inputs would both be written to " + o);
+            }
+            seen.add(o);
+        }
+    }
+
+    private Path outputFor(Path input) {
+        if (target.output != null) {
+            return target.output;
+        }
+        String name = input.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        String ext = format.toLowerCase(Locale.ROOT).equals("jpeg") ? "jpg" : format.toLowerCase(Locale.ROOT);
+        return target.outputDir.resolve(stem + "-" + style + "." + ext);
+    }
+}

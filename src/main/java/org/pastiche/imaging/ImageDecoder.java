@@ -1,0 +1,276 @@
+package org.pastiche.imaging;
+
+import com.drew.imaging.ImageMetadataReader;
+import com.drew.metadata.Metadata;
+import com.drew.metadata.exif.ExifIFD0Directory;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBufferInt;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+import org.pastiche.core.PasticheException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes image files into {@link RgbaImage}s: JPEG (RGB, gray, CMYK/YCCK), PNG (8/16-bit, gray,
+ * palette, alpha), BMP, GIF (first frame), TIFF and WebP, upright per EXIF. Readers come from
+ * ImageIO plus TwelveMonkeys (on the class path, registered by ImageIO's service loader).
+ * The size is read from the header first so that huge images are refused before any pixel is
+ * allocated. Every failure is a {@link PasticheException} naming the file and the reason.
+ */
+public final class ImageDecoder {
+    private static final Logger LOG = LoggerFactory.getLogger(ImageDecoder.class);
+
+    /** Enough for a 100 MP photo with room to spare; the int[] alone is 4 bytes a pixel. */
+    public static final long DEFAULT_MAX_PIXELS = 150_000_000L;
+
+    static {
+        // ImageIO caches in temp files by default; memory is faster and needs no writable temp dir.
+        ImageIO.setUseCache(false);
+        ImageIO.scanForPlugins();
+    }
+
+    private final long maxPixels;
+
+    public ImageDecoder() {
+        this(DEFAULT_MAX_PIXELS);
+    }
+
+    public ImageDecoder(long maxPixels) {
+        if (maxPixels <= 0) {
+            throw new IllegalArgumentException("maxPixels must be positive");
+        }
+        this.maxPixels = maxPixels;
+    }
+
+    public long maxPixels() {
+        return maxPixels;
+    }
+
+    /** Reads the size, format and orientation without decoding pixels. */
+    public ImageInfo readInfo(Path file) throws PasticheException {
+        checkFile(file);
+        try (ImageInputStream in = open(file)) {
+            ImageReader reader = readerFor(file, in);
+            try {
+                return info(file, reader);
+            } finally {
+                reader.dispose();
+            }
+        } catch (UnsupportedFormatException e) {
+            throw new PasticheException(file + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new PasticheException(file + ": cannot read the image header (" + describe(e) + ")", e);
+        }
+    }
+
+    /** Decodes the whole image (first frame), upright, as ARGB. */
+    public RgbaImage decode(Path file) throws PasticheException {
+        return decode(file, 0);
+    }
+
+    /**
+     * Decodes a preview whose longer side is at most {@code maxLongSide}: the decoder skips rows
+     * and columns while reading (so a 100 MP file never takes 400 MB for a thumbnail), keeping at
+     * least twice the target resolution, and an area filter does the rest.
+     */
+    public RgbaImage decodePreview(Path file, int maxLongSide) throws PasticheException {
+        if (maxLongSide < 1) {
+            throw new IllegalArgumentException("maxLongSide must be positive");
+        }
+        return Resize.fitLongSide(decode(file, maxLongSide), maxLongSide);
+    }
+
+    private RgbaImage decode(Path file, int previewLongSide) throws PasticheException {
+        checkFile(file);
+        ImageInfo info;
+        BufferedImage image;
+        StringBuilder fatalWarning = new StringBuilder();
+        try (ImageInputStream in = open(file)) {
+            ImageReader reader = readerFor(file, in);
+            try {
+                info = info(file, reader);
+                checkSize(file, info);
+                // The JDK's JPEG reader only warns about a truncated file and fills the rest with grey.
+                reader.addIIOReadWarningListener(new IIOReadWarningListener() {
+                    @Override
+                    public void warningOccurred(ImageReader source, String warning) {
+                        String w = warning.toLowerCase(Locale.ROOT);
+                        if (w.contains("premature end") || w.contains("truncat")) {
+                            if (fatalWarning.length() == 0) {
+                                fatalWarning.append(warning);
+                            }
+                        } else {
+                            LOG.debug("{}: {}", file, warning);
+                        }
+                    }
+                });
+                ImageReadParam param = reader.getDefaultReadParam();
+                int longSide = Math.max(info.width(), info.height());
+                int step = previewLongSide > 0 ? longSide / (2 * previewLongSide) : 1;
+                if (step > 1) {
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                image = reader.read(0, param);
+            } finally {
+                reader.dispose();
+            }
+        } catch (PasticheException e) {
+            throw e;
+        } catch (UnsupportedFormatException e) {
+            throw new PasticheException(file + ": " + e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            throw new PasticheException(file + ": not enough memory to decode the image", e);
+        } catch (IOException | RuntimeException e) {
+            throw new PasticheException(file + ": the file is truncated or corrupt (" + describe(e) + ")", e);
+        }
+        if (fatalWarning.length() > 0) {
+            throw new PasticheException(file + ": the file is truncated or corrupt (" + fatalWarning + ")");
+        }
+        RgbaImage raw = new RgbaImage(image.getWidth(), image.getHeight(), toArgb(image));
+        image.flush();
+        return Orientation.apply(raw, info.orientation());
+    }
+
+    private void checkSize(Path file, ImageInfo info) throws PasticheException {
+        if (info.pixelCount() > maxPixels) {
+            throw new PasticheException(String.format(Locale.ROOT,
+                    "%s: the image is too large (%d x %d = %.1f MP; the limit is %.1f MP)",
+                    file, info.width(), info.height(), info.pixelCount() / 1e6, maxPixels / 1e6));
+        }
+    }
+
+    private static void checkFile(Path file) throws PasticheException {
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new PasticheException(file + ": " + (Files.exists(file) ? "not a regular file" : "no such file"));
+            }
+            if (!Files.isReadable(file)) {
+                throw new PasticheException(file + ": permission denied");
+            }
+            if (Files.size(file) == 0) {
+                throw new PasticheException(file + ": the file is empty");
+            }
+        } catch (IOException e) {
+            throw new PasticheException(file + ": cannot read the file (" + describe(e) + ")", e);
+        }
+    }
+
+    private static ImageInputStream open(Path file) throws IOException {
+        ImageInputStream in = ImageIO.createImageInputStream(file.toFile());
+        if (in == null) {
+            throw new NoSuchFileException(file.toString());
+        }
+        return in;
+    }
+
+    private static ImageReader readerFor(Path file, ImageInputStream in) throws IOException {
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        if (!readers.hasNext()) {
+            throw new UnsupportedFormatException(file);
+        }
+        ImageReader reader = readers.next();
+        reader.setInput(in, true, true);
+        return reader;
+    }
+
+    private static ImageInfo info(Path file, ImageReader reader) throws IOException {
+        int w = reader.getWidth(0);
+        int h = reader.getHeight(0);
+        int orientation = orientation(file);
+        String format = reader.getFormatName();
+        return Orientation.swapsAxes(orientation)
+                ? new ImageInfo(h, w, format, orientation)
+                : new ImageInfo(w, h, format, orientation);
+    }
+
+    /** EXIF orientation, 1 when absent or unreadable (a broken EXIF block should not lose the photo). */
+    static int orientation(Path file) {
+        try {
+            Metadata metadata = ImageMetadataReader.readMetadata(file.toFile());
+            for (ExifIFD0Directory dir : metadata.getDirectoriesOfType(ExifIFD0Directory.class)) {
+                Integer o = dir.getInteger(ExifIFD0Directory.TAG_ORIENTATION);
+                if (o != null && o >= 1 && o <= 8) {
+                    return o;
+                }
+            }
+        } catch (Exception e) {
+            LOG.debug("{}: no readable EXIF orientation ({})", file, e.toString());
+        }
+        return 1;
+    }
+
+    /**
+     * Packs any decoded image into ARGB. Gray images are read from the raster, because
+     * {@code getRGB} treats their colour space as linear and would brighten them.
+     */
+    static int[] toArgb(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int[] out = new int[Math.multiplyExact(w, h)];
+        ColorModel cm = img.getColorModel();
+        int type = img.getType();
+        if ((type == BufferedImage.TYPE_INT_ARGB || type == BufferedImage.TYPE_INT_RGB)
+                && img.getRaster().getDataBuffer() instanceof DataBufferInt db && db.getNumBanks() == 1
+                && img.getRaster().getParent() == null) {
+            int[] data = db.getData();
+            int alpha = type == BufferedImage.TYPE_INT_RGB ? 0xFF000000 : 0;
+            for (int i = 0; i < out.length; i++) {
+                out[i] = data[i] | alpha;
+            }
+        } else if (cm instanceof ComponentColorModel && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
+            Raster r = img.getRaster();
+            int bands = r.getNumBands();
+            int grayBits = cm.getComponentSize(0);
+            int alphaBits = bands > 1 ? cm.getComponentSize(1) : 8;
+            int[] row = new int[w * bands];
+            for (int y = 0; y < h; y++) {
+                r.getPixels(0, y, w, 1, row);
+                for (int x = 0; x < w; x++) {
+                    int g = to8(row[x * bands], grayBits);
+                    int a = bands > 1 ? to8(row[x * bands + 1], alphaBits) : 255;
+                    out[y * w + x] = a << 24 | g << 16 | g << 8 | g;
+                }
+            }
+        } else {
+            for (int y = 0; y < h; y++) {
+                img.getRGB(0, y, w, 1, out, y * w, w);
+            }
+        }
+        return out;
+    }
+
+    private static int to8(int v, int bits) {
+        if (bits == 8) {
+            return v & 0xFF;
+        }
+        long max = (1L << bits) - 1;
+        return (int) ((v * 255L + max / 2) / max);
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        String name = e.getClass().getSimpleName();
+        return m == null || m.isBlank() ? name : m;
+    }
+
+    /** No ImageIO reader recognised the content. */
+    private static final class UnsupportedFormatException extends IOException {
+        UnsupportedFormatException(Path file) {
+            super("not a supported image format: JPEG, PNG, BMP, GIF, TIFF or WebP expected");
+        }
+    }
+}

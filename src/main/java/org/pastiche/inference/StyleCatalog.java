@@ -1,0 +1,99 @@
+package org.pastiche.inference;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.pastiche.core.PasticheException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a {@code catalog.json} (schema in README.md, shared with the model lab). Paths are
+ * resolved against the catalog's folder. An entry whose model file is missing is returned
+ * unavailable, with the reason; an entry without an id is skipped with a warning.
+ */
+public final class StyleCatalog {
+    private static final Logger LOG = LoggerFactory.getLogger(StyleCatalog.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private StyleCatalog() {}
+
+    public static List<StyleModel> load(Path catalogFile) throws PasticheException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readAllBytes(catalogFile));
+        } catch (IOException e) {
+            throw new PasticheException(catalogFile + ": cannot read the style catalog (" + e.getMessage() + ")", e);
+        }
+        JsonNode models = root == null ? null : root.get("models");
+        if (models == null || !models.isArray()) {
+            throw new PasticheException(catalogFile + ": not a style catalog (no \"models\" list)");
+        }
+        Path dir = catalogFile.toAbsolutePath().getParent();
+        List<StyleModel> out = new ArrayList<>();
+        for (JsonNode m : models) {
+            String id = text(m, "id").orElse(null);
+            if (id == null || id.isBlank()) {
+                LOG.warn("{}: skipping an entry without an id", catalogFile);
+                continue;
+            }
+            out.add(entry(dir, id, m));
+        }
+        return out;
+    }
+
+    private static StyleModel entry(Path dir, String id, JsonNode m) {
+        Optional<String> file = text(m, "file");
+        Path modelFile = dir.resolve(file.orElse(id + ".onnx")).normalize();
+        StyleModel style = new StyleModel(
+                id,
+                texts(m.get("names")),
+                texts(m.get("descriptions")),
+                modelFile,
+                text(m, "tile_file").map(f -> dir.resolve(f).normalize()),
+                text(m, "thumbnail").map(f -> dir.resolve(f).normalize()),
+                text(m, "teacher"),
+                text(m, "license").orElse(""),
+                text(m, "attribution").orElse(""),
+                m.path("params").asLong(0),
+                m.path("macs_per_megapixel").asDouble(0),
+                Math.max(1, m.path("size_multiple").asInt(1)),
+                m.has("fidelity") && m.get("fidelity").isObject()
+                        ? JSON.convertValue(m.get("fidelity"), new TypeReference<Map<String, Object>>() { })
+                        : Map.of(),
+                true,
+                Optional.empty());
+        if (file.isEmpty()) {
+            return style.unavailable("the catalog names no model file");
+        }
+        if (!Files.isRegularFile(modelFile)) {
+            return style.unavailable("model file missing: " + modelFile);
+        }
+        return style;
+    }
+
+    private static Optional<String> text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() || !v.isValueNode() ? Optional.empty() : Optional.of(v.asText());
+    }
+
+    private static Map<String, String> texts(JsonNode node) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (node != null && node.isObject()) {
+            node.fields().forEachRemaining(e -> {
+                if (e.getValue().isValueNode() && !e.getValue().isNull()) {
+                    out.put(e.getKey(), e.getValue().asText());
+                }
+            });
+        }
+        return Map.copyOf(out);
+    }
+}

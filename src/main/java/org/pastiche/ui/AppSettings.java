@@ -1,0 +1,71 @@
+package org.pastiche.ui;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.prefs.BackingStoreException;
+import java.util.prefs.Preferences;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What the app remembers between runs, in {@link java.util.prefs}. */
+public final class AppSettings {
+    private static final Logger LOG = LoggerFactory.getLogger(AppSettings.class);
+
+    private final Preferences node;
+
+    public AppSettings(Preferences node) {
+        this.node = node;
+    }
+
+    public Optional<String> lastStyle() {
+        return Optional.ofNullable(node.get("lastStyle", null));
+    }
+
+    public void setLastStyle(String id) {
+        node.put("lastStyle", id);
+    }
+
+    public Optional<Path> lastFolder() {
+        return Optional.ofNullable(node.get("lastFolder", null)).map(Path::of).filter(Files::isDirectory);
+    }
+
+    public void setLastFolder(Path folder) {
+        node.put("lastFolder", folder.toAbsolutePath().toString());
+    }
+
+    public Optional<Locale> language() {
+        return Optional.ofNullable(node.get("language", null)).map(Locale::forLanguageTag);
+    }
+
+    public void setLanguage(Locale locale) {
+        node.put("language", locale.toLanguageTag());
+    }
+
+    public boolean darkTheme() {
+        return node.getBoolean("darkTheme", false);
+    }
+
+    public void setDarkTheme(boolean dark) {
+        node.putBoolean("darkTheme", dark);
+    }
+
+    /** Window width, height; the defaults fit a 1366x768 screen. */
+    public double[] windowSize() {
+        return new double[] {node.getDouble("windowWidth", 1280), node.getDouble("windowHeight", 800)};
+    }
+
+    public void setWindowSize(double width, double height) {
+        node.putDouble("windowWidth", width);
+        node.putDouble("windowHeight", height);
+    }
+
+    public void flush() {
+        try {
+            node.flush();
+        } catch (BackingStoreException e) {
+            LOG.warn("could not save settings: {}", e.getMessage());
+        }
+    }
+}

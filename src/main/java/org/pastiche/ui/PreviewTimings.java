@@ -1,0 +1,97 @@
+package org.pastiche.ui;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Measures what a person waits for: launch to the first stylized preview, and a style click to the
+ * first (quick) and the sharp preview. Logged when the system property {@code pastiche.timing} is true.
+ */
+public final class PreviewTimings {
+    private static final Logger LOG = LoggerFactory.getLogger(PreviewTimings.class);
+
+    /** One style choice: milliseconds to the first and to the sharp preview (-1 if not seen). */
+    public record Sample(String styleId, double firstMs, double sharpMs) { }
+
+    private final boolean log;
+    private final long launchMillis;
+    private final List<Sample> samples = new ArrayList<>();
+    private double launchToFirstMs = -1;
+    private double launchToSharpMs = -1;
+    private String pendingStyle;
+    private long requestNanos;
+    private double pendingFirstMs = -1;
+
+    public PreviewTimings(boolean log, long launchMillis) {
+        this.log = log;
+        this.launchMillis = launchMillis;
+    }
+
+    /** Timings from the JVM's start, logged if {@code -Dpastiche.timing=true}. */
+    public static PreviewTimings fromSystem() {
+        return new PreviewTimings(Boolean.getBoolean("pastiche.timing"),
+                ManagementFactory.getRuntimeMXBean().getStartTime());
+    }
+
+    public synchronized void requested(String styleId) {
+        if (pendingStyle != null && pendingFirstMs < 0) {
+            samples.add(new Sample(pendingStyle, -1, -1)); // superseded before anything showed
+        }
+        pendingStyle = styleId;
+        requestNanos = System.nanoTime();
+        pendingFirstMs = -1;
+    }
+
+    public synchronized void shown(String styleId, boolean sharp) {
+        if (launchToFirstMs < 0) {
+            launchToFirstMs = System.currentTimeMillis() - launchMillis;
+            if (log) {
+                LOG.info("timing: launch to first stylized preview {} ms", (long) launchToFirstMs);
+            }
+        }
+        if (sharp && launchToSharpMs < 0) {
+            launchToSharpMs = System.currentTimeMillis() - launchMillis;
+            if (log) {
+                LOG.info("timing: launch to first sharp preview {} ms", (long) launchToSharpMs);
+            }
+        }
+        if (!styleId.equals(pendingStyle)) {
+            return;
+        }
+        double ms = (System.nanoTime() - requestNanos) / 1e6;
+        if (pendingFirstMs < 0) {
+            pendingFirstMs = ms;
+        }
+        if (sharp) {
+            samples.add(new Sample(styleId, pendingFirstMs, ms));
+            if (log) {
+                LOG.info("timing: style {} first preview {} ms, sharp preview {} ms",
+                        styleId, Math.round(pendingFirstMs), Math.round(ms));
+            }
+            pendingStyle = null;
+        }
+    }
+
+    public synchronized double launchToFirstMs() {
+        return launchToFirstMs;
+    }
+
+    public synchronized double launchToSharpMs() {
+        return launchToSharpMs;
+    }
+
+    public synchronized List<Sample> samples() {
+        return List.copyOf(samples);
+    }
+
+    /** Median of the completed samples' first and sharp times. */
+    public synchronized OptionalDouble median(boolean sharp) {
+        double[] v = samples.stream().filter(s -> s.sharpMs() >= 0)
+                .mapToDouble(s -> sharp ? s.sharpMs() : s.firstMs()).sorted().toArray();
+        return v.length == 0 ? OptionalDouble.empty() : OptionalDouble.of(v[v.length / 2]);
+    }
+}

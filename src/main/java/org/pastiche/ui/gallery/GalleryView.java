@@ -1,0 +1,56 @@
+package org.pastiche.ui.gallery;
+
+import javafx.geometry.Orientation;
+import javafx.scene.control.ListView;
+import javafx.scene.control.SelectionMode;
+import org.pastiche.inference.StyleModel;
+import org.pastiche.ui.I18n;
+import org.pastiche.ui.MainViewModel;
+
+/** The strip of styles: arrow keys move through it, a click or key press chooses the style. */
+public final class GalleryView {
+    private final ListView<StyleModel> list = new ListView<>();
+
+    public GalleryView(MainViewModel vm) {
+        I18n i18n = vm.i18n();
+        list.setId("gallery");
+        list.getStyleClass().add("gallery");
+        list.setOrientation(Orientation.HORIZONTAL);
+        list.getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
+        list.setItems(vm.styles());
+        list.setCellFactory(v -> new StyleTileCell(i18n));
+        list.setFixedCellSize(StyleTileCell.THUMB + 24);
+        list.setPrefHeight(StyleTileCell.THUMB + 58);
+        list.setMinHeight(StyleTileCell.THUMB + 58);
+
+        list.getSelectionModel().selectedItemProperty().addListener((obs, old, chosen) -> {
+            vm.selectStyle(chosen);
+            StyleModel selected = vm.selectedStyleProperty().get();
+            if (chosen != null && chosen != selected) {
+                list.getSelectionModel().select(selected); // an unavailable style was refused
+            }
+        });
+        vm.selectedStyleProperty().addListener((obs, old, style) -> {
+            if (list.getSelectionModel().getSelectedItem() != style) {
+                list.getSelectionModel().select(style);
+                list.scrollTo(style);
+            }
+        });
+        vm.styles().addListener((javafx.collections.ListChangeListener<StyleModel>) c ->
+                list.getSelectionModel().select(vm.selectedStyleProperty().get()));
+        i18n.localeProperty().addListener((obs, old, locale) -> list.refresh());
+    }
+
+    public ListView<StyleModel> node() {
+        return list;
+    }
+
+    /** Moves the choice by {@code step} styles (arrow keys pressed outside the strip). */
+    public void move(int step) {
+        int i = list.getSelectionModel().getSelectedIndex() + step;
+        if (i >= 0 && i < list.getItems().size()) {
+            list.getSelectionModel().select(i);
+            list.scrollTo(Math.max(0, i - 2));
+        }
+    }
+}

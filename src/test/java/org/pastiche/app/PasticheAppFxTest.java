@@ -1,0 +1,270 @@
+package org.pastiche.app;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import atlantafx.base.controls.Notification;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.prefs.Preferences;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TextField;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pastiche.imaging.ImageDecoder;
+import org.pastiche.imaging.RgbaImage;
+import org.pastiche.inference.StyleModel;
+import org.pastiche.ui.I18n;
+import org.pastiche.ui.MainViewModel;
+import org.pastiche.ui.MainViewModel.PreviewQuality;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The real window on the real engine (the model lab's tiny network), headless under Monocle. */
+class PasticheAppFxTest {
+    private static final long TIMEOUT_S = 120;
+
+    @TempDir
+    static Path models;
+    @TempDir
+    static Path photos;
+    private static List<String> styleIds;
+    private static Path sample;
+
+    private final FxRobot robot = new FxRobot();
+    private Preferences prefs;
+    private PasticheApp app;
+    private MainViewModel vm;
+
+    @BeforeAll
+    static void models() throws Exception {
+        styleIds = TestModels.write(models, 3);
+        sample = TestModels.photo(photos.resolve("sample.png"), 320, 240);
+    }
+
+    @BeforeEach
+    void open() throws Exception {
+        prefs = Preferences.userRoot().node("pastiche-fxtest-" + UUID.randomUUID());
+        prefs.put("language", "en");
+        Stage stage = FxToolkit.registerPrimaryStage();
+        app = (PasticheApp) FxToolkit.setupApplication(
+                () -> new PasticheApp(() -> AppContext.of(List.of(models), prefs, Optional.of(sample))));
+        vm = app.viewModel();
+        assertEquals("Pastiche", fx(stage::getTitle));
+        waitUntil(() -> vm.afterQualityProperty().get() == PreviewQuality.SHARP);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        FxToolkit.cleanupApplication(app);
+        FxToolkit.cleanupStages();
+        prefs.removeNode();
+    }
+
+    private static <T> T fx(Callable<T> read) throws Exception {
+        return WaitForAsyncUtils.asyncFx(read).get(TIMEOUT_S, TimeUnit.SECONDS);
+    }
+
+    private static void waitUntil(Callable<Boolean> condition) throws Exception {
+        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> fx(condition));
+    }
+
+    private void idle() throws Exception {
+        waitUntil(() -> !vm.stylizingProperty().get() && !vm.loadingProperty().get()
+                && app.runner().activeTasksProperty().get() == 0);
+    }
+
+    @Test
+    void windowOpensWithTheSampleStylized() throws Exception {
+        assertEquals("sample.png", fx(() -> vm.photoNameProperty().get()));
+        assertEquals(styleIds.get(0), fx(() -> vm.afterStyleIdProperty().get()));
+        assertNotNull(fx(() -> app.view().compareView().getAfterImage()));
+        assertEquals(320.0, fx(() -> app.view().compareView().getBeforeImage().getWidth()));
+        assertFalse(fx(() -> robot.lookup("#empty-state").query().isVisible()));
+    }
+
+    @Test
+    void aPhotoLoadedTheWayADropDoesAppears() throws Exception {
+        Path photo = TestModels.photo(photos.resolve("dropped.png"), 200, 300);
+        robot.interact(() -> app.view().openDropped(List.of(photo.toFile())));
+        waitUntil(() -> "dropped.png".equals(vm.photoNameProperty().get())
+                && vm.afterQualityProperty().get() == PreviewQuality.SHARP);
+        assertEquals(300.0, fx(() -> app.view().compareView().getBeforeImage().getHeight()));
+        assertEquals(300.0, fx(() -> app.view().compareView().getAfterImage().getHeight()));
+    }
+
+    @Test
+    void choosingAStyleChangesTheAfterImage() throws Exception {
+        RgbaImage first = fx(() -> vm.afterImageProperty().get());
+        robot.clickOn("#style-" + styleIds.get(1));
+        waitUntil(() -> styleIds.get(1).equals(vm.afterStyleIdProperty().get())
+                && vm.afterQualityProperty().get() == PreviewQuality.SHARP);
+        RgbaImage second = fx(() -> vm.afterImageProperty().get());
+        assertFalse(java.util.Arrays.equals(first.argb(), second.argb()), "the painting changed");
+        assertTrue(fx(() -> robot.lookup("#style-info-non-commercial").query().isVisible()),
+                "the second style's non-commercial licence is shown");
+    }
+
+    @Test
+    void fiftyRapidStyleChangesEndOnTheLastWithNoWorkLeft() throws Exception {
+        ListView<StyleModel> gallery = robot.lookup("#gallery").queryListView();
+        int n = styleIds.size();
+        for (int i = 1; i <= 50; i++) {
+            int index = i % n;
+            robot.interact(() -> gallery.getSelectionModel().select(index));
+        }
+        String last = styleIds.get(50 % n);
+        idle();
+        assertEquals(last, fx(() -> vm.selectedStyleProperty().get().id()));
+        assertEquals(last, fx(() -> vm.afterStyleIdProperty().get()));
+        assertEquals(PreviewQuality.SHARP, fx(() -> vm.afterQualityProperty().get()));
+        assertEquals(0, fx(() -> app.runner().activeTasksProperty().get()));
+    }
+
+    @Test
+    void exportWritesTheFileAndLeavesTheOriginal() throws Exception {
+        byte[] original = Files.readAllBytes(sample);
+        Path target = photos.resolve("exported-" + UUID.randomUUID() + ".png");
+        robot.clickOn("#export-button");
+        waitUntil(() -> robot.lookup("#export-target").tryQuery().isPresent());
+        TextField field = robot.lookup("#export-target").query();
+        assertEquals(photos.resolve("sample-" + styleIds.get(0) + ".png").toString(), fx(field::getText));
+        robot.interact(() -> field.setText(target.toString()));
+        robot.clickOn("#export-confirm");
+        waitUntil(() -> Files.exists(target) && robot.lookup("#export-dialog").tryQuery().isEmpty());
+        RgbaImage written = new ImageDecoder().decode(target);
+        assertEquals(320, written.width());
+        assertEquals(240, written.height());
+        assertArrayEquals(original, Files.readAllBytes(sample));
+    }
+
+    @Test
+    void aBrokenFileShowsANotificationAndKeepsThePhoto() throws Exception {
+        Path broken = photos.resolve("broken.jpg");
+        Files.write(broken, new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3, 4});
+        Object before = fx(() -> vm.beforeImageProperty().get());
+        robot.interact(() -> app.view().openDropped(List.of(broken.toFile())));
+        waitUntil(() -> robot.lookup(".app-notification").tryQuery().isPresent());
+        Notification notification = robot.lookup(".app-notification").query();
+        assertTrue(fx(notification::getMessage).contains("broken.jpg"), fx(notification::getMessage));
+        assertEquals("sample.png", fx(() -> vm.photoNameProperty().get()));
+        assertSame(before, fx(() -> vm.beforeImageProperty().get()));
+    }
+
+    @Test
+    void switchingTheLanguageRelabelsTheWindow() throws Exception {
+        Button open = robot.lookup("#open-button").queryButton();
+        Label title = robot.lookup("#style-info-title").queryAs(Label.class);
+        assertEquals("Open", fx(open::getText));
+        assertEquals("Tiny A", fx(title::getText));
+        ComboBox<Locale> language = robot.lookup("#language-choice").queryComboBox();
+        robot.interact(() -> language.setValue(I18n.CHINESE));
+        assertEquals("打开", fx(open::getText));
+        assertEquals("微型 A", fx(title::getText));
+        assertEquals("zh-CN", prefs.get("language", ""));
+        robot.interact(() -> language.setValue(I18n.ENGLISH));
+        assertEquals("Open", fx(open::getText));
+    }
+
+    @Test
+    void unavailableStylesAreShownButCannotBeChosen() throws Exception {
+        robot.clickOn("#style-missing");
+        waitUntil(() -> robot.lookup(".app-notification").tryQuery().isPresent());
+        assertEquals(styleIds.get(0), fx(() -> vm.selectedStyleProperty().get().id()));
+    }
+
+    @Test
+    void theDividerFollowsTheMouseAndSpaceShowsTheOriginal() throws Exception {
+        var compare = app.view().compareView();
+        javafx.geometry.Bounds bounds = fx(() -> compare.localToScreen(compare.getBoundsInLocal()));
+        double y = bounds.getCenterY();
+        robot.drag(bounds.getCenterX(), y, javafx.scene.input.MouseButton.PRIMARY)
+                .dropTo(new javafx.geometry.Point2D(bounds.getCenterX() - 60, y));
+        double position = fx(compare::getDividerPosition);
+        assertTrue(position < 0.5, "divider moved left: " + position);
+
+        robot.press(javafx.scene.input.KeyCode.SPACE);
+        assertTrue(fx(compare::isShowOriginal));
+        robot.release(javafx.scene.input.KeyCode.SPACE);
+        assertFalse(fx(compare::isShowOriginal));
+    }
+
+    @Test
+    void ctrlVPastesAnImageFromTheClipboard() throws Exception {
+        robot.interact(() -> {
+            javafx.scene.image.WritableImage image = new javafx.scene.image.WritableImage(120, 90);
+            for (int y = 0; y < 90; y++) {
+                for (int x = 0; x < 120; x++) {
+                    image.getPixelWriter().setArgb(x, y, 0xFF000000 | (x * 2) << 16 | (y * 2) << 8 | 0x40);
+                }
+            }
+            javafx.scene.input.ClipboardContent content = new javafx.scene.input.ClipboardContent();
+            content.putImage(image);
+            javafx.scene.input.Clipboard.getSystemClipboard().setContent(content);
+        });
+        robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.V)
+                .release(javafx.scene.input.KeyCode.V, javafx.scene.input.KeyCode.CONTROL);
+        waitUntil(() -> vm.photoPathProperty().get() == null && vm.beforeImageProperty().get() != null
+                && vm.beforeImageProperty().get().width() == 120
+                && vm.afterQualityProperty().get() == PreviewQuality.SHARP);
+        assertEquals("Pasted image", fx(() -> vm.photoNameProperty().get()));
+    }
+
+    @Test
+    void exportAsksBeforeReplacingAnotherFile() throws Exception {
+        Path target = photos.resolve("existing-" + UUID.randomUUID() + ".png");
+        Files.writeString(target, "an older file");
+        robot.clickOn("#export-button");
+        waitUntil(() -> robot.lookup("#export-target").tryQuery().isPresent());
+        TextField field = robot.lookup("#export-target").query();
+        robot.interact(() -> field.setText(target.toString()));
+        robot.clickOn("#export-confirm");
+        waitUntil(() -> robot.lookup("#export-replace").tryQuery().isPresent());
+        assertEquals("an older file", Files.readString(target), "nothing written before the answer");
+        javafx.scene.control.DialogPane replace = robot.lookup("#export-replace").query();
+        robot.clickOn(replace.lookupButton(javafx.scene.control.ButtonType.OK));
+        waitUntil(() -> robot.lookup("#export-dialog").tryQuery().isEmpty());
+        assertEquals(320, new ImageDecoder().decode(target).width());
+    }
+
+    @Test
+    void exportRefusesTheOriginalAsTarget() throws Exception {
+        robot.clickOn("#export-button");
+        waitUntil(() -> robot.lookup("#export-target").tryQuery().isPresent());
+        TextField field = robot.lookup("#export-target").query();
+        robot.interact(() -> field.setText(sample.toString()));
+        assertTrue(fx(() -> robot.lookup("#export-confirm").queryButton().isDisabled()));
+        robot.clickOn("#export-cancel");
+        waitUntil(() -> robot.lookup("#export-dialog").tryQuery().isEmpty());
+    }
+
+    @Test
+    void arrowKeysMoveThroughTheStyles() throws Exception {
+        robot.clickOn("#compare-view");
+        robot.type(javafx.scene.input.KeyCode.RIGHT);
+        waitUntil(() -> styleIds.get(1).equals(vm.selectedStyleProperty().get().id()));
+        robot.type(javafx.scene.input.KeyCode.LEFT);
+        waitUntil(() -> styleIds.get(0).equals(vm.selectedStyleProperty().get().id()));
+        idle();
+        assertEquals(styleIds.get(0), fx(() -> vm.afterStyleIdProperty().get()));
+    }
+}

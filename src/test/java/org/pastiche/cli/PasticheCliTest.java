@@ -1,0 +1,187 @@
+package org.pastiche.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pastiche.imaging.ImageDecoder;
+import org.pastiche.imaging.ImageExporter;
+import org.pastiche.imaging.RgbaImage;
+import org.pastiche.imaging.SyntheticImage;
+import picocli.CommandLine;
+
+/** Runs the command line in-process and checks exit codes, messages and files. */
+class PasticheCliTest {
+    @TempDir
+    Path dir;
+
+    private String out;
+    private String err;
+
+    @BeforeAll
+    static void noProgressBar() {
+        StylizeCommand.forceProgressBar = false;
+    }
+
+    @AfterAll
+    static void reset() {
+        StylizeCommand.forceProgressBar = null;
+    }
+
+    private static String models() {
+        try {
+            return Path.of(PasticheCliTest.class.getResource("/models/tiny/catalog.json").toURI()).getParent()
+                    .toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private int run(String... args) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        CommandLine cl = PasticheCli.commandLine();
+        cl.setOut(new PrintWriter(o, true));
+        cl.setErr(new PrintWriter(e, true));
+        int code = cl.execute(args);
+        out = o.toString();
+        err = e.toString();
+        return code;
+    }
+
+    private Path photo(String name) throws Exception {
+        Path p = dir.resolve(name);
+        ImageExporter.write(SyntheticImage.photoLike(60, 40, 1), p);
+        return p;
+    }
+
+    private List<String> files() throws Exception {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void listsStyles() {
+        assertEquals(0, run("styles", "--models", models()));
+        assertTrue(out.contains("tiny") && out.contains("Tiny (test)"), out);
+    }
+
+    @Test
+    void stylizesOneFile() throws Exception {
+        Path in = photo("in.png");
+        Path result = dir.resolve("out.jpg");
+        assertEquals(0, run("stylize", "--models", models(), "--style", "tiny", "--strength", "0.7", "--keep-colors",
+                "--output", result.toString(), in.toString()), err);
+        RgbaImage img = new ImageDecoder().decode(result);
+        assertEquals(60, img.width());
+        assertTrue(out.contains("out.jpg"), out);
+        assertEquals(List.of("in.png", "out.jpg"), files(), "no temporary file is left");
+    }
+
+    @Test
+    void brokenInputIsOneLineAndNoOutput() throws Exception {
+        Path bad = Files.writeString(dir.resolve("notes.jpg"), "not a picture");
+        assertEquals(1, run("stylize", "--models", models(), "--style", "tiny", "-o", dir.resolve("o.png").toString(),
+                bad.toString()));
+        assertEquals(1, err.strip().lines().count(), err);
+        assertTrue(err.contains("notes.jpg") && err.contains("not a supported image format"), err);
+        assertFalse(err.contains("Exception") || err.contains("\tat "), err);
+        assertEquals(List.of("notes.jpg"), files());
+    }
+
+    @Test
+    void verboseShowsTheStackTrace() throws Exception {
+        Path bad = Files.write(dir.resolve("empty.png"), new byte[0]);
+        assertEquals(1, run("stylize", "--models", models(), "--style", "tiny", "--verbose", "-o",
+                dir.resolve("o.png").toString(), bad.toString()));
+        assertTrue(err.contains("the file is empty") && err.contains("\tat "), err);
+    }
+
+    @Test
+    void manyInputsGoToTheOutputFolderAndFailuresDoNotStopTheOthers() throws Exception {
+        Path a = photo("a.png");
+        Path bad = Files.writeString(dir.resolve("b.jpg"), "nope");
+        Path c = photo("c.png");
+        assertEquals(1, run("stylize", "--models", models(), "-s", "tiny", "--output-dir", dir.resolve("out").toString(),
+                "--format", "jpg", a.toString(), bad.toString(), c.toString()));
+        assertEquals(List.of("a.png", "b.jpg", "c.png", "out/a-tiny.jpg", "out/c-tiny.jpg"), files());
+        assertTrue(err.contains("b.jpg"), err);
+    }
+
+    @Test
+    void neverWritesOverAnInput() throws Exception {
+        Path in = photo("in.png");
+        byte[] before = Files.readAllBytes(in);
+        assertEquals(2, run("stylize", "--models", models(), "-s", "tiny", "-o", in.toString(), in.toString()));
+        assertTrue(err.contains("refusing to write over"), err);
+        assertArrayEquals(before, Files.readAllBytes(in));
+        // The output folder route would produce in-tiny.png; an input with that name is protected as well.
+        Path x = photo("x.png");
+        Path clash = photo("x-tiny.png");
+        byte[] clashBefore = Files.readAllBytes(clash);
+        assertEquals(2, run("stylize", "--models", models(), "-s", "tiny", "--output-dir", dir.toString(),
+                x.toString(), clash.toString()));
+        assertTrue(err.contains("refusing to write over"), err);
+        assertArrayEquals(clashBefore, Files.readAllBytes(clash));
+    }
+
+    @Test
+    void unknownStyleNamesTheKnownOnes() throws Exception {
+        Path in = photo("in.png");
+        assertEquals(1, run("stylize", "--models", models(), "-s", "nope", "-o", dir.resolve("o.png").toString(),
+                in.toString()));
+        assertTrue(err.contains("nope") && err.contains("tiny"), err);
+        assertEquals(List.of("in.png"), files());
+    }
+
+    @Test
+    void usageErrorsExitWith2() throws Exception {
+        Path in = photo("in.png");
+        assertEquals(2, run("stylize", "--models", models(), "-s", "tiny", "-o", dir.resolve("o.png").toString(),
+                in.toString(), in.toString()));
+        assertEquals(2, run("stylize", "--models", models(), "-s", "tiny", "--strength", "1.5", "-o",
+                dir.resolve("o.png").toString(), in.toString()));
+        assertEquals(2, run("stylize", "--models", models(), "-s", "tiny", "-o", dir.resolve("o.gif").toString(),
+                in.toString()));
+        assertEquals(2, run("stylize", "-s", "tiny", in.toString()), "an output is required");
+        assertEquals(List.of("in.png"), files());
+    }
+
+    @Test
+    void maxSizeScalesDown() throws Exception {
+        Path in = photo("in.png");
+        Path o = dir.resolve("o.png");
+        assertEquals(0, run("stylize", "--models", models(), "-s", "tiny", "--max-size", "30", "-o", o.toString(),
+                in.toString()), err);
+        assertEquals(30, new ImageDecoder().decode(o).width());
+    }
+
+    @Test
+    void benchReportsPeakMemory() {
+        assertEquals(0, run("bench", "--models", models(), "--megapixels", "0.2", "--tile", "256", "--overlap", "32"),
+                err);
+        assertTrue(out.contains("peak RSS"), out);
+    }
+
+    @Test
+    void launcherKnowsTheCommands() {
+        assertTrue(PasticheCli.isCommand("stylize"));
+        assertTrue(PasticheCli.isCommand("--version"));
+        assertFalse(PasticheCli.isCommand("photo.jpg"));
+        assertEquals(0, run("--version"));
+        assertTrue(out.startsWith("Pastiche"), out);
+    }
+}

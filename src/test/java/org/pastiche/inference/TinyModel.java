@@ -1,0 +1,22 @@
+package org.pastiche.inference;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The model lab's tiny test fixture (src/test/resources/models/tiny). */
+final class TinyModel {
+    private TinyModel() {}
+
+    static Path dir() {
+        try {
+            return Path.of(TinyModel.class.getResource("/models/tiny/catalog.json").toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static ModelRegistry registry() {
+        return new ModelRegistry(List.of(dir()), SessionSettings.defaults());
+    }
+}

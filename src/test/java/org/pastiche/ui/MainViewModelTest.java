@@ -1,0 +1,249 @@
+package org.pastiche.ui;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.prefs.Preferences;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.pastiche.imaging.RgbaImage;
+import org.pastiche.ui.MainViewModel.PreviewQuality;
+
+class MainViewModelTest {
+    private final FakeStylizer stylizer = new FakeStylizer("a", "b", "c");
+    private final FakeImaging imaging = new FakeImaging();
+    private Preferences prefs;
+    private AppSettings settings;
+
+    @BeforeEach
+    void setUp() {
+        prefs = Preferences.userRoot().node("pastiche-test-" + UUID.randomUUID());
+        settings = new AppSettings(prefs);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        prefs.removeNode();
+    }
+
+    private MainViewModel viewModel(TaskRunner runner) {
+        return new MainViewModel(stylizer, imaging, runner, settings, new I18n(Locale.ENGLISH),
+                new PreviewTimings(false, System.currentTimeMillis()));
+    }
+
+    @Test
+    void loadShowsThePhotoStylizedQuickThenSharp() {
+        MainViewModel vm = viewModel(QueuedTaskRunner.direct());
+        vm.start(Optional.of(Path.of("photos", "dog.jpg")));
+
+        assertEquals("dog.jpg", vm.photoNameProperty().get());
+        assertEquals("800 × 600", vm.photoSizeProperty().get());
+        RgbaImage before = vm.beforeImageProperty().get();
+        assertEquals(800, before.width());
+        assertEquals("a", vm.selectedStyleProperty().get().id());
+        assertEquals("a", vm.afterStyleIdProperty().get());
+        assertEquals(PreviewQuality.SHARP, vm.afterQualityProperty().get());
+        assertArrayEquals(FakeStylizer.expected(before, "a").argb(), vm.afterImageProperty().get().argb());
+        // a quick low-resolution pass first, then the sharp one at view size
+        assertEquals(List.of(256, 800), stylizer.calls.stream().map(FakeStylizer.Call::width).toList());
+        assertFalse(vm.stylizingProperty().get());
+    }
+
+    @Test
+    void switchingStyleShowsTheNewStyleAndRemembersIt() {
+        MainViewModel vm = viewModel(QueuedTaskRunner.direct());
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        vm.selectStyle("b");
+
+        assertEquals("b", vm.afterStyleIdProperty().get());
+        assertArrayEquals(FakeStylizer.expected(vm.beforeImageProperty().get(), "b").argb(),
+                vm.afterImageProperty().get().argb());
+        assertEquals(Optional.of("b"), settings.lastStyle());
+    }
+
+    @Test
+    void lastUsedStyleIsChosenAtStart() {
+        settings.setLastStyle("c");
+        MainViewModel vm = viewModel(QueuedTaskRunner.direct());
+        vm.start(Optional.empty());
+        assertEquals("c", vm.selectedStyleProperty().get().id());
+    }
+
+    @Test
+    void newerStyleRequestCancelsTheOlderAndOnlyTheNewestIsShown() {
+        QueuedTaskRunner runner = QueuedTaskRunner.queued();
+        MainViewModel vm = viewModel(runner);
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        runner.runAll();
+        int before = stylizer.calls.size();
+
+        vm.selectStyle("b");
+        vm.selectStyle("c");
+        runner.runAll();
+
+        assertEquals("c", vm.afterStyleIdProperty().get());
+        assertEquals(PreviewQuality.SHARP, vm.afterQualityProperty().get());
+        assertTrue(stylizer.calls.subList(before, stylizer.calls.size()).stream()
+                .noneMatch(c -> c.styleId().equals("b")), "the superseded style never reached the engine");
+        assertFalse(vm.stylizingProperty().get());
+        assertEquals(0, runner.pending());
+    }
+
+    @Test
+    void aStyleChosenWhileTheNetworkRunsCancelsTheRunningWork() {
+        QueuedTaskRunner runner = QueuedTaskRunner.direct();
+        MainViewModel vm = viewModel(runner);
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        stylizer.duringStylize = call -> {
+            if (call.styleId().equals("b")) {
+                vm.selectStyle("c");
+            }
+        };
+        vm.selectStyle("b");
+
+        FakeStylizer.Call b = stylizer.calls.stream().filter(c -> c.styleId().equals("b")).findFirst().orElseThrow();
+        assertTrue(b.cancel().isCancelled(), "the engine was told to stop");
+        assertEquals("c", vm.afterStyleIdProperty().get());
+        assertEquals(1, stylizer.calls.stream().filter(c -> c.styleId().equals("b")).count(),
+                "the sharp pass of the superseded style never ran");
+    }
+
+    @Test
+    void switchingBackToAStyleReusesItsSharpPreview() {
+        MainViewModel vm = viewModel(QueuedTaskRunner.direct());
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        vm.selectStyle("b");
+        int calls = stylizer.calls.size();
+        vm.selectStyle("a");
+        assertEquals(calls, stylizer.calls.size());
+        assertEquals("a", vm.afterStyleIdProperty().get());
+    }
+
+    @Test
+    void strengthAndKeepColoursApplyWithoutRunningTheNetwork() {
+        MainViewModel vm = viewModel(QueuedTaskRunner.direct());
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        int calls = stylizer.calls.size();
+        RgbaImage full = vm.afterImageProperty().get();
+
+        vm.strengthProperty().set(0.0);
+        assertArrayEquals(vm.beforeImageProperty().get().argb(), vm.afterImageProperty().get().argb());
+        vm.strengthProperty().set(1.0);
+        vm.keepColorsProperty().set(true);
+        assertFalse(java.util.Arrays.equals(full.argb(), vm.afterImageProperty().get().argb()));
+        assertEquals(calls, stylizer.calls.size());
+    }
+
+    @Test
+    void aBrokenFileKeepsThePreviousPhotoAndSaysWhy() {
+        MainViewModel vm = viewModel(QueuedTaskRunner.direct());
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        RgbaImage before = vm.beforeImageProperty().get();
+        RgbaImage after = vm.afterImageProperty().get();
+
+        vm.open(List.of(Path.of("broken.png")));
+
+        assertSame(before, vm.beforeImageProperty().get());
+        assertSame(after, vm.afterImageProperty().get());
+        assertEquals("dog.jpg", vm.photoNameProperty().get());
+        Notice notice = vm.noticeProperty().get();
+        assertNotNull(notice);
+        assertEquals(Notice.Kind.ERROR, notice.kind());
+        assertTrue(notice.message().contains("broken.png"), notice.message());
+        assertTrue(notice.message().contains("is not an image"), notice.message());
+    }
+
+    @Test
+    void aFailingModelSaysWhichStyle() {
+        MainViewModel vm = viewModel(QueuedTaskRunner.direct());
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        stylizer.failingStyle = "b";
+        vm.selectStyle("b");
+        assertTrue(vm.noticeProperty().get().message().contains("Style b"), vm.noticeProperty().get().message());
+        assertFalse(vm.stylizingProperty().get());
+    }
+
+    @Test
+    void unavailableStylesCannotBeChosen() {
+        MainViewModel vm = viewModel(QueuedTaskRunner.direct());
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        vm.selectStyle("broken");
+        assertEquals("a", vm.selectedStyleProperty().get().id());
+        assertTrue(vm.noticeProperty().get().message().contains("model file missing"));
+    }
+
+    @Test
+    void aPastedImageOpensWithoutAFile() {
+        MainViewModel vm = viewModel(QueuedTaskRunner.direct());
+        vm.start(Optional.empty());
+        assertNull(vm.afterImageProperty().get());
+        vm.open(FakeImaging.photo(300, 200, 1), "clipboard");
+        assertNull(vm.photoPathProperty().get());
+        assertEquals(300, vm.beforeImageProperty().get().width());
+        assertEquals("a", vm.afterStyleIdProperty().get());
+    }
+
+    @Test
+    void aNewerPhotoSupersedesAnOlderLoad() {
+        QueuedTaskRunner runner = QueuedTaskRunner.queued();
+        MainViewModel vm = viewModel(runner);
+        vm.start(Optional.of(Path.of("first.jpg")));
+        vm.open(Path.of("second.jpg"));
+        runner.runAll();
+        assertEquals("second.jpg", vm.photoNameProperty().get());
+    }
+
+    @Test
+    void languageAndThemeAreRemembered() {
+        MainViewModel vm = viewModel(QueuedTaskRunner.direct());
+        vm.i18n().setLocale(Locale.CHINA);
+        vm.darkThemeProperty().set(true);
+        assertEquals(Optional.of(Locale.SIMPLIFIED_CHINESE), settings.language());
+        assertTrue(settings.darkTheme());
+    }
+
+    @Test
+    void disposeCancelsRunningWork() {
+        QueuedTaskRunner runner = QueuedTaskRunner.queued();
+        MainViewModel vm = viewModel(runner);
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        runner.runAll();
+        vm.selectStyle("b");
+        vm.dispose();
+        runner.runAll();
+        assertEquals("a", vm.afterStyleIdProperty().get());
+    }
+
+    @Test
+    void thePreviewShowsBeforeTheFullResolutionIsDecodedAndExportWaitsForIt() {
+        QueuedTaskRunner runner = QueuedTaskRunner.queued();
+        MainViewModel vm = viewModel(runner);
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        runner.runNext(); // session warm-up
+        runner.runNext(); // screen-sized preview decode
+        assertNotNull(vm.beforeImageProperty().get());
+        assertEquals(0, imaging.fullLoads);
+        assertFalse(vm.originalReadyProperty().get());
+        runner.runNext(); // quick pass
+        runner.runNext(); // sharp pass
+        assertEquals(PreviewQuality.SHARP, vm.afterQualityProperty().get());
+        assertFalse(vm.canExportProperty().get());
+        assertTrue(vm.exportViewModel().isEmpty());
+
+        runner.runAll();
+        assertEquals(1, imaging.fullLoads);
+        assertTrue(vm.canExportProperty().get());
+        assertEquals(800, vm.exportViewModel().orElseThrow().source().original().width());
+    }
+}

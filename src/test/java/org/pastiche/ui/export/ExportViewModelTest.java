@@ -1,0 +1,148 @@
+package org.pastiche.ui.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.prefs.Preferences;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pastiche.ui.AppSettings;
+import org.pastiche.ui.FakeImaging;
+import org.pastiche.ui.FakeStylizer;
+import org.pastiche.ui.I18n;
+import org.pastiche.ui.ImagingService.ExportFormat;
+import org.pastiche.ui.MainViewModel;
+import org.pastiche.ui.Notice;
+import org.pastiche.ui.PreviewTimings;
+import org.pastiche.ui.QueuedTaskRunner;
+
+class ExportViewModelTest {
+    @TempDir
+    Path dir;
+    private final FakeStylizer stylizer = new FakeStylizer("a", "b");
+    private final FakeImaging imaging = new FakeImaging();
+    private Preferences prefs;
+    private Path photo;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        prefs = Preferences.userRoot().node("pastiche-test-" + UUID.randomUUID());
+        photo = dir.resolve("dog.jpg");
+        Files.writeString(photo, "original bytes");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        prefs.removeNode();
+    }
+
+    private MainViewModel main(QueuedTaskRunner runner) {
+        MainViewModel vm = new MainViewModel(stylizer, imaging, runner, new AppSettings(prefs),
+                new I18n(Locale.ENGLISH), new PreviewTimings(false, 0));
+        vm.start(Optional.of(photo));
+        runner.runAll();
+        return vm;
+    }
+
+    @Test
+    void defaultTargetIsPhotoDashStyleInThePhotosFolder() {
+        ExportViewModel export = main(QueuedTaskRunner.direct()).exportViewModel().orElseThrow();
+        assertEquals(dir.resolve("dog-a.png"), export.targetProperty().get());
+        export.formatProperty().set(ExportFormat.JPEG);
+        assertEquals(dir.resolve("dog-a.jpg"), export.targetProperty().get());
+    }
+
+    @Test
+    void fullResolutionExportWritesTheFileAndLeavesTheOriginal() throws Exception {
+        MainViewModel vm = main(QueuedTaskRunner.direct());
+        ExportViewModel export = vm.exportViewModel().orElseThrow();
+        boolean[] done = {false};
+        export.export(() -> done[0] = true);
+
+        assertTrue(done[0]);
+        assertTrue(Files.exists(dir.resolve("dog-a.png")));
+        assertEquals("original bytes", Files.readString(photo));
+        FakeImaging.Export written = imaging.exports.get(0);
+        assertEquals(800, written.image().width(), "full resolution runs the network on the original");
+        assertEquals(Notice.Kind.SUCCESS, vm.noticeProperty().get().kind());
+        assertFalse(export.runningProperty().get());
+        assertEquals(1.0, export.progressProperty().get());
+    }
+
+    @Test
+    void viewResolutionExportReusesThePreview() {
+        MainViewModel vm = main(QueuedTaskRunner.direct());
+        vm.viewportLongSideProperty().set(400);
+        vm.open(photo);
+        ExportViewModel export = vm.exportViewModel().orElseThrow();
+        export.resolutionProperty().set(ExportViewModel.Resolution.VIEW);
+        export.formatProperty().set(ExportFormat.JPEG);
+        export.qualityProperty().set(80);
+        int calls = stylizer.calls.size();
+        export.export(() -> { });
+        assertEquals(calls, stylizer.calls.size());
+        FakeImaging.Export written = imaging.exports.get(0);
+        assertEquals(400, written.image().width());
+        assertEquals(ExportFormat.JPEG, written.format());
+        assertEquals(0.8f, written.quality(), 1e-6);
+    }
+
+    @Test
+    void neverOverwritesTheOriginal() throws Exception {
+        MainViewModel vm = main(QueuedTaskRunner.direct());
+        ExportViewModel export = vm.exportViewModel().orElseThrow();
+        export.targetProperty().set(photo);
+        assertTrue(export.targetIsOriginalProperty().get());
+        assertFalse(export.canExportProperty().get());
+        export.export(() -> { });
+        assertEquals("original bytes", Files.readString(photo));
+        assertTrue(imaging.exports.isEmpty());
+    }
+
+    @Test
+    void anotherExistingFileNeedsConfirmation() throws Exception {
+        ExportViewModel export = main(QueuedTaskRunner.direct()).exportViewModel().orElseThrow();
+        assertFalse(export.targetExists());
+        Files.writeString(dir.resolve("dog-a.png"), "older export");
+        assertTrue(export.targetExists());
+    }
+
+    @Test
+    void cancelledExportWritesNothing() {
+        QueuedTaskRunner runner = QueuedTaskRunner.queued();
+        MainViewModel vm = main(runner);
+        ExportViewModel export = vm.exportViewModel().orElseThrow();
+        export.export(() -> { });
+        assertTrue(export.runningProperty().get());
+        export.cancel();
+        runner.runAll();
+        assertFalse(export.runningProperty().get());
+        assertTrue(imaging.exports.isEmpty());
+        assertFalse(Files.exists(dir.resolve("dog-a.png")));
+        assertEquals(Notice.Kind.INFO, vm.noticeProperty().get().kind());
+    }
+
+    @Test
+    void exportProgressIsReported() {
+        QueuedTaskRunner runner = QueuedTaskRunner.queued();
+        MainViewModel vm = main(runner);
+        ExportViewModel export = vm.exportViewModel().orElseThrow();
+        double[] seen = {-1};
+        export.progressProperty().addListener((obs, old, now) -> {
+            if (now.doubleValue() > 0 && now.doubleValue() < 1) {
+                seen[0] = now.doubleValue();
+            }
+        });
+        export.export(() -> { });
+        runner.runAll();
+        assertEquals(0.5, seen[0]);
+    }
+}

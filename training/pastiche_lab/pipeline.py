@@ -1,0 +1,144 @@
+"""One resumable pipeline per style: search -> slim -> fine-tune -> evaluate -> export.
+
+    python -m pastiche_lab.pipeline --style candy --minutes 40 [--threads 2] [--device cpu]
+
+State lives in training/runs/<style>/ (search.json, ft_state.pt, student.pt, ft_log.jsonl,
+eval.json, export/). Rerunning resumes; a larger --minutes continues the fine-tuning.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .data import LAB, STYLES, data_root, list_photos, load_rgb, resize_long, to_tensor
+from .evaluate import TeacherCache, evaluate_fn, full_report, net_fn, load_student
+from .finetune import train
+from .lossnets import load_vgg, load_darknet
+from .model import TransformerNet, masks_from_code, slim, with_padding, kept_indices, Widths
+from .prune import search
+from .teachers import load_teacher
+
+
+def log_to(path):
+    f = open(path, "a", buffering=1)
+
+    def log(*a):
+        s = time.strftime("%H:%M:%S ") + " ".join(str(x) for x in a)
+        print(s, flush=True)
+        f.write(s + "\n")
+    return log
+
+
+def search_photos(droot, n, size, seed):
+    ps = list_photos(Path(droot) / "photos" / "train")
+    rng = random.Random(seed)
+    ps = rng.sample(ps, n)
+    imgs = [resize_long(load_rgb(p), size) for p in ps]
+    imgs = [i.transpose(1, 0, 2) if i.shape[0] > i.shape[1] else i for i in imgs]   # landscape
+    h = min(i.shape[0] for i in imgs); w = min(i.shape[1] for i in imgs)
+    return torch.cat([to_tensor(np.ascontiguousarray(i[:h, :w])) for i in imgs])
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--style", required=True, choices=sorted(STYLES))
+    ap.add_argument("--data")
+    ap.add_argument("--run-dir", help="default training/runs/<style>")
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=0)
+    # search
+    ap.add_argument("--s1", type=float, default=0.2, help="probability of keeping a selected individual")
+    ap.add_argument("--s2", type=float, default=0.5, help="probability of crossover (mutation: 1-S1-S2)")
+    ap.add_argument("--gamma", type=float, default=0.3, help="fitness weight per million parameters")
+    ap.add_argument("--population", type=int, default=16)
+    ap.add_argument("--generations", type=int, default=12)
+    ap.add_argument("--max-mac", type=float, default=0.22, help="MAC budget relative to the unpruned net")
+    ap.add_argument("--mut-rate", type=float, default=0.02)
+    ap.add_argument("--disc-weight", type=float, default=0.0, help="discriminator term in the fitness (0 = off)")
+    ap.add_argument("--search-photos", type=int, default=4)
+    ap.add_argument("--search-size", type=int, default=128)
+    ap.add_argument("--search-minutes", type=float, default=5.0)
+    # fine-tuning
+    ap.add_argument("--minutes", type=float, default=30.0, help="total fine-tuning minutes (cumulative over resumes)")
+    ap.add_argument("--crop", type=int, default=96)
+    ap.add_argument("--batch", type=int, default=4)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--w-pix", type=float, default=1.0)
+    ap.add_argument("--w-low", type=float, default=2.0, help="L1 on 4x average-pooled output")
+    ap.add_argument("--w-feat", type=float, default=1.0)
+    ap.add_argument("--w-content", type=float, default=1.0)
+    ap.add_argument("--w-style", type=float, default=3.0)
+    ap.add_argument("--vgg-every", type=int, default=4, help="VGG losses every k-th iteration")
+    ap.add_argument("--w-darknet", type=float, default=2.0, help="Tiny Darknet Gram loss weight (every iteration; 0 = off)")
+    ap.add_argument("--val-photos", type=int, default=5)
+    ap.add_argument("--val-every", type=int, default=100)
+    ap.add_argument("--final-photos", type=int, default=25, help="val photos for the final evaluation (first N; 0 = all 100)")
+    ap.add_argument("--stop-after", choices=["search", "finetune", "evaluate"], default=None)
+    a = ap.parse_args(argv)
+
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    droot = data_root(a.data)
+    run = Path(a.run_dir) if a.run_dir else LAB / "runs" / a.style
+    run.mkdir(parents=True, exist_ok=True)
+    log = log_to(run / "pipeline.log")
+    log("args", vars(a))
+    dev = a.device
+    teacher = load_teacher(droot, STYLES[a.style][0]).to(dev).eval()
+    vgg = load_vgg(droot).to(dev)
+
+    # 1. search
+    sp = run / "search.json"
+    if not sp.exists():
+        photos = search_photos(droot, a.search_photos, a.search_size, a.seed).to(dev)
+        log("search on", tuple(photos.shape))
+        res = search(teacher, photos, vgg, s1=a.s1, s2=a.s2, gamma=a.gamma, population=a.population,
+                     generations=a.generations, max_mac=a.max_mac, mut_rate=a.mut_rate, seed=a.seed,
+                     disc_weight=a.disc_weight, log=log, time_budget_s=a.search_minutes * 60)
+        sp.write_text(json.dumps(res))
+    res = json.loads(sp.read_text())
+    log("searched widths", res["widths"])
+    if a.stop_after == "search":
+        return
+
+    # 2. slim (reflection padding for every student) and fine-tune
+    base = with_padding(teacher, "reflect") if teacher.geo.pad != "reflect" else teacher
+    masks = masks_from_code(res["code"], teacher.widths, dev)
+    student = slim(base, masks)
+    kept = {g: v.to(dev) for g, v in kept_indices(masks).items()}
+    tc = TeacherCache(a.style, droot, 384, a.val_photos, dev)
+
+    def validator(net):
+        return evaluate_fn(net_fn(net, dev), tc, vgg, dev)
+
+    best = train(student, teacher, kept, vgg, run, photos_dir=droot / "photos" / "train", crop=a.crop,
+                 batch=a.batch, minutes=a.minutes, lr=a.lr, w_pix=a.w_pix, w_feat=a.w_feat,
+                 w_content=a.w_content, w_style=a.w_style, val_every=a.val_every, validator=validator,
+                 device=dev, seed=a.seed, log=log, vgg_every=a.vgg_every,
+                 darknet=load_darknet(droot).to(dev) if a.w_darknet > 0 else None, w_dk=a.w_darknet,
+                 val_def=tc.tag, w_low=a.w_low)
+    log("fine-tune done, best", best)
+    if a.stop_after == "finetune":
+        return
+
+    # 3. final evaluation of the best student
+    net = load_student(run / "student.pt", dev)
+    rep = full_report(a.style, net_fn(net, dev), net.config(), droot, dev, a.final_photos or None)
+    st = torch.load(run / "ft_state.pt", map_location="cpu", weights_only=False)
+    rep["minutes_trained"] = st["elapsed"] / 60
+    rep["iterations"] = st["it"]
+    rep["best_iteration"] = best.get("it")
+    (run / "eval.json").write_text(json.dumps(rep, indent=1))
+    log("EVAL", json.dumps(rep))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,369 @@
+"""Model lab tests: formats, pruning operators, mask/slim equivalence, MAC counter, export parity,
+tile variant, catalog schema. Small sizes; data-dependent tests skip where ../shared/data is absent."""
+import json
+import os
+import random
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from pastiche_lab.model import (FULL, GROUPS, Geometry, TransformerNet, Widths, count_params, mac_ratio,
+                                macs_per_pixel, masks_from_code, slim)
+from pastiche_lab import prune
+from pastiche_lab.teachers import read_format_a, read_format_b, write_format_a, write_format_b
+from pastiche_lab.data import REPO, data_root
+
+torch.set_num_threads(1)
+SMALL = Widths(8, 12, 16, [8, 10, 12, 14, 16], 12, 8)
+
+
+def rand_net(widths=SMALL, kind="B", pad="reflect", seed=0):
+    torch.manual_seed(seed)
+    net = TransformerNet(widths, Geometry(kind, pad)).eval()
+    with torch.no_grad():
+        for n in net.norms():
+            n.weight.uniform_(0.5, 1.5); n.bias.uniform_(-0.5, 0.5)
+    return net
+
+
+# ---------------- formats ----------------
+def test_format_b_roundtrip_full_size(tmp_path):
+    net = rand_net(FULL, "B")
+    p = tmp_path / "style.bin"
+    write_format_b(net, p)
+    assert p.stat().st_size == 3368140          # the size FORMATS.md gives
+    back = read_format_b(p)
+    x = torch.rand(1, 3, 32, 36) * 255
+    # reference: same net with fp16-rounded conv weights
+    ref = rand_net(FULL, "B")
+    with torch.no_grad():
+        for m in ref.modules():
+            if isinstance(m, nn.Conv2d):
+                m.weight.copy_(m.weight.half().float())
+        assert torch.allclose(back(x), ref(x), atol=1e-3)
+
+
+def test_format_b_bad_tag(tmp_path):
+    p = tmp_path / "bad.bin"
+    write_format_b(rand_net(FULL, "B"), p)
+    b = bytearray(p.read_bytes()); b[0] ^= 0xFF; p.write_bytes(bytes(b))
+    with pytest.raises(ValueError):
+        read_format_b(p)
+
+
+def test_format_a_roundtrip(tmp_path):
+    net = rand_net(FULL, "A", "zero")
+    write_format_a(net, tmp_path / "s")
+    man = json.loads((tmp_path / "s" / "manifest.json").read_text())
+    assert len(man) == 48 and man["Variable_39"]["shape"] == [3, 3, 64, 128]   # transposed: [kh,kw,out,in]
+    assert man["Variable"]["shape"] == [9, 9, 3, 32]
+    back = read_format_a(tmp_path / "s")
+    x = torch.rand(1, 3, 32, 40) * 255
+    with torch.no_grad():
+        assert torch.allclose(back(x), net(x), atol=1e-3)
+    assert back.geo.eps == 1e-3 and back.in_out is not None
+
+
+def test_format_a_transposed_conv_is_tf_same():
+    """y[2i+k] += x[i] * W[k] (TF conv2d_transpose SAME, output 2H), checked by brute force."""
+    from pastiche_lab.model import Up
+    up = Up(2, 3, Geometry("A", "zero"))
+    x = torch.randn(1, 2, 3, 4)
+    W = up.conv.weight.data; b = up.conv.bias.data
+    ref = torch.zeros(1, 3, 7, 9)
+    for i in range(3):
+        for j in range(4):
+            for ky in range(3):
+                for kx in range(3):
+                    ref[0, :, 2 * i + ky, 2 * j + kx] += (x[0, :, i, j, None] * W[:, :, ky, kx]).sum(0)
+    ref = ref[:, :, :6, :8] + b.view(1, 3, 1, 1)
+    assert torch.allclose(up(x), ref, atol=1e-5)
+
+
+def test_format_a_stride2_pads_bottom_right_only():
+    net = rand_net(SMALL, "A", "zero")
+    assert net.conv2.pads == (0, 1, 0, 1) and net.conv1.pads == (4, 4, 4, 4)
+    netb = rand_net(SMALL, "B")
+    assert netb.conv2.pads == (1, 1, 1, 1)
+
+
+# ---------------- masks, slimming, gradients ----------------
+@pytest.mark.parametrize("kind,pad", [("A", "zero"), ("A", "reflect"), ("B", "reflect")])
+def test_mask_equals_slimmed(kind, pad):
+    net = rand_net(SMALL, kind, pad, seed=3)
+    rng = random.Random(1)
+    code = [1 if rng.random() < 0.6 else 0 for _ in range(sum(SMALL.as_list()))]
+    code = prune.repair(code, SMALL, kind, 1.0, rng, min_ch=2)
+    masks = masks_from_code(code, SMALL)
+    x = torch.rand(2, 3, 24, 28) * 255
+    net.masks = masks
+    with torch.no_grad():
+        a = net(x)
+        s = slim(net, masks)
+        b = s(x)
+    assert s.widths.as_list() == [int(m.sum()) for m in masks.values()]
+    assert s.widths.as_list() != SMALL.as_list()
+    assert torch.allclose(a, b, atol=1e-3), (a - b).abs().max()
+    net.masks = None
+    with torch.no_grad():
+        assert not torch.allclose(net(x), b, atol=1e-1)   # pruning did change the output
+
+
+def test_masked_channels_get_no_gradient():
+    net = rand_net(SMALL, "B").train()
+    code = [1] * sum(SMALL.as_list())
+    sl = prune.group_slices(SMALL)
+    s, e = sl["res2"]; code[s] = 0; code[s + 3] = 0
+    s1, _ = sl["c1"]; code[s1 + 1] = 0
+    net.masks = masks_from_code(code, SMALL)
+    net.clamp_output = False
+    (net(torch.rand(1, 3, 16, 16) * 255) ** 2).mean().backward()
+    g = net.res_a[2].conv.weight.grad
+    assert g[0].abs().max() == 0 and g[3].abs().max() == 0 and g[1].abs().max() > 0
+    assert net.res_b[2].conv.weight.grad[:, 0].abs().max() == 0
+    assert net.conv1.conv.weight.grad[1].abs().max() == 0 and net.conv2.conv.weight.grad[:, 1].abs().max() == 0
+
+
+# ---------------- operators ----------------
+def test_generation_operator_probabilities():
+    rng = random.Random(0)
+    L = sum(SMALL.as_list())
+    pop = [[rng.randint(0, 1) for _ in range(L)] for _ in range(20)]
+    fit = [rng.random() for _ in pop]
+    sl = prune.group_slices(SMALL)
+    c = Counter()
+    for _ in range(150):
+        _, ops = prune.next_generation(pop, fit, 0.3, 0.5, rng, sl, 0.05, elite=1)
+        c.update(ops[1:])
+    n = sum(c.values())
+    assert abs(c["keep"] / n - 0.3) < 0.03
+    assert abs(c["cross"] / n - 0.5) < 0.03
+    assert abs(c["mutate"] / n - 0.2) < 0.03
+
+
+def test_crossover_takes_whole_groups_from_parents():
+    rng = random.Random(0)
+    sl = prune.group_slices(SMALL)
+    L = sum(SMALL.as_list())
+    a, b = [0] * L, [1] * L
+    seen = set()
+    for _ in range(50):
+        ch = prune.crossover(a, b, sl, rng)
+        for g, (s, e) in sl.items():
+            assert len(set(ch[s:e])) == 1          # a group comes from one parent
+            seen.add(ch[s])
+    assert seen == {0, 1}
+
+
+def test_mutation_rate():
+    rng = random.Random(0)
+    a = [0] * 1000
+    flips = [sum(prune.mutate(a, rng, 0.05)) for _ in range(50)]
+    assert 40 < np.mean(flips) < 60
+
+
+def test_selection_prefers_fitter():
+    rng = random.Random(0)
+    pop = [[i] for i in range(10)]
+    fit = list(range(10))
+    picks = [prune.select(pop, fit, rng)[0] for _ in range(2000)]
+    assert np.mean(picks) < 4.0       # uniform would be 4.5; binary tournament ~3.0
+
+
+def test_repair_meets_mac_budget():
+    rng = random.Random(0)
+    L = sum(FULL.as_list())
+    for kind in ("A", "B"):
+        code = prune.repair([1] * L, FULL, kind, 0.2, rng)
+        w = prune.code_widths(code, FULL)
+        assert mac_ratio(w, kind) <= 0.2 and min(w.as_list()) >= 4
+
+
+def test_search_runs_and_respects_budget():
+    torch.manual_seed(0)
+    net = rand_net(Widths(8, 8, 16, [16] * 5, 8, 8), "B")
+
+    class TinyLoss(nn.Module):
+        def forward(self, x):
+            return [F.avg_pool2d(x, 2), F.avg_pool2d(x, 4), F.avg_pool2d(x, 8)]
+
+    photos = torch.rand(2, 3, 24, 24) * 255
+    res = prune.search(net, photos, TinyLoss(), population=6, generations=3, max_mac=0.5, seed=0,
+                       gamma=0.1, log=lambda *a: None)
+    assert len(res["history"]) == 4
+    assert all(p["mac_ratio"] <= 0.5 + 1e-9 for p in res["points"])
+    bests = [h["best_fitness"] for h in res["history"]]
+    assert all(b2 <= b1 + 1e-9 for b1, b2 in zip(bests, bests[1:]))   # elitism: never worse
+
+
+def test_search_with_discriminator_runs():
+    net = rand_net(Widths(8, 8, 16, [16] * 5, 8, 8), "B")
+
+    class TinyLoss(nn.Module):
+        def forward(self, x):
+            return [F.avg_pool2d(x, 2), F.avg_pool2d(x, 4), F.avg_pool2d(x, 8)]
+
+    res = prune.search(net, torch.rand(2, 3, 32, 32) * 255, TinyLoss(), population=4, generations=1,
+                       max_mac=0.5, disc_weight=0.5, log=lambda *a: None)
+    assert res["args"]["disc_weight"] == 0.5 and len(res["code"]) == sum(net.widths.as_list())
+
+
+# ---------------- MAC counter ----------------
+def test_mac_counter_hand_counts():
+    # 9x9x3x32 + 3x3x32x64/4 + 3x3x64x128/16 + 10 x 3x3x128x128/16 + 3x3x128x64/4 + 3x3x64x32 + 9x9x32x3
+    assert macs_per_pixel(FULL, "B") == 7776 + 4608 + 4608 + 92160 + 18432 + 18432 + 7776
+    assert abs(mac_ratio(Widths(16, 32, 64, [64] * 5, 32, 16)) - 0.275) < 0.001
+    assert abs(mac_ratio(Widths(16, 32, 56, [56] * 5, 32, 16)) - 0.235) < 0.001
+
+
+@pytest.mark.parametrize("kind", ["A", "B"])
+def test_mac_counter_matches_hooks(kind):
+    w = Widths(5, 7, 9, [3, 4, 5, 6, 7], 6, 4)
+    net = TransformerNet(w, Geometry(kind, "reflect"))
+    total = [0]
+
+    def hook(m, inp, out):
+        if isinstance(m, nn.ConvTranspose2d):
+            x = inp[0]; total[0] += x.shape[2] * x.shape[3] * m.in_channels * m.out_channels * 9
+        else:
+            total[0] += out.shape[2] * out.shape[3] * m.in_channels * m.out_channels * m.kernel_size[0] ** 2
+    for m in net.modules():
+        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
+            m.register_forward_hook(hook)
+    with torch.no_grad():
+        net(torch.rand(1, 3, 32, 48))
+    assert total[0] == pytest.approx(macs_per_pixel(w, kind) * 32 * 48)
+    assert count_params(w, kind) == sum(p.numel() for p in net.parameters())
+
+
+# ---------------- export ----------------
+@pytest.mark.parametrize("kind", ["A", "B"])
+def test_export_parity_and_tile(tmp_path, kind):
+    from pastiche_lab.export import export_pair, ort_session
+    net = rand_net(SMALL, kind, "reflect", seed=5)
+    with torch.no_grad():
+        net.conv_out.conv.weight.mul_(30)
+    export_pair(net, tmp_path / "m.onnx", tmp_path / "m.tile.onnx")
+    import onnx
+    m = onnx.load(str(tmp_path / "m.onnx"))
+    assert m.ir_version == 8 and m.opset_import[0].version == 17
+    a, b = ort_session(tmp_path / "m.onnx"), ort_session(tmp_path / "m.tile.onnx")
+    for hw in [(36, 52), (64, 44)]:        # dynamic sizes
+        x = torch.rand(1, 3, *hw) * 255
+        with torch.no_grad():
+            y, s = net(x, return_stats=True)
+        oy, os_ = a.run(None, {"input": x.numpy()})
+        assert oy.shape == (1, 3, *hw) and os_.shape == (net.stats_len(),)
+        assert np.abs(oy - y.numpy()).max() / 255 < 1e-3
+        assert np.allclose(os_, s.numpy(), rtol=1e-3, atol=1e-3)
+        ot = b.run(None, {"input": x.numpy(), "stats": os_})[0]
+        assert np.abs(ot - oy).max() < 1e-2                      # tile with own stats == whole
+        ot2 = b.run(None, {"input": x.numpy(), "stats": (os_ * 1.3).astype(np.float32)})[0]
+        assert np.abs(ot2 - oy).max() > 1.0                      # the stats input is really used
+    assert 0 <= oy.min() and oy.max() <= 255
+
+
+def test_stats_layout():
+    net = rand_net(SMALL, "B")
+    x = torch.rand(1, 3, 16, 20) * 255
+    feats = []
+    with torch.no_grad():
+        _, s = net(x, return_stats=True)
+        c1 = net.conv1(x)
+    C = SMALL.c1
+    assert torch.allclose(s[:C], c1.mean(dim=(0, 2, 3)), atol=1e-3)
+    assert torch.allclose(s[C:2 * C], torch.sqrt(c1.var(dim=(0, 2, 3), unbiased=False) + 1e-5), atol=1e-3)
+    assert s.numel() == net.stats_len() == 2 * (SMALL.c1 + SMALL.c2 + SMALL.trunk * 6 + sum(SMALL.res) + SMALL.u1 + SMALL.u2)
+
+
+# ---------------- catalog ----------------
+REQUIRED = ["id", "names", "descriptions", "file", "tile_file", "thumbnail", "teacher", "license", "attribution",
+            "params", "macs_per_megapixel", "size_multiple", "fidelity"]
+
+
+def check_catalog(path: Path, shipped=True):
+    import onnx
+    cat = json.loads(path.read_text(encoding="utf-8"))
+    assert isinstance(cat["models"], list) and cat["models"]
+    ids = set()
+    for m in cat["models"]:
+        for k in REQUIRED:
+            assert k in m, (m.get("id"), k)
+        assert m["id"] not in ids; ids.add(m["id"])
+        assert set(m["names"]) >= {"en", "zh"} and set(m["descriptions"]) >= {"en", "zh"}
+        assert all(isinstance(v, str) and v for v in list(m["names"].values()) + list(m["descriptions"].values()))
+        assert {"psnr_db", "ssim", "photos"} <= set(m["fidelity"])
+        assert m["size_multiple"] == 4 and m["params"] > 0 and m["macs_per_megapixel"] > 0
+        assert m["license"] and m["attribution"]
+        for key, inputs, outputs in (("file", ["input"], ["output", "stats"]), ("tile_file", ["input", "stats"], ["output"])):
+            f = path.parent / m[key]
+            assert f.exists(), f
+            g = onnx.load(str(f), load_external_data=False).graph
+            assert [i.name for i in g.input] == inputs and [o.name for o in g.output] == outputs
+        if m["thumbnail"] is not None:
+            assert (path.parent / m["thumbnail"]).exists()
+        if shipped:
+            assert m["macs_per_megapixel"] <= 0.25 * 153792e6 + 1
+            fid = m["fidelity"]
+            assert fid["style_distance_ratio"] <= 0.30 and fid["ssim_lum_4x"] >= 0.80
+            assert m["teacher"] is None or m["teacher"].startswith(("ncnn/", "tfjs-vars/"))
+            if m["id"] == "picasso":
+                assert "non-commercial" in m["license"].lower()
+
+
+def test_fixture_catalog():
+    check_catalog(REPO / "src" / "test" / "resources" / "models" / "tiny" / "catalog.json", shipped=False)
+
+
+def test_models_catalog():
+    p = REPO / "models" / "catalog.json"
+    if not p.exists():
+        pytest.skip("models/catalog.json not present yet")
+    check_catalog(p)
+
+
+# ---------------- real data (skipped where ../shared/data is absent) ----------------
+DATA = data_root()
+needs_data = pytest.mark.skipif(not (DATA / "teachers").exists(), reason=f"third-party data not found at {DATA}")
+
+
+@needs_data
+def test_real_teachers_load():
+    from pastiche_lab.teachers import load_teacher
+    a = load_teacher(DATA, "tfjs-vars/starry_night")
+    b = load_teacher(DATA, "ncnn/candy.bin")
+    x = torch.rand(1, 3, 32, 32) * 255
+    with torch.no_grad():
+        for n in (a, b):
+            y = n(x)
+            assert y.shape == x.shape and y.std() > 5
+
+
+@needs_data
+def test_loss_nets_load():
+    from pastiche_lab.lossnets import load_vgg, load_darknet
+    vgg = load_vgg(DATA)
+    f = vgg(torch.rand(1, 3, 32, 40) * 255)
+    assert [t.shape[1] for t in f] == [64, 128, 256] and f[2].shape[2:] == (8, 10)
+    dk = load_darknet(DATA)
+    out = dk(torch.rand(1, 3, 32, 32) * 255, taps=(1, 2, 4))
+    assert [t.shape[1] for t in out] == [16, 32, 128]
+    assert dk.classify(torch.rand(1, 3, 64, 64) * 255).shape == (1, 1000)
+
+
+@needs_data
+@pytest.mark.skipif(not os.environ.get("PASTICHE_SLOW_TESTS"), reason="slow (1080x1080 run); set PASTICHE_SLOW_TESTS=1")
+def test_amber_reference_candy():
+    from pastiche_lab.data import load_rgb, to_tensor, to_image
+    from pastiche_lab.teachers import load_teacher
+    net = load_teacher(DATA, "ncnn/candy.bin")
+    with torch.no_grad():
+        y = np.clip(np.rint(to_image(net(to_tensor(load_rgb(DATA / "reference" / "amber.jpg"))))), 0, 255)
+    ref = load_rgb(DATA / "reference" / "amber-candy.jpg")
+    psnr = 10 * np.log10(255 ** 2 / ((y - ref) ** 2).mean())
+    assert psnr > 26.0
