@@ -90,6 +90,8 @@ if [[ "${1:-}" == "--inside-xvfb" ]]; then
         echo "alive_after_settle='$alive'"
       } >> "$OUT/inside.env"
     fi
+    # (not right after the window maps: JavaFX killed mid-startup may print an NPE from its pipeline)
+    [[ $run == 2 && -n "$win" ]] && sleep 3
     if kill -0 "$pid" 2>/dev/null; then kill "$pid"; sleep 1; kill -9 "$pid" 2>/dev/null || true; fi
     wait "$pid" 2>/dev/null || true
     [[ -n "$win" ]] || break
