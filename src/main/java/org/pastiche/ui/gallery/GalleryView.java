@@ -39,6 +39,7 @@ public final class GalleryView {
         vm.styles().addListener((javafx.collections.ListChangeListener<StyleModel>) c ->
                 list.getSelectionModel().select(vm.selectedStyleProperty().get()));
         i18n.localeProperty().addListener((obs, old, locale) -> list.refresh());
+        list.getSelectionModel().select(vm.selectedStyleProperty().get()); // chosen before the view existed
     }
 
     public ListView<StyleModel> node() {
