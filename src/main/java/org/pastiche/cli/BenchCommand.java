@@ -17,7 +17,9 @@ import java.util.concurrent.Callable;
 import org.pastiche.core.CancellationToken;
 import org.pastiche.core.PasticheException;
 import org.pastiche.core.ProgressListener;
+import org.pastiche.imaging.ImageDecoder;
 import org.pastiche.imaging.ImageMetrics;
+import org.pastiche.imaging.Resize;
 import org.pastiche.imaging.RgbaImage;
 import org.pastiche.imaging.SyntheticImage;
 import org.pastiche.imaging.Tensors;
@@ -51,6 +53,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--tiling", description = "Tiled vs whole PSNR on a 2 MP image.")
     boolean tiling;
 
+    @Option(names = "--image", paramLabel = "FILE",
+            description = "With --tiling: a photo (scaled to 2 MP) instead of the synthetic image.")
+    Path image;
+
     @Option(names = "--megapixels", paramLabel = "MP", description = "Stylize one synthetic image of MP megapixels; print time and peak RSS.")
     Double megapixels;
 
@@ -64,14 +70,14 @@ final class BenchCommand implements Callable<Integer> {
             description = "Long side of the copy the shared statistics come from (default: ${DEFAULT-VALUE}).")
     int statsSide;
 
-    @Option(names = "--no-arena", description = "Session option: no CPU memory arena.")
-    boolean noArena;
+    @Option(names = "--arena", description = "Session option: CPU memory arena (default: off).")
+    boolean arena;
 
     @Option(names = "--no-memory-pattern", description = "Session option: no memory pattern.")
     boolean noMemoryPattern;
 
-    @Option(names = "--no-spinning", description = "Session option: idle threads sleep instead of spinning.")
-    boolean noSpinning;
+    @Option(names = "--spinning", description = "Session option: idle threads spin-wait (default: they sleep).")
+    boolean spinning;
 
     @Mixin
     EngineOptions engine;
@@ -84,7 +90,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
-        SessionSettings settings = new SessionSettings(0, !noMemoryPattern, !noArena, !noSpinning);
+        SessionSettings settings = new SessionSettings(0, !noMemoryPattern, arena, spinning);
         TilingSettings tilingSettings = TilingSettings.DEFAULT.withTile(tile, overlap).withStatsLongSide(statsSide);
         try (ModelRegistry registry = engine.openRegistry(settings);
                 OnnxStylizer stylizer = new OnnxStylizer(registry, tilingSettings)) {
@@ -95,7 +101,7 @@ final class BenchCommand implements Callable<Integer> {
                 return PasticheCli.FAILED;
             }
             out.printf(Locale.ROOT, "ONNX Runtime on %d threads, arena %s, memory pattern %s, spinning %s; %d cores; Java %s%n",
-                    registry.settings().effectiveThreads(), on(!noArena), on(!noMemoryPattern), on(!noSpinning),
+                    registry.settings().effectiveThreads(), on(arena), on(!noMemoryPattern), on(spinning),
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
             if (megapixels != null) {
                 large(stylizer, ids.get(0), megapixels);
@@ -116,8 +122,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void latency(OnnxStylizer stylizer, ModelRegistry registry, List<String> ids) throws Exception {
-        out.printf(Locale.ROOT, "%-14s %-10s %10s %12s %12s %7s %14s%n", "style", "size", "java ms", "bare ORT ms",
-                "overhead ms", "ratio", "min: overhead");
+        out.printf(Locale.ROOT, "%-14s %-10s %9s %11s %8s %7s %14s %11s%n", "style", "size", "java ms", "bare ORT ms",
+                "ratio", "Δ ms", "in-call Java ms", "CPU ms/run");
         for (String id : ids) {
             long t0 = System.nanoTime();
             LoadedModel model = registry.load(id);
@@ -127,10 +133,12 @@ final class BenchCommand implements Callable<Integer> {
                 double[][] times = sideBySide(stylizer, model, img);
                 double java = median(times[0]);
                 double bare = median(times[1]);
-                // Medians, and the difference of the minima: the least disturbed by other load on the machine.
-                double minOverhead = Arrays.stream(times[0]).min().orElse(0) - Arrays.stream(times[1]).min().orElse(0);
-                out.printf(Locale.ROOT, "%-14s %-10s %10.1f %12.1f %12.1f %7.3f %14.1f%n", id, size[0] + "x" + size[1],
-                        java, bare, java - bare, java / bare, minOverhead);
+                // Medians of alternating runs; and, immune to load that changes between runs, the
+                // Java share of each pipeline call itself (its wall time minus its time inside ORT).
+                // CPU time per pipeline run: what the wall time would be on idle cores, times the threads.
+                out.printf(Locale.ROOT, "%-14s %-10s %9.1f %11.1f %8.3f %7.1f %14.1f %11.1f%n", id,
+                        size[0] + "x" + size[1], java, bare, java / bare, java - bare, median(times[2]),
+                        median(times[3]));
                 out.flush();
             }
         }
@@ -144,23 +152,28 @@ final class BenchCommand implements Callable<Integer> {
         long[] shape = {1, 3, grid.tileHeight(), grid.tileWidth()};
         double[] java = new double[runs];
         double[] bare = new double[runs];
+        double[] javaSide = new double[runs];
+        double[] cpu = new double[runs];
         try (OnnxTensor tensor = OnnxTensor.createTensor(ModelRegistry.environment(), buf, shape)) {
             OrtSession session = model.session();
             String id = model.style().id();
             stylizer.stylize(img, id, ProgressListener.NONE, CancellationToken.none()); // warm-up
             bareRun(session, tensor);
             for (int i = 0; i < runs; i++) {
+                long cpu0 = processCpuNanos();
                 long a = System.nanoTime();
                 RgbaImage r = stylizer.stylize(img, id, ProgressListener.NONE, CancellationToken.none());
                 stylizer.finish(img, r, StyleOptions.DEFAULT);
                 long b = System.nanoTime();
+                javaSide[i] = (b - a - OnnxStylizer.ortNanosOfLastCall()) / 1e6;
+                cpu[i] = (processCpuNanos() - cpu0) / 1e6;
                 bareRun(session, tensor);
                 long c = System.nanoTime();
                 java[i] = (b - a) / 1e6;
                 bare[i] = (c - b) / 1e6;
             }
         }
-        return new double[][] {java, bare};
+        return new double[][] {java, bare, javaSide, cpu};
     }
 
     private static void bareRun(OrtSession session, OnnxTensor tensor) throws OrtException {
@@ -170,9 +183,10 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void tiling(ModelRegistry registry, String id, TilingSettings base) throws PasticheException {
-        RgbaImage img = SyntheticImage.photoLike(1632, 1224, 7);
-        out.printf(Locale.ROOT, "%s on %dx%d (%.2f MP): tiles %d px, overlap %d px, stats from a %d px copy%n", id,
-                img.width(), img.height(), img.pixelCount() / 1e6, base.tileSize(), base.overlap(),
+        RgbaImage img = image == null ? SyntheticImage.photoLike(1632, 1224, 7)
+                : Resize.toPixelCount(new ImageDecoder().decode(image), 1632 * 1224);
+        out.printf(Locale.ROOT, "%s on %s %dx%d (%.2f MP): tiles %d px, overlap %d px, stats from a %d px copy%n", id,
+                image == null ? "a synthetic image" : image.getFileName().toString(), img.width(), img.height(), img.pixelCount() / 1e6, base.tileSize(), base.overlap(),
                 base.statsLongSide());
         RgbaImage whole = timed("whole", registry, base.neverTile(), img, id, null);
         timed("tiled, shared stats", registry, base.alwaysTile(), img, id, whole);
@@ -213,6 +227,14 @@ final class BenchCommand implements Callable<Integer> {
         if (f.width() != w) {
             throw new IllegalStateException("unexpected size");
         }
+    }
+
+    private static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return 0;
     }
 
     private static String mib(long kib) {

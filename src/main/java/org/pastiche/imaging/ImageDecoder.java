@@ -158,6 +158,9 @@ public final class ImageDecoder {
             if (!Files.isRegularFile(file)) {
                 throw new PasticheException(file + ": " + (Files.exists(file) ? "not a regular file" : "no such file"));
             }
+            if (!Files.isReadable(file)) {
+                throw new PasticheException(file + ": permission denied");
+            }
             if (Files.size(file) == 0) {
                 throw new PasticheException(file + ": the file is empty");
             }

@@ -34,6 +34,17 @@ public final class Tiler {
      */
     public static RgbaImage run(RgbaImage source, TileGrid grid, TileOp op, Runnable onTileDone,
             CancellationToken cancel) throws PasticheException {
+        int n = 3 * grid.tileWidth() * grid.tileHeight();
+        return run(source, grid, op, onTileDone, cancel, directFloats(n), directFloats(n));
+    }
+
+    /**
+     * As {@link #run(RgbaImage, TileGrid, TileOp, Runnable, CancellationToken)} with the caller's
+     * buffers (capacity at least {@code 3 x tileWidth x tileHeight} floats), so that they can be
+     * reused from call to call.
+     */
+    public static RgbaImage run(RgbaImage source, TileGrid grid, TileOp op, Runnable onTileDone,
+            CancellationToken cancel, FloatBuffer in, FloatBuffer out) throws PasticheException {
         int w = grid.width();
         int h = grid.height();
         if (w != source.width() || h != source.height()) {
@@ -42,8 +53,12 @@ public final class Tiler {
         int tw = grid.tileWidth();
         int th = grid.tileHeight();
         int plane = tw * th;
-        FloatBuffer in = directFloats(3 * plane);
-        FloatBuffer out = directFloats(3 * plane);
+        if (in.capacity() < 3 * plane || out.capacity() < 3 * plane) {
+            throw new IllegalArgumentException("buffers too small for " + grid);
+        }
+        if (grid.tileCount() == 1) {
+            return single(source, grid, op, onTileDone, cancel, in, out);
+        }
         int band = w * th;
         float[] acc = new float[3 * band];
         float[] row = new float[tw];
@@ -98,6 +113,37 @@ public final class Tiler {
                 }
             }
         }
+        return new RgbaImage(w, h, result);
+    }
+
+    /** One tile: no blending, the output is cropped and packed directly. */
+    private static RgbaImage single(RgbaImage source, TileGrid grid, TileOp op, Runnable onTileDone,
+            CancellationToken cancel, FloatBuffer in, FloatBuffer out) throws PasticheException {
+        int w = grid.width();
+        int h = grid.height();
+        int tw = grid.tileWidth();
+        int plane = tw * grid.tileHeight();
+        cancel.throwIfCancelled();
+        in.clear();
+        Tensors.readWindow(source, 0, 0, tw, grid.tileHeight(), in);
+        out.clear();
+        op.apply(in, out, tw, grid.tileHeight());
+        int[] src = source.argb();
+        int[] result = new int[src.length];
+        float[] r = new float[w];
+        float[] g = new float[w];
+        float[] b = new float[w];
+        for (int y = 0; y < h; y++) {
+            out.get(y * tw, r, 0, w);
+            out.get(plane + y * tw, g, 0, w);
+            out.get(2 * plane + y * tw, b, 0, w);
+            int o = y * w;
+            for (int x = 0; x < w; x++) {
+                result[o + x] = (src[o + x] & 0xFF000000) | Tensors.to8(r[x]) << 16 | Tensors.to8(g[x]) << 8
+                        | Tensors.to8(b[x]);
+            }
+        }
+        onTileDone.run();
         return new RgbaImage(w, h, result);
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.pastiche.core.CancellationToken;
 import org.pastiche.core.CancelledException;
 import org.pastiche.core.PasticheException;
@@ -37,6 +38,9 @@ public final class OnnxStylizer implements Stylizer {
 
     private final ModelRegistry registry;
     private final TilingSettings tiling;
+    private final AtomicReference<FloatBuffer[]> spare = new AtomicReference<>();
+    /** Nanoseconds spent inside ONNX Runtime by this thread's last {@link #stylize} call, for benchmarks. */
+    private static final ThreadLocal<long[]> ORT_NANOS = ThreadLocal.withInitial(() -> new long[1]);
 
     public OnnxStylizer(ModelRegistry registry) {
         this(registry, TilingSettings.DEFAULT);
@@ -64,6 +68,7 @@ public final class OnnxStylizer implements Stylizer {
     public RgbaImage stylize(RgbaImage source, String styleId, ProgressListener progress, CancellationToken cancel)
             throws PasticheException {
         cancel.throwIfCancelled();
+        ORT_NANOS.get()[0] = 0;
         LoadedModel model = registry.load(styleId);
         int multiple = model.style().sizeMultiple();
         long start = System.nanoTime();
@@ -100,12 +105,35 @@ public final class OnnxStylizer implements Stylizer {
         try (OnnxTensor statsTensor = stats == null ? null
                 : OnnxTensor.createTensor(ModelRegistry.environment(), FloatBuffer.wrap(stats),
                         new long[] {stats.length})) {
-            return Tiler.run(source, grid,
-                    (in, out, w, h) -> runOnce(session, in, out, w, h, statsTensor, cancel),
-                    () -> progress.progress(done.incrementAndGet(), total), cancel);
+            int n = 3 * grid.tileWidth() * grid.tileHeight();
+            FloatBuffer[] buffers = takeBuffers(n);
+            try {
+                return Tiler.run(source, grid,
+                        (in, out, w, h) -> runOnce(session, in, out, w, h, statsTensor, cancel),
+                        () -> progress.progress(done.incrementAndGet(), total), cancel, buffers[0], buffers[1]);
+            } finally {
+                giveBack(buffers);
+            }
         } catch (OrtException e) {
             throw new PasticheException("cannot prepare the statistics tensor: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Direct buffers are costly to allocate (zeroed, freed only by the garbage collector): keep the
+     * last pair for the next call. Concurrent calls simply allocate their own.
+     */
+    private FloatBuffer[] takeBuffers(int floats) {
+        FloatBuffer[] b = spare.getAndSet(null);
+        if (b != null && b[0].capacity() >= floats) {
+            return b;
+        }
+        return new FloatBuffer[] {Tiler.directFloats(floats), Tiler.directFloats(floats)};
+    }
+
+    private void giveBack(FloatBuffer[] buffers) {
+        spare.accumulateAndGet(buffers, (old, mine) -> old == null || old[0].capacity() < mine[0].capacity()
+                ? mine : old);
     }
 
     /**
@@ -135,7 +163,9 @@ public final class OnnxStylizer implements Stylizer {
                     inputs.put(LoadedModel.STATS, stats);
                 }
                 Map<String, OnnxValue> pinned = Map.of(LoadedModel.OUTPUT, output);
+                long t0 = System.nanoTime();
                 session.run(inputs, Set.of(), pinned, options).close();
+                ORT_NANOS.get()[0] += System.nanoTime() - t0;
             } finally {
                 cancel.removeOnCancel(stop);
             }
@@ -147,6 +177,14 @@ public final class OnnxStylizer implements Stylizer {
         }
         in.clear();
         out.clear();
+    }
+
+    /**
+     * Time this thread's last {@code stylize} spent inside ONNX Runtime runs; the rest of its wall
+     * time is the Java side (conversions, padding, blending), measured in the same call.
+     */
+    public static long ortNanosOfLastCall() {
+        return ORT_NANOS.get()[0];
     }
 
     /** The instance-norm statistics of a downscaled copy, shared by every tile. */
@@ -207,6 +245,7 @@ public final class OnnxStylizer implements Stylizer {
 
     @Override
     public void close() {
+        spare.set(null);
         registry.close();
     }
 }

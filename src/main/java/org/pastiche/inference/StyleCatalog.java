@@ -52,14 +52,14 @@ public final class StyleCatalog {
 
     private static StyleModel entry(Path dir, String id, JsonNode m) {
         Optional<String> file = text(m, "file");
-        Path modelFile = dir.resolve(file.orElse(id + ".onnx"));
+        Path modelFile = dir.resolve(file.orElse(id + ".onnx")).normalize();
         StyleModel style = new StyleModel(
                 id,
                 texts(m.get("names")),
                 texts(m.get("descriptions")),
                 modelFile,
-                text(m, "tile_file").map(dir::resolve),
-                text(m, "thumbnail").map(dir::resolve),
+                text(m, "tile_file").map(f -> dir.resolve(f).normalize()),
+                text(m, "thumbnail").map(f -> dir.resolve(f).normalize()),
                 text(m, "teacher"),
                 text(m, "license").orElse(""),
                 text(m, "attribution").orElse(""),
