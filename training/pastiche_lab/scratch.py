@@ -416,7 +416,10 @@ def build_loss(args, device):
     d = LOSSNET_DEFAULTS[args.loss_net]
     style_layers = (args.style_layers or d["style"]).split(",")
     content_layer = args.content_layer or d["content"]
-    style = load_image(args.style_image, args.style_size)[None].to(device) / 255.0
+    sp = args.style_image
+    if not os.path.exists(sp) and os.path.exists(os.path.join(REPO, sp)):
+        sp = os.path.join(REPO, sp)          # paths recorded relative to the repository root
+    style = load_image(sp, args.style_size)[None].to(device) / 255.0
     lw = [float(v) for v in args.layer_weights.split(",")] if args.layer_weights else None
     return PerceptualLoss(lossnet, style_layers, content_layer, style, softmax=args.softmax_gram,
                           content_weight=args.content_weight, style_weight=args.style_weight,
@@ -500,7 +503,7 @@ def cmd_train(args):
         export_args = argparse.Namespace(id=args.id, run_dir=run, out_dir=args.out_dir, names_en=args.names_en,
                                          names_zh=args.names_zh, desc_en=args.desc_en, desc_zh=args.desc_zh,
                                          license=args.license, attribution=args.attribution, thumbnail_photo=None,
-                                         no_tile=False, device=args.device)
+                                         no_tile=False, no_eval=False, device=args.device)
         cmd_export(export_args)
     return net
 
@@ -673,6 +676,15 @@ def cmd_export(args):
     w = net.widths
     a0 = ck["args"]
     fid = fidelity_from_history(ck["history"])
+    if not args.no_eval:
+        ev = evaluate_run(ck, 20, 384)
+        fid = {"photos": ev["photos"], "eval_size": ev["size"], "loss_net": ev["loss_net"],
+               "eval_set": f"BSDS500 val, first {ev['photos']} of 100 photos (sorted), long side {ev['size']} px; "
+                           "relative VGG losses (training/SCRATCH.md); start = the seeded initial network",
+               "style_loss_start": ev["start"]["style"], "style_loss_end": ev["end"]["style"],
+               "content_loss_start": ev["start"]["content"], "content_loss_end": ev["end"]["content"],
+               "style_loss_unstylized_photo": ev["unstylized"]["style"],
+               "iterations": ev["iterations"], "hours": ev["hours"]}
     entry = {
         "id": args.id,
         "names": {"en": args.names_en or args.id, "zh": args.names_zh or args.names_en or args.id},
@@ -700,6 +712,38 @@ def cmd_export(args):
         write_catalog_entry(os.path.join(out, "catalog.json"), entry)
     print(json.dumps(entry, ensure_ascii=False, indent=1))
     return entry
+
+
+@torch.no_grad()
+def evaluate_run(ck, n=20, size=384, device="cpu"):
+    """Validation figures for the report and the catalog: mean relative style and content loss
+    (the training's loss network and layers) on the first n val photos at long side `size`, for
+    the unstylized photo, the network at the start (the same seeded initialisation) and at the end."""
+    a = argparse.Namespace(**ck["args"])
+    loss = build_loss(a, device)
+    photos = val_batch(list_photos(os.path.join(a.photos, "val"))[:n], size)
+    photos = [x[:, :x.shape[1] - x.shape[1] % 4, :x.shape[2] - x.shape[2] % 4] for x in photos]
+    end = TransformerNet.from_config(ck["config"]); end.load_state_dict(ck["net"])
+    start = init_net(end.widths, a.seed)
+    ident = identity_losses(loss, photos, device)
+    v0, _ = validate(start.to(device), loss, photos, device)
+    v1, _ = validate(end.to(device), loss, photos, device)
+    r = lambda d: {k: round(v, 5) for k, v in d.items()}
+    return {"photos": len(photos), "size": size, "loss_net": a.loss_net,
+            "unstylized": r(ident), "start": r(v0), "end": r(v1),
+            "iterations": ck["step"], "hours": round(ck["history"].get("seconds", 0) / 3600, 2)}
+
+
+def cmd_evaluate(args):
+    run = args.run_dir or os.path.join(TRAINING, "runs", args.id)
+    _, ck = load_checkpoint(os.path.join(run, "ckpt.pt"))
+    ev = evaluate_run(ck, args.photos_n, args.size)
+    rep = args.report_dir or os.path.join(TRAINING, "reports", args.id)
+    os.makedirs(rep, exist_ok=True)
+    with open(os.path.join(rep, "eval.json"), "w") as f:
+        json.dump(ev, f, indent=1)
+    print(json.dumps(ev))
+    return ev
 
 
 def cmd_sheet(args):
@@ -759,6 +803,7 @@ def parser():
     e.add_argument("--id", required=True)
     e.add_argument("--run-dir", default=None)
     e.add_argument("--no-tile", action="store_true")
+    e.add_argument("--no-eval", action="store_true", help="skip the 20-photo validation figures")
     e.add_argument("--device", default="cpu")
     for p in (t, e):
         p.add_argument("--out-dir", default="~/.pastiche/models", help="the user models folder the app reads")
@@ -770,7 +815,14 @@ def parser():
     s.add_argument("--run-dir", default=None)
     s.add_argument("--report-dir", default=None)
     s.add_argument("--side", type=int, default=384)
+    v = sub.add_parser("evaluate", help="validation style/content loss: unstylized, start, end -> reports/<id>/eval.json")
+    v.add_argument("--id", required=True)
+    v.add_argument("--run-dir", default=None)
+    v.add_argument("--report-dir", default=None)
+    v.add_argument("--photos-n", type=int, default=20)
+    v.add_argument("--size", type=int, default=384)
     t.set_defaults(func=cmd_train); e.set_defaults(func=cmd_export); s.set_defaults(func=cmd_sheet)
+    v.set_defaults(func=cmd_evaluate)
     return ap
 
 

@@ -65,13 +65,14 @@ def report_figures(style, run: Path, out_dir: Path, droot):
     tr = [r for r in rows if not r.get("val")]
     va = [r for r in rows if r.get("val")]
     fig, ax = plt.subplots(1, 2, figsize=(10, 4))
-    for k in ("loss", "pix", "feat", "style", "content"):
-        ax[0].plot([r["min"] for r in tr], [r[k] for r in tr], label=k)
+    for k in ("loss", "pix", "low", "feat", "style", "content", "dk"):
+        if all(k in r for r in tr):
+            ax[0].plot([r["min"] for r in tr], [r[k] for r in tr], label=k)
     ax[0].set_yscale("log"); ax[0].set_xlabel("minutes"); ax[0].legend(fontsize=7); ax[0].set_title(f"{style}: training losses")
     ax[1].plot([r["min"] for r in va], [r["style_distance_ratio"] for r in va], "o-", label="style distance ratio (<=0.30)")
     ax[1].plot([r["min"] for r in va], [r["ssim_lum_4x"] for r in va], "s-", label="SSIM lum 4x (>=0.80)")
     ax[1].axhline(0.30, color="C0", ls=":"); ax[1].axhline(0.80, color="C1", ls=":")
-    ax[1].set_xlabel("minutes"); ax[1].legend(fontsize=7); ax[1].set_title("validation (10 photos, 384 px)")
+    ax[1].set_xlabel("minutes"); ax[1].legend(fontsize=7); ax[1].set_title("validation (5 val photos, 384 px)")
     fig.tight_layout(); fig.savefig(out_dir / "curves.png", dpi=90); plt.close(fig)
 
     # contact sheet: sample photo | teacher | student
@@ -150,6 +151,10 @@ def main(argv=None):
             "ssim_lum_4x": round(ev["ssim_lum_4x"], 4),
             "mac_ratio": round(ev["mac_ratio"], 4),
             "eval_size": ev["size"],
+            **({"vs_raw_teacher": {k: round(v, 4) for k, v in ev["vs_raw_teacher"].items()},
+                "note": "format-A teacher: the reference is its output on a 16-px reflection-padded context, "
+                        "i.e. without its zero-padding border artifacts (which the student avoids); "
+                        "vs_raw_teacher compares with the raw output"} if "vs_raw_teacher" in ev else {}),
             "eval_set": f"BSDS500 val, first {ev['photos']} of 100 photos (sorted), long side 384 px, vs the teacher's output ({ev.get('teacher_reference', '')})",
         },
         "stats_length": net.stats_len(),
