@@ -19,9 +19,9 @@ public final class GalleryView {
         list.getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
         list.setItems(vm.styles());
         list.setCellFactory(v -> new StyleTileCell(i18n));
-        list.setFixedCellSize(StyleTileCell.THUMB + 24);
-        list.setPrefHeight(StyleTileCell.THUMB + 58);
-        list.setMinHeight(StyleTileCell.THUMB + 58);
+        list.setFixedCellSize(StyleTileCell.THUMB + 28);
+        list.setPrefHeight(StyleTileCell.THUMB + 76);
+        list.setMinHeight(StyleTileCell.THUMB + 76);
 
         list.getSelectionModel().selectedItemProperty().addListener((obs, old, chosen) -> {
             vm.selectStyle(chosen);
