@@ -4,18 +4,18 @@ import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 import javafx.application.Application;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
-import org.pastiche.core.CancellationToken;
 import org.pastiche.ui.AppSettings;
 import org.pastiche.ui.FxTaskRunner;
 import org.pastiche.ui.I18n;
 import org.pastiche.ui.MainView;
 import org.pastiche.ui.MainViewModel;
-import org.pastiche.ui.TaskRunner;
+import org.pastiche.ui.Notice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +35,6 @@ public class PasticheApp extends Application {
     private MainViewModel viewModel;
     private MainView view;
     private Stage stage;
-    private Optional<Path> commandLinePhoto = Optional.empty();
 
     public PasticheApp() {
         this(AppContext::fromSystem);
@@ -45,41 +44,32 @@ public class PasticheApp extends Application {
         this.contextFactory = contextFactory;
     }
 
+    /**
+     * Runs on the launcher thread while the toolkit is up: builds the services and the view model
+     * and starts opening the photo, so that ONNX Runtime's start, the session and the decode
+     * overlap with building the window. All callbacks of that work arrive on the FX thread.
+     */
     @Override
     public void init() {
         context = contextFactory.get();
         settings = new AppSettings(context.preferences());
         runner = new FxTaskRunner();
-        // Create the first style's session while the toolkit builds the window (the slowest step
-        // before the first preview is ONNX Runtime's start and the session).
-        Optional<String> first = settings.lastStyle()
-                .filter(id -> context.stylizer().styles().stream().anyMatch(s -> s.id().equals(id) && s.available()))
-                .or(() -> context.stylizer().styles().stream().filter(s -> s.available()).map(s -> s.id()).findFirst());
-        first.ifPresent(id -> runner.submit(TaskRunner.Lane.INFERENCE, new CancellationToken(), (progress, cancel) -> {
-            context.stylizer().warmUp(id);
-            return id;
-        }, new TaskRunner.Outcome<String>() {
-            @Override
-            public void succeeded(String id) {
-                LOG.debug("style {} warmed up", id);
-            }
-
-            @Override
-            public void failed(Throwable error) {
-                LOG.warn("could not prepare style {}: {}", id, error.getMessage());
-            }
-        }));
-        if (getParameters() != null) {
-            commandLinePhoto = getParameters().getUnnamed().stream().filter(a -> !a.startsWith("-"))
-                    .map(Path::of).findFirst();
+        I18n i18n = new I18n(settings.language().orElse(Locale.getDefault()));
+        viewModel = new MainViewModel(context.stylizer(), context.imaging(), runner, settings, i18n, context.timings());
+        if (Boolean.getBoolean("pastiche.benchmark")) {
+            new TimingBenchmark(viewModel, runner).start();
         }
+        Optional<Path> commandLinePhoto = getParameters() == null ? Optional.empty()
+                : getParameters().getUnnamed().stream().filter(a -> !a.startsWith("-")).map(Path::of).findFirst();
+        // A photo from the command line ("Open with") wins; a broken one gets its notification.
+        viewModel.start(commandLinePhoto.filter(Files::exists).or(context::sample));
+        commandLinePhoto.filter(p -> !Files.exists(p)).ifPresent(p -> viewModel.notify(Notice.error(
+                i18n.get("error.open", String.valueOf(p.getFileName()), i18n.get("error.missing")))));
     }
 
     @Override
     public void start(Stage primaryStage) {
         stage = primaryStage;
-        I18n i18n = new I18n(settings.language().orElse(java.util.Locale.getDefault()));
-        viewModel = new MainViewModel(context.stylizer(), context.imaging(), runner, settings, i18n, context.timings());
         view = new MainView(viewModel);
 
         applyTheme(viewModel.darkThemeProperty().get());
@@ -90,22 +80,13 @@ public class PasticheApp extends Application {
         scene.getStylesheets().add(PasticheApp.class.getResource(STYLESHEET).toExternalForm());
         view.install(scene);
         stage.setScene(scene);
-        stage.titleProperty().bind(i18n.text("app.title"));
+        stage.titleProperty().bind(viewModel.i18n().text("app.title"));
         stage.setMinWidth(900);
         stage.setMinHeight(600);
         stage.show();
         if (Boolean.getBoolean("pastiche.timing")) {
             LOG.info("timing: window shown {} ms after launch", System.currentTimeMillis()
                     - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
-        }
-
-        Optional<Path> photo = commandLinePhoto.filter(Files::isRegularFile).or(context::sample);
-        if (commandLinePhoto.isPresent() && !Files.isRegularFile(commandLinePhoto.get())) {
-            LOG.warn("not a file: {}", commandLinePhoto.get());
-        }
-        viewModel.start(photo);
-        if (Boolean.getBoolean("pastiche.benchmark")) {
-            new TimingBenchmark(viewModel, runner).start();
         }
     }
 

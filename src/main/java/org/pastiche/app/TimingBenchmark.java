@@ -75,14 +75,30 @@ final class TimingBenchmark {
         });
     }
 
+    private static long median(double[] values) {
+        if (values.length == 0) {
+            return -1;
+        }
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        return Math.round(v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2);
+    }
+
     private void report() {
         PreviewTimings t = vm.timings();
         LOG.info("benchmark: launch to first stylized preview {} ms, to first sharp preview {} ms",
                 Math.round(t.launchToFirstMs()), Math.round(t.launchToSharpMs()));
-        t.samples().forEach(s -> LOG.info("benchmark: style {}: click to first preview {} ms, to sharp preview {} ms",
-                s.styleId(), Math.round(s.firstMs()), Math.round(s.sharpMs())));
-        LOG.info("benchmark: median click to first preview {} ms, to sharp preview {} ms",
-                Math.round(t.median(false).orElse(-1)), Math.round(t.median(true).orElse(-1)));
+        var samples = t.samples();
+        // The first sample is the style chosen at start (no click): reported, not in the medians.
+        for (int i = 0; i < samples.size(); i++) {
+            var s = samples.get(i);
+            LOG.info("benchmark: style {}{}: to first preview {} ms, to sharp preview {} ms", s.styleId(),
+                    i == 0 ? " (at start)" : " (click)", Math.round(s.firstMs()), Math.round(s.sharpMs()));
+        }
+        var clicks = samples.subList(Math.min(1, samples.size()), samples.size());
+        LOG.info("benchmark: {} clicks, median click to first preview {} ms, to sharp preview {} ms", clicks.size(),
+                median(clicks.stream().mapToDouble(PreviewTimings.Sample::firstMs).toArray()),
+                median(clicks.stream().mapToDouble(PreviewTimings.Sample::sharpMs).toArray()));
         Platform.exit();
     }
 }

@@ -100,6 +100,9 @@ public final class MainView {
                 show(notice);
             }
         });
+        if (vm.noticeProperty().get() != null) {
+            show(vm.noticeProperty().get()); // raised while the window was being built
+        }
         installDragAndDrop();
     }
 

@@ -3,7 +3,6 @@ package org.pastiche.ui;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalDouble;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,12 +85,5 @@ public final class PreviewTimings {
 
     public synchronized List<Sample> samples() {
         return List.copyOf(samples);
-    }
-
-    /** Median of the completed samples' first and sharp times. */
-    public synchronized OptionalDouble median(boolean sharp) {
-        double[] v = samples.stream().filter(s -> s.sharpMs() >= 0)
-                .mapToDouble(s -> sharp ? s.sharpMs() : s.firstMs()).sorted().toArray();
-        return v.length == 0 ? OptionalDouble.empty() : OptionalDouble.of(v[v.length / 2]);
     }
 }

@@ -100,6 +100,8 @@ class PasticheAppFxTest {
         assertNotNull(fx(() -> app.view().compareView().getAfterImage()));
         assertEquals(320.0, fx(() -> app.view().compareView().getBeforeImage().getWidth()));
         assertFalse(fx(() -> robot.lookup("#empty-state").query().isVisible()));
+        ListView<StyleModel> gallery = robot.lookup("#gallery").queryListView();
+        assertEquals(styleIds.get(0), fx(() -> gallery.getSelectionModel().getSelectedItem().id()));
     }
 
     @Test

@@ -155,7 +155,7 @@ public final class ExportDialog {
         Label isOriginal = new Label(i18n.get("export.is-original"), new FontIcon(MaterialDesignA.ALERT_OUTLINE));
         isOriginal.getStyleClass().add(Styles.DANGER);
         isOriginal.visibleProperty().bind(vm.targetIsOriginalProperty());
-        isOriginal.managedProperty().bind(isOriginal.visibleProperty());
+        // Always laid out (only shown or hidden): the dialog's window does not grow when content appears.
 
         GridPane grid = new GridPane();
         grid.setHgap(14);
@@ -174,7 +174,6 @@ public final class ExportDialog {
         progressText.getStyleClass().add(Styles.TEXT_MUTED);
         VBox progressBox = new VBox(6, progressText, progress);
         progressBox.visibleProperty().bind(vm.runningProperty());
-        progressBox.managedProperty().bind(vm.runningProperty());
 
         VBox content = new VBox(18, title, grid, progressBox);
         content.setPadding(new Insets(10, 18, 4, 18));

@@ -19,9 +19,9 @@ public final class GalleryView {
         list.getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
         list.setItems(vm.styles());
         list.setCellFactory(v -> new StyleTileCell(i18n));
-        list.setFixedCellSize(StyleTileCell.THUMB + 24);
-        list.setPrefHeight(StyleTileCell.THUMB + 58);
-        list.setMinHeight(StyleTileCell.THUMB + 58);
+        list.setFixedCellSize(StyleTileCell.THUMB + 28);
+        list.setPrefHeight(StyleTileCell.THUMB + 76);
+        list.setMinHeight(StyleTileCell.THUMB + 76);
 
         list.getSelectionModel().selectedItemProperty().addListener((obs, old, chosen) -> {
             vm.selectStyle(chosen);
@@ -39,6 +39,7 @@ public final class GalleryView {
         vm.styles().addListener((javafx.collections.ListChangeListener<StyleModel>) c ->
                 list.getSelectionModel().select(vm.selectedStyleProperty().get()));
         i18n.localeProperty().addListener((obs, old, locale) -> list.refresh());
+        list.getSelectionModel().select(vm.selectedStyleProperty().get()); // chosen before the view existed
     }
 
     public ListView<StyleModel> node() {

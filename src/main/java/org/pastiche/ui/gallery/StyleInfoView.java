@@ -33,6 +33,7 @@ public final class StyleInfoView {
         Label licence = new Label();
         licence.setId("style-info-licence");
         licence.setWrapText(true);
+        licence.getStyleClass().add("licence-text");
         Label nonCommercial = new Label(null, new FontIcon(MaterialDesignA.ALERT_OUTLINE));
         nonCommercial.setId("style-info-non-commercial");
         nonCommercial.textProperty().bind(i18n.text("info.non-commercial"));

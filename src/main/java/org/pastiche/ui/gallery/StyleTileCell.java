@@ -49,7 +49,9 @@ final class StyleTileCell extends ListCell<StyleModel> {
         StackPane.setAlignment(badge, Pos.BOTTOM_CENTER);
         badge.getStyleClass().add("unavailable-badge");
         name.getStyleClass().add("style-name");
-        name.setPrefWidth(THUMB + 12);
+        name.setPrefWidth(THUMB + 16);
+        name.setMaxWidth(THUMB + 16);
+        name.setWrapText(true); // long names take two lines rather than an ellipsis
         name.setAlignment(Pos.CENTER);
         name.setTextAlignment(javafx.scene.text.TextAlignment.CENTER);
         tile = new VBox(6, frame, name);
