@@ -310,7 +310,8 @@ def check_catalog(path: Path, shipped=True):
         if shipped:
             assert m["macs_per_megapixel"] <= 0.25 * 153792e6 + 1
             fid = m["fidelity"]
-            assert fid["style_distance_ratio"] <= 0.30 and fid["ssim_lum_4x"] >= 0.80
+            if m["teacher"] is not None:      # the bar against the teacher (no teacher: from-scratch models)
+                assert fid["style_distance_ratio"] <= 0.30 and fid["ssim_lum_4x"] >= 0.80
             assert m["teacher"] is None or m["teacher"].startswith(("ncnn/", "tfjs-vars/"))
             if m["id"] == "picasso":
                 assert "non-commercial" in m["license"].lower()
