@@ -148,14 +148,7 @@ public final class OnnxStylizer implements Stylizer {
         try (OnnxTensor input = OnnxTensor.createTensor(ModelRegistry.environment(), in.clear().limit(n), shape);
                 OnnxTensor output = OnnxTensor.createTensor(ModelRegistry.environment(), out.clear().limit(n), shape);
                 OrtSession.RunOptions options = new OrtSession.RunOptions()) {
-            Runnable stop = () -> {
-                try {
-                    options.setTerminate(true);
-                } catch (OrtException e) {
-                    LOG.debug("cannot stop the run: {}", e.getMessage());
-                }
-            };
-            cancel.onCancel(stop);
+            Runnable stop = terminateOnCancel(options, cancel);
             try {
                 Map<String, OnnxTensor> inputs = new HashMap<>();
                 inputs.put(LoadedModel.INPUT, input);
@@ -179,6 +172,19 @@ public final class OnnxStylizer implements Stylizer {
         out.clear();
     }
 
+    /** Registers a listener that makes ONNX Runtime stop {@code options}' run when {@code cancel} fires; remove it after the run. */
+    private static Runnable terminateOnCancel(OrtSession.RunOptions options, CancellationToken cancel) {
+        Runnable stop = () -> {
+            try {
+                options.setTerminate(true);
+            } catch (OrtException e) {
+                LOG.debug("cannot stop the run: {}", e.getMessage());
+            }
+        };
+        cancel.onCancel(stop);
+        return stop;
+    }
+
     /**
      * Time this thread's last {@code stylize} spent inside ONNX Runtime runs; the rest of its wall
      * time is the Java side (conversions, padding, blending), measured in the same call.
@@ -196,14 +202,7 @@ public final class OnnxStylizer implements Stylizer {
         long[] shape = {1, 3, grid.tileHeight(), grid.tileWidth()};
         try (OnnxTensor input = OnnxTensor.createTensor(ModelRegistry.environment(), in, shape);
                 OrtSession.RunOptions options = new OrtSession.RunOptions()) {
-            Runnable stop = () -> {
-                try {
-                    options.setTerminate(true);
-                } catch (OrtException e) {
-                    LOG.debug("cannot stop the run: {}", e.getMessage());
-                }
-            };
-            cancel.onCancel(stop);
+            Runnable stop = terminateOnCancel(options, cancel);
             try (OrtSession.Result r = model.session().run(Map.of(LoadedModel.INPUT, input),
                     Set.of(LoadedModel.STATS), options)) {
                 Optional<OnnxValue> v = r.get(LoadedModel.STATS);
