@@ -58,6 +58,7 @@ except ImportError:                     # python training/pastiche_lab/scratch.p
 
 # The shipping width: 0.238 of the unpruned net's MACs per megapixel (bar: 0.25).
 DEFAULT_WIDTHS = "16,32,64,48,48,48,48,48,32,16"
+FULL_WIDTHS = "32,64,128,128,128,128,128,128,64,32"   # the unpruned network
 
 
 # ============================================================== loss networks
@@ -508,6 +509,33 @@ def cmd_train(args):
     return net
 
 
+def cmd_bench(args):
+    """Seconds per training iteration of the shipping-width net against the full-width one, side by side."""
+    torch.set_num_threads(args.threads)
+    device = torch.device(args.device)
+    sampler = CropSampler(list_photos(os.path.join(args.photos, "train")), args.crop, seed=0)
+    loss = build_loss(args, device)
+    print(f"{'widths':40s} {'MAC ratio':>9s} {'s/iter (median of ' + str(args.iters) + ')':>24s}")
+    medians = {}
+    for label in (args.widths, FULL_WIDTHS):
+        widths = Widths.from_list(label.split(","))
+        net = init_net(widths, 0).to(device)
+        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+        times = []
+        for i in range(args.iters + 1):                  # the first iteration is a warm-up
+            x = sampler.sample(args.batch).to(device)
+            t0 = time.perf_counter()
+            total, _ = loss(net(x) / 255.0, x / 255.0)
+            opt.zero_grad(set_to_none=True)
+            total.backward()
+            opt.step()
+            if i:
+                times.append(time.perf_counter() - t0)
+        medians[label] = float(np.median(times))
+        print(f"{label:40s} {mac_ratio(widths):9.3f} {medians[label]:24.2f}", flush=True)
+    print(f"full width / shipping width: {medians[FULL_WIDTHS] / medians[args.widths]:.2f}x")
+
+
 def vars_clean(args):
     return {k: v for k, v in vars(args).items() if k != "func"}
 
@@ -797,8 +825,6 @@ def parser():
     t.add_argument("--threads", type=int, default=1)
     t.add_argument("--device", default="cpu", help="cpu or cuda")
     t.add_argument("--export", action="store_true", help="export ONNX + catalog entry into --out-dir when done")
-    for p in [t]:
-        pass
     e = sub.add_parser("export", help="export a run's checkpoint: ONNX (+ tile variant), thumbnail, catalog entry")
     e.add_argument("--id", required=True)
     e.add_argument("--run-dir", default=None)
@@ -821,6 +847,21 @@ def parser():
     v.add_argument("--report-dir", default=None)
     v.add_argument("--photos-n", type=int, default=20)
     v.add_argument("--size", type=int, default=384)
+    b = sub.add_parser("bench", help="s/iteration of the shipping width vs the full width, measured side by side")
+    b.add_argument("--style-image", required=True)
+    b.add_argument("--style-size", type=int, default=384)
+    b.add_argument("--photos", default=os.path.join(DATA, "photos"))
+    b.add_argument("--loss-net", choices=["vgg", "darknet"], default="vgg")
+    b.add_argument("--style-layers", default=None); b.add_argument("--layer-weights", default=None)
+    b.add_argument("--content-layer", default=None); b.add_argument("--softmax-gram", action="store_true")
+    b.add_argument("--content-weight", type=float, default=1.0)
+    b.add_argument("--style-weight", type=float, default=10.0)
+    b.add_argument("--tv-weight", type=float, default=0.5)
+    b.add_argument("--widths", default=DEFAULT_WIDTHS)
+    b.add_argument("--crop", type=int, default=160); b.add_argument("--batch", type=int, default=2)
+    b.add_argument("--iters", type=int, default=5)
+    b.add_argument("--threads", type=int, default=1); b.add_argument("--device", default="cpu")
+    b.set_defaults(func=cmd_bench)
     t.set_defaults(func=cmd_train); e.set_defaults(func=cmd_export); s.set_defaults(func=cmd_sheet)
     v.set_defaults(func=cmd_evaluate)
     return ap
