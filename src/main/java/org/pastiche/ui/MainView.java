@@ -242,7 +242,26 @@ public final class MainView {
         busy.setMaxSize(Region.USE_PREF_SIZE, Region.USE_PREF_SIZE);
         StackPane.setAlignment(busy, Pos.BOTTOM_RIGHT);
 
-        StackPane area = new StackPane(compare, empty, busy);
+        // At 100 % the painting at the photo's resolution is computed in the background: a small pill says so.
+        ProgressIndicator fullBusy = new ProgressIndicator();
+        fullBusy.progressProperty().bind(vm.fullResolutionProgressProperty());
+        Label fullText = new Label();
+        fullText.textProperty().bind(Bindings.createStringBinding(() -> {
+            double p = vm.fullResolutionProgressProperty().get();
+            return p < 0 ? i18n.get("compare.full.pending") : i18n.get("compare.full.progress", p);
+        }, vm.fullResolutionProgressProperty(), i18n.localeProperty()));
+        HBox fullPill = new HBox(8, fullBusy, fullText);
+        fullPill.setId("full-resolution-progress");
+        fullPill.getStyleClass().add("full-resolution-pill");
+        fullPill.setAlignment(Pos.CENTER_LEFT);
+        fullPill.setMouseTransparent(true);
+        fullPill.setMaxSize(Region.USE_PREF_SIZE, Region.USE_PREF_SIZE);
+        fullPill.visibleProperty().bind(vm.fullResolutionPendingProperty().and(vm.actualSizeProperty()));
+        StackPane.setAlignment(fullPill, Pos.BOTTOM_CENTER);
+
+        vm.actualSizeProperty().bind(compare.zoomProperty().isEqualTo(BeforeAfterView.Zoom.ACTUAL));
+
+        StackPane area = new StackPane(compare, empty, busy, fullPill);
         area.getStyleClass().add("compare-area");
         area.setMinSize(320, 240);
         vm.viewportLongSideProperty().bind(Bindings.createIntegerBinding(
@@ -309,7 +328,11 @@ public final class MainView {
                 return vm.afterQualityProperty().get() == MainViewModel.PreviewQuality.QUICK
                         ? i18n.get("status.quick") + " · " + i18n.get("status.stylizing") : i18n.get("status.stylizing");
             }
-            return vm.afterImageProperty().get() == null ? "" : i18n.get("status.sharp");
+            if (vm.afterImageProperty().get() == null) {
+                return "";
+            }
+            return vm.afterQualityProperty().get() == MainViewModel.PreviewQuality.FULL
+                    ? i18n.get("status.full") : i18n.get("status.sharp");
         }, vm.loadingProperty(), vm.stylizingProperty(), vm.afterQualityProperty(), vm.afterImageProperty(),
                 i18n.localeProperty()));
         Label hint = new Label(null, new FontIcon(MaterialDesignA.ARROW_LEFT_RIGHT));

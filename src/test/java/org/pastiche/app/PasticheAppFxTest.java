@@ -269,4 +269,26 @@ class PasticheAppFxTest {
         idle();
         assertEquals(styleIds.get(0), fx(() -> vm.afterStyleIdProperty().get()));
     }
+
+    @Test
+    void at100PercentBothSidesHaveThePhotosOwnPixelSize() throws Exception {
+        Path photo = TestModels.photo(photos.resolve("large.png"), 1600, 1200);
+        robot.interact(() -> app.view().openDropped(List.of(photo.toFile())));
+        waitUntil(() -> "large.png".equals(vm.photoNameProperty().get()) && vm.originalReadyProperty().get()
+                && vm.afterQualityProperty().get() == PreviewQuality.SHARP);
+        var compare = app.view().compareView();
+        double previewWidth = fx(() -> compare.getAfterImage().getWidth());
+        assertTrue(previewWidth < 1600, "fitted, the painting is the view-sized preview: " + previewWidth);
+
+        robot.clickOn("#zoom-actual");
+        assertEquals(1600.0, fx(() -> compare.getBeforeImage().getWidth()), "the original at once");
+        waitUntil(() -> vm.afterQualityProperty().get() == PreviewQuality.FULL);
+        assertEquals(1600.0, fx(() -> compare.getAfterImage().getWidth()));
+        assertEquals(1200.0, fx(() -> compare.getAfterImage().getHeight()));
+        assertEquals(styleIds.get(0), fx(() -> vm.afterStyleIdProperty().get()));
+        assertFalse(fx(() -> robot.lookup("#full-resolution-progress").query().isVisible()));
+
+        robot.clickOn("#zoom-fit");
+        assertEquals(previewWidth, fx(() -> compare.getAfterImage().getWidth()));
+    }
 }

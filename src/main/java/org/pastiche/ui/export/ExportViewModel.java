@@ -33,9 +33,13 @@ import org.pastiche.ui.TaskRunner;
 public final class ExportViewModel {
     public enum Resolution { FULL, VIEW }
 
-    /** What is exported: a snapshot taken when the dialog opens. */
-    public record Source(RgbaImage original, RgbaImage preview, RgbaImage previewRaw, Optional<Path> photo,
-                         String photoBaseName, String styleId, StyleOptions options, Path folder) { }
+    /**
+     * What is exported: a snapshot taken when the dialog opens. {@code fullRaw} is the network's
+     * output on the original when the 100 % view has computed it already (then not run again).
+     */
+    public record Source(RgbaImage original, RgbaImage preview, RgbaImage previewRaw, Optional<RgbaImage> fullRaw,
+                         Optional<Path> photo, String photoBaseName, String styleId, StyleOptions options,
+                         Path folder) { }
 
     private final Source source;
     private final Stylizer stylizer;
@@ -129,7 +133,8 @@ public final class ExportViewModel {
         runner.submit(full ? TaskRunner.Lane.INFERENCE : TaskRunner.Lane.IO, token, (report, cancel) -> {
             RgbaImage result;
             if (full) {
-                RgbaImage raw = stylizer.stylize(source.original(), source.styleId(), report, cancel);
+                RgbaImage raw = source.fullRaw().isPresent() ? source.fullRaw().get()
+                        : stylizer.stylize(source.original(), source.styleId(), report, cancel);
                 cancel.throwIfCancelled();
                 result = stylizer.finish(source.original(), raw, source.options());
             } else {
