@@ -64,7 +64,7 @@ public class PasticheApp extends Application {
         // A photo from the command line ("Open with") wins; a broken one gets its notification.
         viewModel.start(commandLinePhoto.filter(Files::exists).or(context::sample));
         commandLinePhoto.filter(p -> !Files.exists(p)).ifPresent(p -> viewModel.notify(Notice.error(
-                i18n.get("error.open", String.valueOf(p.getFileName()), i18n.get("error.missing")))));
+                i18n.get("error.open", String.valueOf(p.getFileName()), i18n.get(org.pastiche.ui.ErrorReasons.key(org.pastiche.core.PasticheException.Reason.FILE_NOT_FOUND))))));
     }
 
     @Override

@@ -277,7 +277,9 @@ public final class MainView {
         strengthLabel.textProperty().bind(i18n.text("adjust.strength"));
         strengthLabel.getStyleClass().add("field-label");
         Label strengthValue = new Label();
-        strengthValue.textProperty().bind(Bindings.format("%.0f%%", vm.strengthProperty().multiply(100)));
+        strengthValue.textProperty().bind(Bindings.createStringBinding(
+                () -> i18n.get("adjust.strength.value", vm.strengthProperty().get()),
+                vm.strengthProperty(), i18n.localeProperty()));
         strengthValue.getStyleClass().add(Styles.TEXT_MUTED);
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
@@ -326,7 +328,7 @@ public final class MainView {
             }
             if (vm.stylizingProperty().get()) {
                 return vm.afterQualityProperty().get() == MainViewModel.PreviewQuality.QUICK
-                        ? i18n.get("status.quick") + " · " + i18n.get("status.stylizing") : i18n.get("status.stylizing");
+                        ? i18n.get("status.quick.stylizing") : i18n.get("status.stylizing");
             }
             if (vm.afterImageProperty().get() == null) {
                 return "";

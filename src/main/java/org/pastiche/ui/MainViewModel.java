@@ -121,7 +121,10 @@ public final class MainViewModel {
                 || afterQuality.get() == PreviewQuality.FULL) && originalReady.get(), afterQuality, originalReady);
         darkTheme.set(settings.darkTheme());
         darkTheme.addListener((obs, old, dark) -> settings.setDarkTheme(dark));
-        i18n.localeProperty().addListener((obs, old, locale) -> settings.setLanguage(locale));
+        i18n.localeProperty().addListener((obs, old, locale) -> {
+            settings.setLanguage(locale);
+            updatePhotoSize();
+        });
         strength.addListener((obs, old, now) -> refinish());
         keepColors.addListener((obs, old, now) -> refinish());
         actualSize.addListener((obs, old, now) -> {
@@ -223,7 +226,7 @@ public final class MainViewModel {
                     return;
                 }
                 original = full;
-                photoSize.set(full.width() + " × " + full.height());
+                updatePhotoSize();
                 originalReady.set(true);
                 showImages();
                 ensureFull();
@@ -246,7 +249,7 @@ public final class MainViewModel {
         quickSource = loaded.quick();
         photoPath.set(loaded.file());
         photoName.set(loaded.name());
-        photoSize.set(original == null ? "" : original.width() + " × " + original.height());
+        updatePhotoSize();
         if (loaded.file() != null && loaded.file().toAbsolutePath().getParent() != null) {
             settings.setLastFolder(loaded.file().toAbsolutePath().getParent());
         }
@@ -265,22 +268,16 @@ public final class MainViewModel {
         restartPreview();
     }
 
+    private void updatePhotoSize() {
+        photoSize.set(original == null ? "" : i18n.get("photo.size", original.width(), original.height()));
+    }
+
     private String reason(Path file, Throwable error) {
-        String why = reason(error);
-        if (file != null && why.startsWith(file + ": ")) {
-            why = why.substring(file.toString().length() + 2); // the notice names the file already
-        }
-        return why;
+        return ErrorReasons.describe(i18n, error, file == null ? null : file.toString());
     }
 
     private String reason(Throwable error) {
-        if (error instanceof PasticheException && error.getMessage() != null) {
-            return error.getMessage();
-        }
-        if (error instanceof OutOfMemoryError) {
-            return i18n.get("error.too-large");
-        }
-        return error.getMessage() != null ? error.getMessage() : error.getClass().getSimpleName();
+        return ErrorReasons.describe(i18n, error);
     }
 
     // ---- styles ----
@@ -291,7 +288,7 @@ public final class MainViewModel {
         }
         if (!style.available()) {
             notice.set(Notice.error(i18n.get("error.style-unavailable", style.name(i18n.getLocale()),
-                    style.unavailableReason().orElse(""))));
+                    unavailableReason(i18n, style))));
             return;
         }
         selectedStyle.set(style);
@@ -552,6 +549,12 @@ public final class MainViewModel {
                 }
             }
         });
+    }
+
+    /** Why a style is unavailable: the catalog's reason has no code, so a generic text with it. */
+    public static String unavailableReason(I18n i18n, StyleModel style) {
+        return style.unavailableReason().map(raw -> i18n.get("style.unavailable.reason", raw))
+                .orElseGet(() -> i18n.get(ErrorReasons.key(PasticheException.Reason.MODEL_UNAVAILABLE)));
     }
 
     private String styleName(String id) {

@@ -291,4 +291,18 @@ class PasticheAppFxTest {
         robot.clickOn("#zoom-fit");
         assertEquals(previewWidth, fx(() -> compare.getAfterImage().getWidth()));
     }
+
+    @Test
+    void aBrokenFileNotificationIsInChineseWhenTheWindowIs() throws Exception {
+        ComboBox<Locale> language = robot.lookup("#language-choice").queryComboBox();
+        robot.interact(() -> language.setValue(I18n.CHINESE));
+        Path broken = photos.resolve("broken-zh.jpg");
+        Files.write(broken, new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3, 4});
+        robot.interact(() -> app.view().openDropped(List.of(broken.toFile())));
+        waitUntil(() -> robot.lookup(".app-notification").tryQuery().isPresent());
+        Notification notification = robot.lookup(".app-notification").query();
+        String message = fx(notification::getMessage);
+        assertTrue(message.startsWith("无法打开 broken-zh.jpg："), message);
+        assertFalse(message.replace("broken-zh.jpg", "").matches("(?s).*[A-Za-z].*"), "no English words: " + message);
+    }
 }

@@ -48,7 +48,7 @@ class MainViewModelTest {
         vm.start(Optional.of(Path.of("photos", "dog.jpg")));
 
         assertEquals("dog.jpg", vm.photoNameProperty().get());
-        assertEquals("800 × 600", vm.photoSizeProperty().get());
+        assertEquals("800 × 600 px", vm.photoSizeProperty().get());
         RgbaImage before = vm.beforeImageProperty().get();
         assertEquals(800, before.width());
         assertEquals("a", vm.selectedStyleProperty().get().id());
@@ -161,7 +161,26 @@ class MainViewModelTest {
         assertNotNull(notice);
         assertEquals(Notice.Kind.ERROR, notice.kind());
         assertTrue(notice.message().contains("broken.png"), notice.message());
-        assertTrue(notice.message().contains("is not an image"), notice.message());
+        assertEquals("Couldn't open broken.png: the file is truncated or corrupt", notice.message());
+    }
+
+    @Test
+    void errorReasonsAreInTheUiLanguage() {
+        MainViewModel vm = viewModel(QueuedTaskRunner.direct());
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        vm.i18n().setLocale(Locale.SIMPLIFIED_CHINESE);
+        assertEquals("800 × 600 像素", vm.photoSizeProperty().get());
+
+        vm.open(Path.of("photos", "broken.png"));
+        assertEquals("无法打开 broken.png：文件不完整或已损坏", vm.noticeProperty().get().message());
+
+        // A failure without a reason code: a generic text in the UI language with the raw one.
+        vm.open(Path.of("photos", "strange.png"));
+        assertEquals("无法打开 strange.png：发生了意外问题（something strange happened）",
+                vm.noticeProperty().get().message());
+
+        vm.selectStyle("broken");
+        assertEquals("风格 broken 不可用：模型缺失或无法加载（model file missing）", vm.noticeProperty().get().message());
     }
 
     @Test
@@ -180,7 +199,8 @@ class MainViewModelTest {
         vm.start(Optional.of(Path.of("dog.jpg")));
         vm.selectStyle("broken");
         assertEquals("a", vm.selectedStyleProperty().get().id());
-        assertTrue(vm.noticeProperty().get().message().contains("model file missing"));
+        assertEquals("Style broken is unavailable: the model is missing or cannot be loaded (model file missing)",
+                vm.noticeProperty().get().message());
     }
 
     @Test

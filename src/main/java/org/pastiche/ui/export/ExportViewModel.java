@@ -19,6 +19,7 @@ import org.pastiche.core.CancellationToken;
 import org.pastiche.imaging.RgbaImage;
 import org.pastiche.inference.StyleOptions;
 import org.pastiche.inference.Stylizer;
+import org.pastiche.ui.ErrorReasons;
 import org.pastiche.ui.I18n;
 import org.pastiche.ui.ImagingService;
 import org.pastiche.ui.ImagingService.ExportFormat;
@@ -155,7 +156,7 @@ public final class ExportViewModel {
             @Override
             public void failed(Throwable error) {
                 running.set(false);
-                String reason = error.getMessage() != null ? error.getMessage() : error.getClass().getSimpleName();
+                String reason = ErrorReasons.describe(i18n, error, out.toString());
                 notices.accept(Notice.error(i18n.get("export.error", name, reason)));
             }
 

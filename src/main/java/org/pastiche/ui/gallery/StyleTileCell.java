@@ -18,6 +18,7 @@ import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
 import org.pastiche.inference.StyleModel;
 import org.pastiche.ui.I18n;
+import org.pastiche.ui.MainViewModel;
 
 /** One style in the gallery strip: a rounded thumbnail with the style's name under it. */
 final class StyleTileCell extends ListCell<StyleModel> {
@@ -83,7 +84,9 @@ final class StyleTileCell extends ListCell<StyleModel> {
         if (StyleLicence.isNonCommercial(style.license())) {
             tip.append("\n").append(i18n.get("info.non-commercial"));
         }
-        style.unavailableReason().ifPresent(r -> tip.append("\n\n").append(i18n.get("info.unavailable", r)));
+        if (!style.available()) {
+            tip.append("\n\n").append(i18n.get("info.unavailable", MainViewModel.unavailableReason(i18n, style)));
+        }
         tooltip.setText(tip.toString());
         setTooltip(tooltip);
         setId("style-" + style.id());
