@@ -242,8 +242,7 @@ class PasticheAppFxTest {
         robot.clickOn("#export-confirm");
         waitUntil(() -> robot.lookup("#export-replace").tryQuery().isPresent());
         assertEquals("an older file", Files.readString(target), "nothing written before the answer");
-        javafx.scene.control.DialogPane replace = robot.lookup("#export-replace").query();
-        robot.clickOn(replace.lookupButton(javafx.scene.control.ButtonType.OK));
+        robot.clickOn("#export-replace-confirm");
         waitUntil(() -> robot.lookup("#export-dialog").tryQuery().isEmpty());
         assertEquals(320, new ImageDecoder().decode(target).width());
     }
@@ -304,5 +303,34 @@ class PasticheAppFxTest {
         String message = fx(notification::getMessage);
         assertTrue(message.startsWith("无法打开 broken-zh.jpg："), message);
         assertFalse(message.replace("broken-zh.jpg", "").matches("(?s).*[A-Za-z].*"), "no English words: " + message);
+    }
+
+    @Test
+    void theExportDialogRelabelsWhenTheLanguageChangesWhileItIsOpen() throws Exception {
+        robot.clickOn("#export-button");
+        waitUntil(() -> robot.lookup("#export-dialog").tryQuery().isPresent());
+        javafx.scene.control.DialogPane pane = robot.lookup("#export-dialog").query();
+        Button confirm = robot.lookup("#export-confirm").queryButton();
+        Button cancel = robot.lookup("#export-cancel").queryButton();
+        Label header = robot.lookup("#export-header").queryAs(Label.class);
+        Label format = robot.lookup("#export-format-label").queryAs(Label.class);
+        javafx.scene.control.RadioButton full = robot.lookup("#export-full").queryAs(javafx.scene.control.RadioButton.class);
+        Callable<String> windowTitle = () -> ((Stage) pane.getScene().getWindow()).getTitle();
+        assertEquals("Export painting", fx(windowTitle));
+        assertEquals("Export", fx(confirm::getText));
+        assertEquals("Full resolution (320 × 240)", fx(full::getText));
+
+        robot.interact(() -> vm.i18n().setLocale(I18n.CHINESE));
+        assertEquals("导出画作", fx(windowTitle));
+        assertEquals("导出", fx(confirm::getText));
+        assertEquals("取消", fx(cancel::getText));
+        assertEquals("导出画作", fx(header::getText));
+        assertEquals("格式", fx(format::getText));
+        assertEquals("原始分辨率（320 × 240）", fx(full::getText));
+
+        robot.interact(() -> vm.i18n().setLocale(I18n.ENGLISH));
+        assertEquals("Format", fx(format::getText));
+        robot.clickOn("#export-cancel");
+        waitUntil(() -> robot.lookup("#export-dialog").tryQuery().isEmpty());
     }
 }
