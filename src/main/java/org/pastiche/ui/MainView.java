@@ -244,11 +244,15 @@ public final class MainView {
 
         // At 100 % the painting at the photo's resolution is computed in the background: a small pill says so.
         ProgressIndicator fullBusy = new ProgressIndicator();
-        fullBusy.progressProperty().bind(vm.fullResolutionProgressProperty());
+        // Spins until the first part is done (a photo of one tile reports nothing before the end).
+        fullBusy.progressProperty().bind(Bindings.createDoubleBinding(() -> {
+            double p = vm.fullResolutionProgressProperty().get();
+            return p <= 0 ? ProgressIndicator.INDETERMINATE_PROGRESS : p;
+        }, vm.fullResolutionProgressProperty()));
         Label fullText = new Label();
         fullText.textProperty().bind(Bindings.createStringBinding(() -> {
             double p = vm.fullResolutionProgressProperty().get();
-            return p < 0 ? i18n.get("compare.full.pending") : i18n.get("compare.full.progress", p);
+            return p <= 0 ? i18n.get("compare.full.pending") : i18n.get("compare.full.progress", p);
         }, vm.fullResolutionProgressProperty(), i18n.localeProperty()));
         HBox fullPill = new HBox(8, fullBusy, fullText);
         fullPill.setId("full-resolution-progress");
@@ -259,7 +263,11 @@ public final class MainView {
         fullPill.visibleProperty().bind(vm.fullResolutionPendingProperty().and(vm.actualSizeProperty()));
         StackPane.setAlignment(fullPill, Pos.BOTTOM_CENTER);
 
-        vm.actualSizeProperty().bind(compare.zoomProperty().isEqualTo(BeforeAfterView.Zoom.ACTUAL));
+        // Kept in step both ways: the toolbar and double-click zoom the view, the view model can too.
+        vm.actualSizeProperty().set(compare.getZoom() == BeforeAfterView.Zoom.ACTUAL);
+        compare.zoomProperty().addListener((obs, old, zoom) -> vm.actualSizeProperty().set(zoom == BeforeAfterView.Zoom.ACTUAL));
+        vm.actualSizeProperty().addListener((obs, old, actual) ->
+                compare.setZoom(actual ? BeforeAfterView.Zoom.ACTUAL : BeforeAfterView.Zoom.FIT));
 
         StackPane area = new StackPane(compare, empty, busy, fullPill);
         area.getStyleClass().add("compare-area");

@@ -432,6 +432,7 @@ public final class MainViewModel {
         StyleOptions options = options();
         fullPending.set(true);
         fullProgress.set(-1);
+        timings.fullRequested();
         runner.submit(Lane.INFERENCE, token, (progress, cancel) -> {
             RgbaImage raw = stylizer.stylize(source, id, progress, cancel); // the engine tiles large photos
             cancel.throwIfCancelled();
@@ -448,6 +449,7 @@ public final class MainViewModel {
                 }
                 full = rendered; // replaces the previous one: one full-resolution result is kept
                 fullPhoto = photo;
+                timings.fullShown(id, source.width(), source.height()); // before the listeners of the image
                 showImages();
                 refinishFull();
             }
