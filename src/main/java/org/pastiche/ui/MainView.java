@@ -243,12 +243,8 @@ public final class MainView {
         StackPane.setAlignment(busy, Pos.BOTTOM_RIGHT);
 
         // At 100 % the painting at the photo's resolution is computed in the background: a small pill says so.
-        ProgressIndicator fullBusy = new ProgressIndicator();
-        // Spins until the first part is done (a photo of one tile reports nothing before the end).
-        fullBusy.progressProperty().bind(Bindings.createDoubleBinding(() -> {
-            double p = vm.fullResolutionProgressProperty().get();
-            return p <= 0 ? ProgressIndicator.INDETERMINATE_PROGRESS : p;
-        }, vm.fullResolutionProgressProperty()));
+        // A spinner (a determinate one is unreadable this small); the label gives the percentage.
+        ProgressIndicator fullBusy = new ProgressIndicator(ProgressIndicator.INDETERMINATE_PROGRESS);
         Label fullText = new Label();
         fullText.textProperty().bind(Bindings.createStringBinding(() -> {
             double p = vm.fullResolutionProgressProperty().get();
