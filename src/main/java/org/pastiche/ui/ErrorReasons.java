@@ -3,6 +3,7 @@ package org.pastiche.ui;
 import java.util.Locale;
 import org.pastiche.core.PasticheException;
 import org.pastiche.core.PasticheException.Reason;
+import org.pastiche.inference.StyleModel;
 
 /**
  * Says why something failed in the UI language: an engine failure's {@link Reason} through the
@@ -19,6 +20,12 @@ public final class ErrorReasons {
     /** The reason for {@code error}, translated where it has a code. */
     public static String describe(I18n i18n, Throwable error) {
         return describe(i18n, error, null);
+    }
+
+    /** Why a style is unavailable: the catalog's reason has no code, so a generic text with it. */
+    public static String unavailable(I18n i18n, StyleModel style) {
+        return style.unavailableReason().map(raw -> i18n.get("style.unavailable.reason", raw))
+                .orElseGet(() -> i18n.get(key(Reason.MODEL_UNAVAILABLE)));
     }
 
     /**

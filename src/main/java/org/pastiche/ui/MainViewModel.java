@@ -24,7 +24,6 @@ import javafx.beans.property.SimpleIntegerProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.pastiche.core.CancellationToken;
-import org.pastiche.core.PasticheException;
 import org.pastiche.core.ProgressListener;
 import org.pastiche.imaging.RgbaImage;
 import org.pastiche.inference.StyleModel;
@@ -288,7 +287,7 @@ public final class MainViewModel {
         }
         if (!style.available()) {
             notice.set(Notice.error(i18n.get("error.style-unavailable", style.name(i18n.getLocale()),
-                    unavailableReason(i18n, style))));
+                    ErrorReasons.unavailable(i18n, style))));
             return;
         }
         selectedStyle.set(style);
@@ -551,12 +550,6 @@ public final class MainViewModel {
                 }
             }
         });
-    }
-
-    /** Why a style is unavailable: the catalog's reason has no code, so a generic text with it. */
-    public static String unavailableReason(I18n i18n, StyleModel style) {
-        return style.unavailableReason().map(raw -> i18n.get("style.unavailable.reason", raw))
-                .orElseGet(() -> i18n.get(ErrorReasons.key(PasticheException.Reason.MODEL_UNAVAILABLE)));
     }
 
     private String styleName(String id) {

@@ -17,8 +17,8 @@ import javafx.util.Duration;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
 import org.pastiche.inference.StyleModel;
+import org.pastiche.ui.ErrorReasons;
 import org.pastiche.ui.I18n;
-import org.pastiche.ui.MainViewModel;
 
 /** One style in the gallery strip: a rounded thumbnail with the style's name under it. */
 final class StyleTileCell extends ListCell<StyleModel> {
@@ -85,7 +85,7 @@ final class StyleTileCell extends ListCell<StyleModel> {
             tip.append("\n").append(i18n.get("info.non-commercial"));
         }
         if (!style.available()) {
-            tip.append("\n\n").append(i18n.get("info.unavailable", MainViewModel.unavailableReason(i18n, style)));
+            tip.append("\n\n").append(i18n.get("info.unavailable", ErrorReasons.unavailable(i18n, style)));
         }
         tooltip.setText(tip.toString());
         setTooltip(tooltip);
