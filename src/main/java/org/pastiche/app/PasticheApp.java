@@ -10,7 +10,9 @@ import java.util.function.Supplier;
 import javafx.application.Application;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
+import org.pastiche.core.PasticheException.Reason;
 import org.pastiche.ui.AppSettings;
+import org.pastiche.ui.ErrorReasons;
 import org.pastiche.ui.FxTaskRunner;
 import org.pastiche.ui.I18n;
 import org.pastiche.ui.MainView;
@@ -63,8 +65,9 @@ public class PasticheApp extends Application {
                 : getParameters().getUnnamed().stream().filter(a -> !a.startsWith("-")).map(Path::of).findFirst();
         // A photo from the command line ("Open with") wins; a broken one gets its notification.
         viewModel.start(commandLinePhoto.filter(Files::exists).or(context::sample));
+        String missing = i18n.get(ErrorReasons.key(Reason.FILE_NOT_FOUND));
         commandLinePhoto.filter(p -> !Files.exists(p)).ifPresent(p -> viewModel.notify(Notice.error(
-                i18n.get("error.open", String.valueOf(p.getFileName()), i18n.get("error.missing")))));
+                i18n.get("error.open", String.valueOf(p.getFileName()), missing))));
     }
 
     @Override

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code -Dpastiche.benchmark=true}: after the first sharp preview, chooses every other style in
- * turn as a click would, waits for its sharp preview, logs the figures and quits.
+ * turn as a click would, waits for its sharp preview, then (if the photo is larger than the
+ * preview) switches to 100 % and waits for the full-resolution painting; logs the figures and quits.
  */
 final class TimingBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(TimingBenchmark.class);
@@ -24,6 +25,7 @@ final class TimingBenchmark {
     private final Deque<StyleModel> todo = new ArrayDeque<>();
     private String waitingFor;
     private boolean started;
+    private boolean atFullResolution;
 
     TimingBenchmark(MainViewModel vm, FxTaskRunner runner) {
         this.vm = vm;
@@ -36,6 +38,13 @@ final class TimingBenchmark {
     }
 
     private void step() {
+        if (atFullResolution) {
+            if (vm.afterQualityProperty().get() == PreviewQuality.FULL) {
+                atFullResolution = false;
+                report();
+            }
+            return;
+        }
         if (vm.afterQualityProperty().get() != PreviewQuality.SHARP) {
             return;
         }
@@ -48,7 +57,7 @@ final class TimingBenchmark {
         }
         StyleModel next = todo.poll();
         if (next == null) {
-            report();
+            fullResolutionThenReport();
             return;
         }
         waitingFor = next.id();
@@ -71,6 +80,18 @@ final class TimingBenchmark {
                         }
                     }
                 });
+            }
+        });
+    }
+
+    /** 100 %: waits for the painting at the photo's resolution when the preview is smaller than the photo. */
+    private void fullResolutionThenReport() {
+        Platform.runLater(() -> {
+            vm.actualSizeProperty().set(true);
+            if (vm.fullResolutionPendingProperty().get()) {
+                atFullResolution = true;
+            } else {
+                report(); // the preview is the photo's own size: nothing more to compute
             }
         });
     }
@@ -99,6 +120,11 @@ final class TimingBenchmark {
         LOG.info("benchmark: {} clicks, median click to first preview {} ms, to sharp preview {} ms", clicks.size(),
                 median(clicks.stream().mapToDouble(PreviewTimings.Sample::firstMs).toArray()),
                 median(clicks.stream().mapToDouble(PreviewTimings.Sample::sharpMs).toArray()));
+        if (t.fullMs() >= 0) {
+            var photo = vm.beforeImageProperty().get();
+            LOG.info("benchmark: 100 % to the full-resolution painting ({} x {}) {} ms", photo.width(), photo.height(),
+                    Math.round(t.fullMs()));
+        }
         Platform.exit();
     }
 }

@@ -1,12 +1,75 @@
 package org.pastiche.core;
 
-/** A failure with a message meant for the person using the app: names the file and the reason. */
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A failure with a message meant for the person using the app: names the file and the reason. The
+ * message is English (the command line prints it); {@link #reason()} and {@link #arguments()} let a
+ * UI say the same in its own language.
+ */
 public class PasticheException extends Exception {
+
+    /** Why it failed, for translation. The arguments that go with each code are listed on it. */
+    public enum Reason {
+        /** No code was given: only the message says why. */
+        UNSPECIFIED,
+        FILE_NOT_FOUND,
+        NOT_A_FILE,
+        PERMISSION_DENIED,
+        FILE_EMPTY,
+        /** The file system refused to read the file. */
+        FILE_UNREADABLE,
+        UNSUPPORTED_FORMAT,
+        /** Truncated, corrupt or an unreadable header. */
+        CORRUPT_FILE,
+        /** Arguments: width, height, the limit in megapixels. */
+        TOO_MANY_PIXELS,
+        OUT_OF_MEMORY,
+        /** Arguments: the style id. */
+        UNKNOWN_STYLE,
+        /** Arguments: the style id. */
+        MODEL_UNAVAILABLE,
+        /** The model file does not match the model contract. */
+        MODEL_INVALID,
+        /** ONNX Runtime failed while running the network. */
+        INFERENCE_FAILED,
+        CATALOG_INVALID,
+        UNSUPPORTED_OUTPUT_TYPE,
+        OVERWRITES_INPUT,
+        /** Arguments: the folder. */
+        FOLDER_MISSING,
+        WRITE_FAILED
+    }
+
+    private final Reason reason;
+    private final transient List<Object> arguments;
+
     public PasticheException(String message) {
-        super(message);
+        this(Reason.UNSPECIFIED, message, (Throwable) null);
     }
 
     public PasticheException(String message, Throwable cause) {
+        this(Reason.UNSPECIFIED, message, cause);
+    }
+
+    public PasticheException(Reason reason, String message, Object... arguments) {
+        this(reason, message, (Throwable) null, arguments);
+    }
+
+    public PasticheException(Reason reason, String message, Throwable cause, Object... arguments) {
         super(message, cause);
+        this.reason = reason == null ? Reason.UNSPECIFIED : reason;
+        this.arguments = arguments == null ? List.of() : Collections.unmodifiableList(Arrays.asList(arguments.clone()));
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    /** Values that go with the reason (sizes, ids, folders), not translated. */
+    public List<Object> arguments() {
+        return arguments;
     }
 }

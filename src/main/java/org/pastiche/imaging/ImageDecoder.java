@@ -71,9 +71,9 @@ public final class ImageDecoder {
                 reader.dispose();
             }
         } catch (UnsupportedFormatException e) {
-            throw new PasticheException(file + ": " + e.getMessage(), e);
+            throw new PasticheException(PasticheException.Reason.UNSUPPORTED_FORMAT, file + ": " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
-            throw new PasticheException(file + ": cannot read the image header (" + describe(e) + ")", e);
+            throw new PasticheException(PasticheException.Reason.CORRUPT_FILE, file + ": cannot read the image header (" + describe(e) + ")", e);
         }
     }
 
@@ -131,14 +131,14 @@ public final class ImageDecoder {
         } catch (PasticheException e) {
             throw e;
         } catch (UnsupportedFormatException e) {
-            throw new PasticheException(file + ": " + e.getMessage(), e);
+            throw new PasticheException(PasticheException.Reason.UNSUPPORTED_FORMAT, file + ": " + e.getMessage(), e);
         } catch (OutOfMemoryError e) {
-            throw new PasticheException(file + ": not enough memory to decode the image", e);
+            throw new PasticheException(PasticheException.Reason.OUT_OF_MEMORY, file + ": not enough memory to decode the image", e);
         } catch (IOException | RuntimeException e) {
-            throw new PasticheException(file + ": the file is truncated or corrupt (" + describe(e) + ")", e);
+            throw new PasticheException(PasticheException.Reason.CORRUPT_FILE, file + ": the file is truncated or corrupt (" + describe(e) + ")", e);
         }
         if (fatalWarning.length() > 0) {
-            throw new PasticheException(file + ": the file is truncated or corrupt (" + fatalWarning + ")");
+            throw new PasticheException(PasticheException.Reason.CORRUPT_FILE, file + ": the file is truncated or corrupt (" + fatalWarning + ")");
         }
         RgbaImage raw = new RgbaImage(image.getWidth(), image.getHeight(), toArgb(image));
         image.flush();
@@ -147,25 +147,26 @@ public final class ImageDecoder {
 
     private void checkSize(Path file, ImageInfo info) throws PasticheException {
         if (info.pixelCount() > maxPixels) {
-            throw new PasticheException(String.format(Locale.ROOT,
+            throw new PasticheException(PasticheException.Reason.TOO_MANY_PIXELS, String.format(Locale.ROOT,
                     "%s: the image is too large (%d x %d = %.1f MP; the limit is %.1f MP)",
-                    file, info.width(), info.height(), info.pixelCount() / 1e6, maxPixels / 1e6));
+                    file, info.width(), info.height(), info.pixelCount() / 1e6, maxPixels / 1e6),
+                    info.width(), info.height(), maxPixels / 1e6);
         }
     }
 
     private static void checkFile(Path file) throws PasticheException {
         try {
             if (!Files.isRegularFile(file)) {
-                throw new PasticheException(file + ": " + (Files.exists(file) ? "not a regular file" : "no such file"));
+                throw new PasticheException(Files.exists(file) ? PasticheException.Reason.NOT_A_FILE : PasticheException.Reason.FILE_NOT_FOUND, file + ": " + (Files.exists(file) ? "not a regular file" : "no such file"));
             }
             if (!Files.isReadable(file)) {
-                throw new PasticheException(file + ": permission denied");
+                throw new PasticheException(PasticheException.Reason.PERMISSION_DENIED, file + ": permission denied");
             }
             if (Files.size(file) == 0) {
-                throw new PasticheException(file + ": the file is empty");
+                throw new PasticheException(PasticheException.Reason.FILE_EMPTY, file + ": the file is empty");
             }
         } catch (IOException e) {
-            throw new PasticheException(file + ": cannot read the file (" + describe(e) + ")", e);
+            throw new PasticheException(PasticheException.Reason.FILE_UNREADABLE, file + ": cannot read the file (" + describe(e) + ")", e);
         }
     }
 

@@ -60,20 +60,20 @@ public final class ImageExporter {
      */
     public static void write(RgbaImage image, Path target, float jpegQuality, Collection<Path> protect)
             throws PasticheException {
-        Format format = Format.forPath(target).orElseThrow(() -> new PasticheException(
+        Format format = Format.forPath(target).orElseThrow(() -> new PasticheException(PasticheException.Reason.UNSUPPORTED_OUTPUT_TYPE,
                 target + ": unsupported output type; use .png, .jpg or .jpeg"));
         if (!(jpegQuality > 0f && jpegQuality <= 1f)) {
             throw new IllegalArgumentException("JPEG quality must be in (0, 1], was " + jpegQuality);
         }
         for (Path p : protect) {
             if (sameFile(p, target)) {
-                throw new PasticheException(target + ": refusing to write over an input file");
+                throw new PasticheException(PasticheException.Reason.OVERWRITES_INPUT, target + ": refusing to write over an input file");
             }
         }
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
-            throw new PasticheException(target + ": the folder " + dir + " does not exist");
+            throw new PasticheException(PasticheException.Reason.FOLDER_MISSING, target + ": the folder " + dir + " does not exist", dir);
         }
         Path tmp = null;
         try {
@@ -94,7 +94,7 @@ public final class ImageExporter {
             }
             tmp = null;
         } catch (IOException | RuntimeException e) {
-            throw new PasticheException(target + ": cannot write the image (" + e.getMessage() + ")", e);
+            throw new PasticheException(PasticheException.Reason.WRITE_FAILED, target + ": cannot write the image (" + e.getMessage() + ")", e);
         } finally {
             if (tmp != null) {
                 try {

@@ -118,7 +118,7 @@ public final class ModelRegistry implements AutoCloseable {
             e = entries.get(id);
         }
         if (e == null) {
-            throw new PasticheException("Unknown style '" + id + "'");
+            throw new PasticheException(PasticheException.Reason.UNKNOWN_STYLE, "Unknown style '" + id + "'", id);
         }
         synchronized (e) {
             if (e.loaded != null) {
@@ -142,7 +142,7 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     private static PasticheException unavailable(StyleModel s) {
-        return new PasticheException("Style '" + s.id() + "' is unavailable: " + s.unavailableReason().orElse("unknown"));
+        return new PasticheException(PasticheException.Reason.MODEL_UNAVAILABLE, "Style '" + s.id() + "' is unavailable: " + s.unavailableReason().orElse("unknown"), s.id());
     }
 
     private LoadedModel open(StyleModel s) throws OrtException, PasticheException {
@@ -151,7 +151,7 @@ public final class ModelRegistry implements AutoCloseable {
         try {
             checkTensor(s.file(), main.getInputInfo(), LoadedModel.INPUT, 4);
             if (main.getInputInfo().size() != 1) {
-                throw new PasticheException(s.file().getFileName() + ": expects inputs " + main.getInputNames()
+                throw new PasticheException(PasticheException.Reason.MODEL_INVALID, s.file().getFileName() + ": expects inputs " + main.getInputNames()
                         + ", the contract is one input named 'input'");
             }
             checkTensor(s.file(), main.getOutputInfo(), LoadedModel.OUTPUT, 4);
@@ -179,10 +179,10 @@ public final class ModelRegistry implements AutoCloseable {
     private Optional<OrtSession> openTile(StyleModel s, Path file, boolean mainHasStats) {
         try {
             if (!mainHasStats) {
-                throw new PasticheException(s.file() + ": has no 'stats' output for its tile model");
+                throw new PasticheException(PasticheException.Reason.MODEL_INVALID, s.file() + ": has no 'stats' output for its tile model");
             }
             if (!Files.isRegularFile(file)) {
-                throw new PasticheException("tile model missing: " + file);
+                throw new PasticheException(PasticheException.Reason.MODEL_INVALID, "tile model missing: " + file);
             }
             OrtSession tile = createSession(file);
             try {
@@ -211,17 +211,17 @@ public final class ModelRegistry implements AutoCloseable {
             throws PasticheException {
         NodeInfo info = infos.get(name);
         if (info == null) {
-            throw new PasticheException(file.getFileName() + ": no tensor named '" + name + "' (has " + infos.keySet()
+            throw new PasticheException(PasticheException.Reason.MODEL_INVALID, file.getFileName() + ": no tensor named '" + name + "' (has " + infos.keySet()
                     + ")");
         }
         if (!(info.getInfo() instanceof TensorInfo t) || t.type != OnnxJavaType.FLOAT) {
-            throw new PasticheException(file.getFileName() + ": '" + name + "' is not a float32 tensor");
+            throw new PasticheException(PasticheException.Reason.MODEL_INVALID, file.getFileName() + ": '" + name + "' is not a float32 tensor");
         }
         long[] shape = t.getShape();
         boolean ok = rank == 1 ? shape.length >= 1
                 : shape.length == 4 && (shape[0] == 1 || shape[0] < 0) && (shape[1] == 3 || shape[1] < 0);
         if (!ok) {
-            throw new PasticheException(file.getFileName() + ": '" + name + "' has shape " + Arrays.toString(shape)
+            throw new PasticheException(PasticheException.Reason.MODEL_INVALID, file.getFileName() + ": '" + name + "' has shape " + Arrays.toString(shape)
                     + ", expected " + (rank == 1 ? "[N]" : "[1,3,H,W]"));
         }
     }

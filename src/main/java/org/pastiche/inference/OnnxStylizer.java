@@ -115,7 +115,7 @@ public final class OnnxStylizer implements Stylizer {
                 giveBack(buffers);
             }
         } catch (OrtException e) {
-            throw new PasticheException("cannot prepare the statistics tensor: " + e.getMessage(), e);
+            throw new PasticheException(PasticheException.Reason.INFERENCE_FAILED, "cannot prepare the statistics tensor: " + e.getMessage(), e);
         }
     }
 
@@ -166,7 +166,7 @@ public final class OnnxStylizer implements Stylizer {
             if (cancel.isCancelled()) {
                 throw new CancelledException();
             }
-            throw new PasticheException("the style network failed on a " + w + "x" + h + " image: " + e.getMessage(), e);
+            throw new PasticheException(PasticheException.Reason.INFERENCE_FAILED, "the style network failed on a " + w + "x" + h + " image: " + e.getMessage(), e);
         }
         in.clear();
         out.clear();
@@ -207,13 +207,13 @@ public final class OnnxStylizer implements Stylizer {
                     Set.of(LoadedModel.STATS), options)) {
                 Optional<OnnxValue> v = r.get(LoadedModel.STATS);
                 if (v.isEmpty() || !(v.get() instanceof OnnxTensor t)) {
-                    throw new PasticheException("style '" + model.style().id() + "': no stats output");
+                    throw new PasticheException(PasticheException.Reason.MODEL_INVALID, "style '" + model.style().id() + "': no stats output");
                 }
                 FloatBuffer fb = t.getFloatBuffer();
                 float[] stats = new float[fb.remaining()];
                 fb.get(stats);
                 if (model.statsLength() > 0 && stats.length != model.statsLength()) {
-                    throw new PasticheException("style '" + model.style().id() + "': stats has " + stats.length
+                    throw new PasticheException(PasticheException.Reason.MODEL_INVALID, "style '" + model.style().id() + "': stats has " + stats.length
                             + " values, the tile model expects " + model.statsLength());
                 }
                 return stats;
@@ -224,7 +224,7 @@ public final class OnnxStylizer implements Stylizer {
             if (cancel.isCancelled()) {
                 throw new CancelledException();
             }
-            throw new PasticheException("the style network failed computing statistics: " + e.getMessage(), e);
+            throw new PasticheException(PasticheException.Reason.INFERENCE_FAILED, "the style network failed computing statistics: " + e.getMessage(), e);
         }
     }
 

@@ -31,11 +31,11 @@ public final class StyleCatalog {
         try {
             root = JSON.readTree(Files.readAllBytes(catalogFile));
         } catch (IOException e) {
-            throw new PasticheException(catalogFile + ": cannot read the style catalog (" + e.getMessage() + ")", e);
+            throw new PasticheException(PasticheException.Reason.CATALOG_INVALID, catalogFile + ": cannot read the style catalog (" + e.getMessage() + ")", e);
         }
         JsonNode models = root == null ? null : root.get("models");
         if (models == null || !models.isArray()) {
-            throw new PasticheException(catalogFile + ": not a style catalog (no \"models\" list)");
+            throw new PasticheException(PasticheException.Reason.CATALOG_INVALID, catalogFile + ": not a style catalog (no \"models\" list)");
         }
         Path dir = catalogFile.toAbsolutePath().getParent();
         List<StyleModel> out = new ArrayList<>();

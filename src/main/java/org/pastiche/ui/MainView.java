@@ -242,7 +242,30 @@ public final class MainView {
         busy.setMaxSize(Region.USE_PREF_SIZE, Region.USE_PREF_SIZE);
         StackPane.setAlignment(busy, Pos.BOTTOM_RIGHT);
 
-        StackPane area = new StackPane(compare, empty, busy);
+        // At 100 % the painting at the photo's resolution is computed in the background: a small pill says so.
+        // A spinner (a determinate one is unreadable this small); the label gives the percentage.
+        ProgressIndicator fullBusy = new ProgressIndicator(ProgressIndicator.INDETERMINATE_PROGRESS);
+        Label fullText = new Label();
+        fullText.textProperty().bind(Bindings.createStringBinding(() -> {
+            double p = vm.fullResolutionProgressProperty().get();
+            return p <= 0 ? i18n.get("compare.full.pending") : i18n.get("compare.full.progress", p);
+        }, vm.fullResolutionProgressProperty(), i18n.localeProperty()));
+        HBox fullPill = new HBox(8, fullBusy, fullText);
+        fullPill.setId("full-resolution-progress");
+        fullPill.getStyleClass().add("full-resolution-pill");
+        fullPill.setAlignment(Pos.CENTER_LEFT);
+        fullPill.setMouseTransparent(true);
+        fullPill.setMaxSize(Region.USE_PREF_SIZE, Region.USE_PREF_SIZE);
+        fullPill.visibleProperty().bind(vm.fullResolutionPendingProperty().and(vm.actualSizeProperty()));
+        StackPane.setAlignment(fullPill, Pos.BOTTOM_CENTER);
+
+        // Kept in step both ways: the toolbar and double-click zoom the view, the view model can too.
+        vm.actualSizeProperty().set(compare.getZoom() == BeforeAfterView.Zoom.ACTUAL);
+        compare.zoomProperty().addListener((obs, old, zoom) -> vm.actualSizeProperty().set(zoom == BeforeAfterView.Zoom.ACTUAL));
+        vm.actualSizeProperty().addListener((obs, old, actual) ->
+                compare.setZoom(actual ? BeforeAfterView.Zoom.ACTUAL : BeforeAfterView.Zoom.FIT));
+
+        StackPane area = new StackPane(compare, empty, busy, fullPill);
         area.getStyleClass().add("compare-area");
         area.setMinSize(320, 240);
         vm.viewportLongSideProperty().bind(Bindings.createIntegerBinding(
@@ -258,7 +281,9 @@ public final class MainView {
         strengthLabel.textProperty().bind(i18n.text("adjust.strength"));
         strengthLabel.getStyleClass().add("field-label");
         Label strengthValue = new Label();
-        strengthValue.textProperty().bind(Bindings.format("%.0f%%", vm.strengthProperty().multiply(100)));
+        strengthValue.textProperty().bind(Bindings.createStringBinding(
+                () -> i18n.get("adjust.strength.value", vm.strengthProperty().get()),
+                vm.strengthProperty(), i18n.localeProperty()));
         strengthValue.getStyleClass().add(Styles.TEXT_MUTED);
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
@@ -307,9 +332,13 @@ public final class MainView {
             }
             if (vm.stylizingProperty().get()) {
                 return vm.afterQualityProperty().get() == MainViewModel.PreviewQuality.QUICK
-                        ? i18n.get("status.quick") + " · " + i18n.get("status.stylizing") : i18n.get("status.stylizing");
+                        ? i18n.get("status.quick.stylizing") : i18n.get("status.stylizing");
             }
-            return vm.afterImageProperty().get() == null ? "" : i18n.get("status.sharp");
+            if (vm.afterImageProperty().get() == null) {
+                return "";
+            }
+            return vm.afterQualityProperty().get() == MainViewModel.PreviewQuality.FULL
+                    ? i18n.get("status.full") : i18n.get("status.sharp");
         }, vm.loadingProperty(), vm.stylizingProperty(), vm.afterQualityProperty(), vm.afterImageProperty(),
                 i18n.localeProperty()));
         Label hint = new Label(null, new FontIcon(MaterialDesignA.ARROW_LEFT_RIGHT));

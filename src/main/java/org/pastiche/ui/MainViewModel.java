@@ -12,6 +12,8 @@ import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -22,7 +24,6 @@ import javafx.beans.property.SimpleIntegerProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.pastiche.core.CancellationToken;
-import org.pastiche.core.PasticheException;
 import org.pastiche.core.ProgressListener;
 import org.pastiche.imaging.RgbaImage;
 import org.pastiche.inference.StyleModel;
@@ -34,10 +35,13 @@ import org.pastiche.ui.export.ExportViewModel;
 /**
  * The main window's state: the photo, the chosen style, the before/after preview and its options.
  * A style choice runs a quick low-resolution pass, then a sharp one at view size; a newer choice or
- * photo cancels older work, and results of superseded work are never shown.
+ * photo cancels older work, and results of superseded work are never shown. At 100 % ({@link
+ * #actualSizeProperty()}) the before side is the original and the after side the painting at the
+ * photo's own resolution, computed in the background (the upscaled preview shows meanwhile).
  */
 public final class MainViewModel {
-    public enum PreviewQuality { QUICK, SHARP }
+    /** QUICK: 256 px; SHARP: the view's size; FULL: the photo's own resolution (shown at 100 %). */
+    public enum PreviewQuality { QUICK, SHARP, FULL }
 
     public static final int QUICK_LONG_SIDE = 256;
     public static final int MAX_PREVIEW_LONG_SIDE = 1024;
@@ -72,6 +76,9 @@ public final class MainViewModel {
     private final DoubleProperty strength = new SimpleDoubleProperty(this, "strength", 1.0);
     private final BooleanProperty keepColors = new SimpleBooleanProperty(this, "keepColors");
     private final BooleanProperty darkTheme = new SimpleBooleanProperty(this, "darkTheme");
+    private final BooleanProperty actualSize = new SimpleBooleanProperty(this, "actualSize");
+    private final ReadOnlyBooleanWrapper fullPending = new ReadOnlyBooleanWrapper(this, "fullPending");
+    private final ReadOnlyDoubleWrapper fullProgress = new ReadOnlyDoubleWrapper(this, "fullProgress", -1);
     private final IntegerProperty viewportLongSide = new SimpleIntegerProperty(this, "viewportLongSide", MAX_PREVIEW_LONG_SIDE);
     private final BooleanBinding hasResult = afterImage.isNotNull();
     private final BooleanBinding canExport;
@@ -89,6 +96,12 @@ public final class MainViewModel {
         }
     };
     private CancellationToken previewToken = cancelled();
+    /** The one full-resolution result kept (of photo {@link #fullPhoto}); a new one replaces it. */
+    private Rendered full;
+    private long fullPhoto = -1;
+    private String fullJobStyle;
+    private CancellationToken fullToken = cancelled();
+    private CancellationToken fullFinishToken = cancelled();
     private CancellationToken finishToken = cancelled();
     private CancellationToken loadToken = cancelled();
     private final CancellationToken warmToken = new CancellationToken();
@@ -103,13 +116,20 @@ public final class MainViewModel {
         this.settings = settings;
         this.i18n = i18n;
         this.timings = timings;
-        canExport = Bindings.createBooleanBinding(() -> afterQuality.get() == PreviewQuality.SHARP
-                && originalReady.get(), afterQuality, originalReady);
+        canExport = Bindings.createBooleanBinding(() -> (afterQuality.get() == PreviewQuality.SHARP
+                || afterQuality.get() == PreviewQuality.FULL) && originalReady.get(), afterQuality, originalReady);
         darkTheme.set(settings.darkTheme());
         darkTheme.addListener((obs, old, dark) -> settings.setDarkTheme(dark));
-        i18n.localeProperty().addListener((obs, old, locale) -> settings.setLanguage(locale));
+        i18n.localeProperty().addListener((obs, old, locale) -> {
+            settings.setLanguage(locale);
+            updatePhotoSize();
+        });
         strength.addListener((obs, old, now) -> refinish());
         keepColors.addListener((obs, old, now) -> refinish());
+        actualSize.addListener((obs, old, now) -> {
+            showImages();
+            ensureFull();
+        });
     }
 
     private static CancellationToken cancelled() {
@@ -205,8 +225,10 @@ public final class MainViewModel {
                     return;
                 }
                 original = full;
-                photoSize.set(full.width() + " × " + full.height());
+                updatePhotoSize();
                 originalReady.set(true);
+                showImages();
+                ensureFull();
             }
 
             @Override
@@ -226,36 +248,35 @@ public final class MainViewModel {
         quickSource = loaded.quick();
         photoPath.set(loaded.file());
         photoName.set(loaded.name());
-        photoSize.set(original == null ? "" : original.width() + " × " + original.height());
+        updatePhotoSize();
         if (loaded.file() != null && loaded.file().toAbsolutePath().getParent() != null) {
             settings.setLastFolder(loaded.file().toAbsolutePath().getParent());
         }
         sharpCache.clear();
         current = null;
         previewToken.cancel();
+        fullToken.cancel();
+        fullFinishToken.cancel();
+        full = null; // one full-resolution result, of the current photo only
+        fullJobStyle = null;
+        fullPending.set(false);
         afterImage.set(null);
         afterStyleId.set(null);
         afterQuality.set(null);
-        beforeImage.set(previewSource);
+        beforeImage.set(actualSize.get() && original != null ? original : previewSource);
         restartPreview();
     }
 
+    private void updatePhotoSize() {
+        photoSize.set(original == null ? "" : i18n.get("photo.size", original.width(), original.height()));
+    }
+
     private String reason(Path file, Throwable error) {
-        String why = reason(error);
-        if (file != null && why.startsWith(file + ": ")) {
-            why = why.substring(file.toString().length() + 2); // the notice names the file already
-        }
-        return why;
+        return ErrorReasons.describe(i18n, error, file == null ? null : file.toString());
     }
 
     private String reason(Throwable error) {
-        if (error instanceof PasticheException && error.getMessage() != null) {
-            return error.getMessage();
-        }
-        if (error instanceof OutOfMemoryError) {
-            return i18n.get("error.too-large");
-        }
-        return error.getMessage() != null ? error.getMessage() : error.getClass().getSimpleName();
+        return ErrorReasons.describe(i18n, error);
     }
 
     // ---- styles ----
@@ -266,7 +287,7 @@ public final class MainViewModel {
         }
         if (!style.available()) {
             notice.set(Notice.error(i18n.get("error.style-unavailable", style.name(i18n.getLocale()),
-                    style.unavailableReason().orElse(""))));
+                    ErrorReasons.unavailable(i18n, style))));
             return;
         }
         selectedStyle.set(style);
@@ -281,6 +302,7 @@ public final class MainViewModel {
     private void restartPreview() {
         previewToken.cancel();
         finishToken.cancel();
+        cancelFull();
         StyleModel style = selectedStyle.get();
         if (previewSource == null || style == null) {
             stylizing.set(false);
@@ -295,6 +317,7 @@ public final class MainViewModel {
         if (cached != null) {
             stylizing.set(false);
             present(cached, generation);
+            ensureFull();
             return;
         }
         stylizing.set(true);
@@ -302,6 +325,7 @@ public final class MainViewModel {
             render(Lane.INFERENCE, token, generation, id, PreviewQuality.QUICK, quickSource);
         }
         render(Lane.INFERENCE, token, generation, id, PreviewQuality.SHARP, previewSource);
+        ensureFull(); // queued behind the previews on the one inference thread
     }
 
     private void render(Lane lane, CancellationToken token, long generation, String id, PreviewQuality quality,
@@ -330,6 +354,7 @@ public final class MainViewModel {
                     return;
                 }
                 token.cancel(); // the sharp pass would fail the same way
+                cancelFull(); // and so would the full-resolution one
                 stylizing.set(false);
                 refreshStyle(id);
                 notice.set(Notice.error(i18n.get("error.stylize", styleName(id), reason(error))));
@@ -343,11 +368,8 @@ public final class MainViewModel {
             return; // never replace a sharp picture with a blurry one of the same style
         }
         current = rendered;
-        // The image last, so that a listener of the image sees the style and quality that go with it.
-        afterStyleId.set(rendered.styleId());
-        afterQuality.set(rendered.quality());
         timings.shown(rendered.styleId(), rendered.quality() == PreviewQuality.SHARP);
-        afterImage.set(rendered.finished());
+        showImages();
         if (!rendered.options().equals(options())) {
             refinish();
         }
@@ -356,6 +378,140 @@ public final class MainViewModel {
             warmNext(styles.stream().filter(StyleModel::available)
                     .filter(s -> !s.id().equals(rendered.styleId())).map(StyleModel::id).toList(), 0);
         }
+    }
+
+    /**
+     * Shows the pictures that go with the zoom: the preview pair when fitted; at 100 % the original
+     * and, once computed, the full-resolution painting (the view scales the preview up meanwhile).
+     */
+    private void showImages() {
+        RgbaImage before = previewSource == null ? null : actualSize.get() && original != null ? original : previewSource;
+        beforeImage.set(before);
+        Rendered shown = fullShown() ? full : current;
+        if (shown == null) {
+            return;
+        }
+        // The image last, so that a listener of the image sees the style and quality that go with it.
+        afterStyleId.set(shown.styleId());
+        afterQuality.set(shown.quality());
+        afterImage.set(shown.finished());
+    }
+
+    private boolean fullShown() {
+        return actualSize.get() && full != null && fullPhoto == photoGeneration && current != null
+                && full.styleId().equals(current.styleId());
+    }
+
+    /**
+     * At 100 %, makes sure the chosen style's full-resolution painting exists or is on its way: one
+     * background pass on the inference thread, behind the previews, with progress; superseded like them.
+     */
+    private void ensureFull() {
+        StyleModel style = selectedStyle.get();
+        if (!actualSize.get() || original == null || previewSource == null || style == null) {
+            return;
+        }
+        if (original.width() <= previewSource.width() && original.height() <= previewSource.height()) {
+            return; // the sharp preview already has the photo's own size
+        }
+        String id = style.id();
+        if (full != null && fullPhoto == photoGeneration && full.styleId().equals(id)) {
+            refinishFull(); // cached; only strength and keep-colours may have changed since
+            return;
+        }
+        if (id.equals(fullJobStyle)) {
+            return; // already on its way
+        }
+        fullToken.cancel();
+        CancellationToken token = new CancellationToken();
+        fullToken = token;
+        fullJobStyle = id;
+        long photo = photoGeneration;
+        RgbaImage source = original;
+        StyleOptions options = options();
+        fullPending.set(true);
+        fullProgress.set(-1);
+        timings.fullRequested();
+        runner.submit(Lane.INFERENCE, token, (progress, cancel) -> {
+            RgbaImage raw = stylizer.stylize(source, id, progress, cancel); // the engine tiles large photos
+            cancel.throwIfCancelled();
+            return new Rendered(id, PreviewQuality.FULL, source, raw, options, stylizer.finish(source, raw, options));
+        }, new TaskRunner.Outcome<Rendered>() {
+            @Override
+            public void succeeded(Rendered rendered) {
+                if (token != fullToken) {
+                    return;
+                }
+                endFullJob();
+                if (photo != photoGeneration) {
+                    return;
+                }
+                full = rendered; // replaces the previous one: one full-resolution result is kept
+                fullPhoto = photo;
+                timings.fullShown(id, source.width(), source.height()); // before the listeners of the image
+                showImages();
+                refinishFull();
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                if (token != fullToken) {
+                    return;
+                }
+                endFullJob();
+                notice.set(Notice.error(i18n.get("error.stylize", styleName(id), reason(error))));
+            }
+
+            @Override
+            public void cancelled() {
+                if (token == fullToken) {
+                    endFullJob();
+                }
+            }
+
+            @Override
+            public void progress(long done, long total) {
+                if (token == fullToken && total > 0) {
+                    fullProgress.set((double) done / total);
+                }
+            }
+        });
+    }
+
+    private void endFullJob() {
+        fullJobStyle = null;
+        fullPending.set(false);
+        fullProgress.set(-1);
+    }
+
+    /** A newer style or photo: the full-resolution pass under way stops (a finished one stays kept). */
+    private void cancelFull() {
+        fullToken.cancel();
+        fullFinishToken.cancel();
+        endFullJob();
+    }
+
+    /** Applies the current strength and keep-colours to the kept full-resolution result, if it is on show. */
+    private void refinishFull() {
+        fullFinishToken.cancel();
+        Rendered base = full;
+        StyleOptions options = options();
+        if (base == null || fullPhoto != photoGeneration || !actualSize.get() || base.options().equals(options)) {
+            return;
+        }
+        CancellationToken token = new CancellationToken();
+        fullFinishToken = token;
+        runner.submit(Lane.IO, token, (progress, cancel) -> stylizer.finish(base.source(), base.raw(), options),
+                new TaskRunner.Outcome<RgbaImage>() {
+                    @Override
+                    public void succeeded(RgbaImage finished) {
+                        if (full != base) {
+                            return;
+                        }
+                        full = new Rendered(base.styleId(), base.quality(), base.source(), base.raw(), options, finished);
+                        showImages();
+                    }
+                });
     }
 
     /** Creates the other styles' sessions one after another in the background, so that clicks are quick. */
@@ -407,6 +563,7 @@ public final class MainViewModel {
 
     /** Re-applies strength and keep-colours to the current raw result, without running the network. */
     private void refinish() {
+        refinishFull();
         finishToken.cancel();
         Rendered base = current;
         if (base == null) {
@@ -429,7 +586,7 @@ public final class MainViewModel {
                         if (base.quality() == PreviewQuality.SHARP) {
                             sharpCache.put(base.styleId(), refinished);
                         }
-                        afterImage.set(finished);
+                        showImages();
                     }
                 });
     }
@@ -446,8 +603,10 @@ public final class MainViewModel {
         Path folder = photo != null && photo.toAbsolutePath().getParent() != null
                 ? photo.toAbsolutePath().getParent()
                 : settings.lastFolder().orElse(Path.of(System.getProperty("user.home")));
-        var source = new ExportViewModel.Source(original, sharp.source(), sharp.raw(), Optional.ofNullable(photo),
-                baseName(photoName.get()), sharp.styleId(), options(), folder);
+        Optional<RgbaImage> fullRaw = full != null && fullPhoto == photoGeneration
+                && full.styleId().equals(sharp.styleId()) ? Optional.of(full.raw()) : Optional.empty();
+        var source = new ExportViewModel.Source(original, sharp.source(), sharp.raw(), fullRaw,
+                Optional.ofNullable(photo), baseName(photoName.get()), sharp.styleId(), options(), folder);
         return Optional.of(new ExportViewModel(source, stylizer, imaging, runner, i18n, notice::set));
     }
 
@@ -465,6 +624,8 @@ public final class MainViewModel {
     /** Cancels every piece of work this view model started. */
     public void dispose() {
         warmToken.cancel();
+        fullToken.cancel();
+        fullFinishToken.cancel();
         previewToken.cancel();
         finishToken.cancel();
         loadToken.cancel();
@@ -540,6 +701,24 @@ public final class MainViewModel {
 
     public BooleanProperty darkThemeProperty() {
         return darkTheme;
+    }
+
+    /**
+     * True while the view shows 100 %: the before side is then the original, and the after side the
+     * painting at the photo's resolution, computed in the background on first need.
+     */
+    public BooleanProperty actualSizeProperty() {
+        return actualSize;
+    }
+
+    /** True while the full-resolution painting for the chosen style is being computed. */
+    public ReadOnlyBooleanProperty fullResolutionPendingProperty() {
+        return fullPending.getReadOnlyProperty();
+    }
+
+    /** The full-resolution pass's progress, 0..1, or -1 while unknown. */
+    public ReadOnlyDoubleProperty fullResolutionProgressProperty() {
+        return fullProgress.getReadOnlyProperty();
     }
 
     /** The compare area's long side in pixels, so that the sharp preview matches the view. */

@@ -24,6 +24,8 @@ public final class PreviewTimings {
     private String pendingStyle;
     private long requestNanos;
     private double pendingFirstMs = -1;
+    private long fullRequestNanos;
+    private double fullMs = -1;
 
     public PreviewTimings(boolean log, long launchMillis) {
         this.log = log;
@@ -73,6 +75,24 @@ public final class PreviewTimings {
             }
             pendingStyle = null;
         }
+    }
+
+    /** A full-resolution painting (100 %) was asked for. */
+    public synchronized void fullRequested() {
+        fullRequestNanos = System.nanoTime();
+    }
+
+    /** The full-resolution painting is on show. */
+    public synchronized void fullShown(String styleId, int width, int height) {
+        fullMs = (System.nanoTime() - fullRequestNanos) / 1e6;
+        if (log) {
+            LOG.info("timing: style {} at full resolution ({} x {}) {} ms", styleId, width, height, Math.round(fullMs));
+        }
+    }
+
+    /** Milliseconds from asking for the last full-resolution painting to showing it, or -1. */
+    public synchronized double fullMs() {
+        return fullMs;
     }
 
     public synchronized double launchToFirstMs() {

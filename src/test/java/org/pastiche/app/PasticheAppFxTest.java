@@ -242,8 +242,7 @@ class PasticheAppFxTest {
         robot.clickOn("#export-confirm");
         waitUntil(() -> robot.lookup("#export-replace").tryQuery().isPresent());
         assertEquals("an older file", Files.readString(target), "nothing written before the answer");
-        javafx.scene.control.DialogPane replace = robot.lookup("#export-replace").query();
-        robot.clickOn(replace.lookupButton(javafx.scene.control.ButtonType.OK));
+        robot.clickOn("#export-replace-confirm");
         waitUntil(() -> robot.lookup("#export-dialog").tryQuery().isEmpty());
         assertEquals(320, new ImageDecoder().decode(target).width());
     }
@@ -268,5 +267,199 @@ class PasticheAppFxTest {
         waitUntil(() -> styleIds.get(0).equals(vm.selectedStyleProperty().get().id()));
         idle();
         assertEquals(styleIds.get(0), fx(() -> vm.afterStyleIdProperty().get()));
+    }
+
+    @Test
+    void at100PercentBothSidesHaveThePhotosOwnPixelSize() throws Exception {
+        Path photo = TestModels.photo(photos.resolve("large.png"), 1600, 1200);
+        robot.interact(() -> app.view().openDropped(List.of(photo.toFile())));
+        waitUntil(() -> "large.png".equals(vm.photoNameProperty().get()) && vm.originalReadyProperty().get()
+                && vm.afterQualityProperty().get() == PreviewQuality.SHARP);
+        var compare = app.view().compareView();
+        double previewWidth = fx(() -> compare.getAfterImage().getWidth());
+        assertTrue(previewWidth < 1600, "fitted, the painting is the view-sized preview: " + previewWidth);
+
+        robot.clickOn("#zoom-actual");
+        assertEquals(1600.0, fx(() -> compare.getBeforeImage().getWidth()), "the original at once");
+        waitUntil(() -> vm.afterQualityProperty().get() == PreviewQuality.FULL);
+        assertEquals(1600.0, fx(() -> compare.getAfterImage().getWidth()));
+        assertEquals(1200.0, fx(() -> compare.getAfterImage().getHeight()));
+        assertEquals(styleIds.get(0), fx(() -> vm.afterStyleIdProperty().get()));
+        assertFalse(fx(() -> robot.lookup("#full-resolution-progress").query().isVisible()));
+
+        robot.clickOn("#zoom-fit");
+        assertEquals(previewWidth, fx(() -> compare.getAfterImage().getWidth()));
+    }
+
+    @Test
+    void aBrokenFileNotificationIsInChineseWhenTheWindowIs() throws Exception {
+        ComboBox<Locale> language = robot.lookup("#language-choice").queryComboBox();
+        robot.interact(() -> language.setValue(I18n.CHINESE));
+        Path broken = photos.resolve("broken-zh.jpg");
+        Files.write(broken, new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3, 4});
+        robot.interact(() -> app.view().openDropped(List.of(broken.toFile())));
+        waitUntil(() -> robot.lookup(".app-notification").tryQuery().isPresent());
+        Notification notification = robot.lookup(".app-notification").query();
+        String message = fx(notification::getMessage);
+        assertTrue(message.startsWith("无法打开 broken-zh.jpg："), message);
+        assertFalse(message.replace("broken-zh.jpg", "").matches("(?s).*[A-Za-z].*"), "no English words: " + message);
+    }
+
+    @Test
+    void theExportDialogRelabelsWhenTheLanguageChangesWhileItIsOpen() throws Exception {
+        robot.clickOn("#export-button");
+        waitUntil(() -> robot.lookup("#export-dialog").tryQuery().isPresent());
+        javafx.scene.control.DialogPane pane = robot.lookup("#export-dialog").query();
+        Button confirm = robot.lookup("#export-confirm").queryButton();
+        Button cancel = robot.lookup("#export-cancel").queryButton();
+        Label header = robot.lookup("#export-header").queryAs(Label.class);
+        Label format = robot.lookup("#export-format-label").queryAs(Label.class);
+        javafx.scene.control.RadioButton full = robot.lookup("#export-full").queryAs(javafx.scene.control.RadioButton.class);
+        Callable<String> windowTitle = () -> ((Stage) pane.getScene().getWindow()).getTitle();
+        assertEquals("Export painting", fx(windowTitle));
+        assertEquals("Export", fx(confirm::getText));
+        assertEquals("Full resolution (320 × 240)", fx(full::getText));
+
+        robot.interact(() -> vm.i18n().setLocale(I18n.CHINESE));
+        assertEquals("导出画作", fx(windowTitle));
+        assertEquals("导出", fx(confirm::getText));
+        assertEquals("取消", fx(cancel::getText));
+        assertEquals("导出画作", fx(header::getText));
+        assertEquals("格式", fx(format::getText));
+        assertEquals("原始分辨率（320 × 240）", fx(full::getText));
+
+        robot.interact(() -> vm.i18n().setLocale(I18n.ENGLISH));
+        assertEquals("Format", fx(format::getText));
+        robot.clickOn("#export-cancel");
+        waitUntil(() -> robot.lookup("#export-dialog").tryQuery().isEmpty());
+    }
+
+    // ---- drag and drop through the scene's own drop target ----
+
+    /**
+     * What the windowing toolkit hands a scene during a drag from another program: the dragged data
+     * and the transfer modes the source offers. Glass wraps the system's drag in such a clipboard.
+     */
+    private static final class DraggedData implements com.sun.javafx.tk.TKClipboard {
+        private final java.util.Map<javafx.scene.input.DataFormat, Object> content;
+
+        DraggedData(java.util.Map<javafx.scene.input.DataFormat, Object> content) {
+            this.content = content;
+        }
+
+        @Override
+        public void setSecurityContext(java.security.AccessControlContext context) { }
+
+        @Override
+        public java.util.Set<javafx.scene.input.DataFormat> getContentTypes() {
+            return content.keySet();
+        }
+
+        @Override
+        @SafeVarargs
+        public final boolean putContent(javafx.util.Pair<javafx.scene.input.DataFormat, Object>... pairs) {
+            throw new UnsupportedOperationException("a drop target only reads");
+        }
+
+        @Override
+        public Object getContent(javafx.scene.input.DataFormat format) {
+            return content.get(format);
+        }
+
+        @Override
+        public boolean hasContent(javafx.scene.input.DataFormat format) {
+            return content.containsKey(format);
+        }
+
+        @Override
+        public java.util.Set<javafx.scene.input.TransferMode> getTransferModes() {
+            return java.util.EnumSet.of(javafx.scene.input.TransferMode.COPY, javafx.scene.input.TransferMode.MOVE);
+        }
+
+        @Override
+        public void setDragView(javafx.scene.image.Image image) { }
+
+        @Override
+        public void setDragViewOffsetX(double offset) { }
+
+        @Override
+        public void setDragViewOffsetY(double offset) { }
+
+        @Override
+        public javafx.scene.image.Image getDragView() {
+            return null;
+        }
+
+        @Override
+        public double getDragViewOffsetX() {
+            return 0;
+        }
+
+        @Override
+        public double getDragViewOffsetY() {
+            return 0;
+        }
+    }
+
+    private record Drag(javafx.scene.input.TransferMode over, boolean overlayShown,
+                        javafx.scene.input.TransferMode dropped) { }
+
+    /**
+     * Drags {@code content} over the middle of the picture and lets go, through the scene's drop
+     * target (the listener Glass calls for a drag from another program): the scene picks the node
+     * and fires DRAG_ENTERED, DRAG_OVER and DRAG_DROPPED (or DRAG_EXITED) with a real Dragboard.
+     */
+    private Drag dragAndDrop(java.util.Map<javafx.scene.input.DataFormat, Object> content) throws Exception {
+        var compare = app.view().compareView();
+        return fx(() -> {
+            javafx.scene.Scene scene = compare.getScene();
+            Object peer = com.sun.javafx.scene.SceneHelper.getPeer(scene);
+            // The listener the scene registered with its peer (com.sun.javafx.tk.quantum.GlassScene).
+            java.lang.reflect.Field field = Class.forName("com.sun.javafx.tk.quantum.GlassScene")
+                    .getDeclaredField("dropTargetListener");
+            field.setAccessible(true);
+            var target = (com.sun.javafx.tk.TKDropTargetListener) field.get(peer);
+            javafx.geometry.Bounds b = compare.localToScene(compare.getBoundsInLocal());
+            double x = b.getCenterX();
+            double y = b.getCenterY();
+            double sx = x + scene.getWindow().getX() + scene.getX();
+            double sy = y + scene.getWindow().getY() + scene.getY();
+            var copy = javafx.scene.input.TransferMode.COPY;
+            target.dragEnter(x, y, sx, sy, copy, new DraggedData(content));
+            javafx.scene.input.TransferMode over = target.dragOver(x, y, sx, sy, copy);
+            boolean overlay = robot.lookup(".drop-overlay").query().isVisible();
+            javafx.scene.input.TransferMode dropped = null;
+            if (over != null) {
+                dropped = target.drop(x, y, sx, sy, over);
+            } else {
+                target.dragExit(x, y, sx, sy);
+            }
+            return new Drag(over, overlay, dropped);
+        });
+    }
+
+    @Test
+    void droppingAnImageFileThroughTheDragEventsOpensIt() throws Exception {
+        Path photo = TestModels.photo(photos.resolve("dragged.png"), 180, 270);
+        Drag drag = dragAndDrop(java.util.Map.of(javafx.scene.input.DataFormat.FILES, List.of(photo.toFile())));
+        assertEquals(javafx.scene.input.TransferMode.COPY, drag.over(), "the drag is accepted");
+        assertTrue(drag.overlayShown(), "'drop to open' shows while dragging");
+        assertEquals(javafx.scene.input.TransferMode.COPY, drag.dropped(), "the drop is completed");
+        waitUntil(() -> "dragged.png".equals(vm.photoNameProperty().get())
+                && vm.afterQualityProperty().get() == PreviewQuality.SHARP);
+        assertEquals(270.0, fx(() -> app.view().compareView().getBeforeImage().getHeight()));
+        assertEquals(270.0, fx(() -> app.view().compareView().getAfterImage().getHeight()));
+        assertFalse(fx(() -> robot.lookup(".drop-overlay").query().isVisible()));
+    }
+
+    @Test
+    void draggedTextIsRefusedAndChangesNothing() throws Exception {
+        Drag drag = dragAndDrop(java.util.Map.of(javafx.scene.input.DataFormat.PLAIN_TEXT, "not a photo"));
+        assertEquals(null, drag.over(), "the drag is refused");
+        assertFalse(drag.overlayShown());
+        assertEquals(null, drag.dropped());
+        assertFalse(fx(() -> robot.lookup(".drop-overlay").query().isVisible()));
+        assertEquals("sample.png", fx(() -> vm.photoNameProperty().get()));
+        assertTrue(robot.lookup(".app-notification").tryQuery().isEmpty(), "no error for a refused drag");
     }
 }

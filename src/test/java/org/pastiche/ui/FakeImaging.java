@@ -9,7 +9,10 @@ import java.util.List;
 import org.pastiche.core.PasticheException;
 import org.pastiche.imaging.RgbaImage;
 
-/** Test double: "decodes" any file whose name does not contain "broken" to a gradient of 800x600. */
+/**
+ * Test double: "decodes" any file to a gradient of 800x600, except names containing "broken" (a
+ * corrupt file, with its reason code) or "strange" (a failure without a code).
+ */
 public final class FakeImaging implements ImagingService {
     public record Export(RgbaImage image, Path target, ExportFormat format, float quality) { }
 
@@ -31,7 +34,10 @@ public final class FakeImaging implements ImagingService {
 
     private RgbaImage decode(Path file) throws PasticheException {
         if (file.getFileName().toString().contains("broken")) {
-            throw new PasticheException(file.getFileName() + " is not an image");
+            throw new PasticheException(PasticheException.Reason.CORRUPT_FILE, file + ": the file is truncated or corrupt");
+        }
+        if (file.getFileName().toString().contains("strange")) {
+            throw new PasticheException(file + ": something strange happened");
         }
         return photo(800, 600, file.getFileName().toString().hashCode());
     }

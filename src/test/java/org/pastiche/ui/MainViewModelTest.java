@@ -48,7 +48,7 @@ class MainViewModelTest {
         vm.start(Optional.of(Path.of("photos", "dog.jpg")));
 
         assertEquals("dog.jpg", vm.photoNameProperty().get());
-        assertEquals("800 × 600", vm.photoSizeProperty().get());
+        assertEquals("800 × 600 px", vm.photoSizeProperty().get());
         RgbaImage before = vm.beforeImageProperty().get();
         assertEquals(800, before.width());
         assertEquals("a", vm.selectedStyleProperty().get().id());
@@ -161,7 +161,26 @@ class MainViewModelTest {
         assertNotNull(notice);
         assertEquals(Notice.Kind.ERROR, notice.kind());
         assertTrue(notice.message().contains("broken.png"), notice.message());
-        assertTrue(notice.message().contains("is not an image"), notice.message());
+        assertEquals("Couldn't open broken.png: the file is truncated or corrupt", notice.message());
+    }
+
+    @Test
+    void errorReasonsAreInTheUiLanguage() {
+        MainViewModel vm = viewModel(QueuedTaskRunner.direct());
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        vm.i18n().setLocale(Locale.SIMPLIFIED_CHINESE);
+        assertEquals("800 × 600 像素", vm.photoSizeProperty().get());
+
+        vm.open(Path.of("photos", "broken.png"));
+        assertEquals("无法打开 broken.png：文件不完整或已损坏", vm.noticeProperty().get().message());
+
+        // A failure without a reason code: a generic text in the UI language with the raw one.
+        vm.open(Path.of("photos", "strange.png"));
+        assertEquals("无法打开 strange.png：发生了意外问题（something strange happened）",
+                vm.noticeProperty().get().message());
+
+        vm.selectStyle("broken");
+        assertEquals("风格 broken 不可用：模型缺失或无法加载（model file missing）", vm.noticeProperty().get().message());
     }
 
     @Test
@@ -180,7 +199,8 @@ class MainViewModelTest {
         vm.start(Optional.of(Path.of("dog.jpg")));
         vm.selectStyle("broken");
         assertEquals("a", vm.selectedStyleProperty().get().id());
-        assertTrue(vm.noticeProperty().get().message().contains("model file missing"));
+        assertEquals("Style broken is unavailable: the model is missing or cannot be loaded (model file missing)",
+                vm.noticeProperty().get().message());
     }
 
     @Test
@@ -245,5 +265,180 @@ class MainViewModelTest {
         assertEquals(1, imaging.fullLoads);
         assertTrue(vm.canExportProperty().get());
         assertEquals(800, vm.exportViewModel().orElseThrow().source().original().width());
+    }
+
+    // ---- 100 %: the photo's own pixels ----
+
+    /** A view model whose view is 400 px: the 800 x 600 photo's preview is 400 x 300. */
+    private MainViewModel smallView(TaskRunner runner) {
+        MainViewModel vm = viewModel(runner);
+        vm.viewportLongSideProperty().set(400);
+        return vm;
+    }
+
+    private long fullRuns(String styleId) {
+        return stylizer.calls.stream().filter(c -> c.styleId().equals(styleId) && c.width() == 800).count();
+    }
+
+    @Test
+    void at100PercentBothSidesShowThePhotosOwnPixels() {
+        MainViewModel vm = smallView(QueuedTaskRunner.direct());
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        assertEquals(400, vm.beforeImageProperty().get().width());
+        assertEquals(400, vm.afterImageProperty().get().width());
+        assertEquals(0, fullRuns("a"), "fitted: nothing at full resolution");
+
+        vm.actualSizeProperty().set(true);
+
+        RgbaImage before = vm.beforeImageProperty().get();
+        assertEquals(800, before.width());
+        assertEquals(600, before.height());
+        assertEquals(PreviewQuality.FULL, vm.afterQualityProperty().get());
+        assertEquals("a", vm.afterStyleIdProperty().get());
+        assertArrayEquals(FakeStylizer.expected(before, "a").argb(), vm.afterImageProperty().get().argb());
+        assertEquals(1, fullRuns("a"));
+        assertFalse(vm.fullResolutionPendingProperty().get());
+        assertTrue(vm.canExportProperty().get());
+
+        vm.actualSizeProperty().set(false);
+        assertEquals(400, vm.beforeImageProperty().get().width());
+        assertEquals(400, vm.afterImageProperty().get().width());
+        assertEquals(PreviewQuality.SHARP, vm.afterQualityProperty().get());
+        vm.actualSizeProperty().set(true);
+        assertEquals(800, vm.afterImageProperty().get().width());
+        assertEquals(1, fullRuns("a"), "the full-resolution result is kept");
+    }
+
+    @Test
+    void whileTheFullResolutionRunsTheUpscaledPreviewShowsWithProgress() {
+        QueuedTaskRunner runner = QueuedTaskRunner.queued();
+        MainViewModel vm = smallView(runner);
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        runner.runAll();
+        vm.actualSizeProperty().set(true);
+
+        assertTrue(vm.fullResolutionPendingProperty().get());
+        assertEquals(-1.0, vm.fullResolutionProgressProperty().get());
+        assertEquals(800, vm.beforeImageProperty().get().width(), "the original at once");
+        assertEquals(400, vm.afterImageProperty().get().width(), "the preview until the full result is there");
+        assertEquals(PreviewQuality.SHARP, vm.afterQualityProperty().get());
+        double[] seen = {-1};
+        stylizer.duringStylize = call -> seen[0] = vm.fullResolutionProgressProperty().get();
+        runner.runAll();
+
+        assertEquals(0.5, seen[0], "progress reported while the network runs");
+        assertFalse(vm.fullResolutionPendingProperty().get());
+        assertEquals(800, vm.afterImageProperty().get().width());
+        assertEquals(PreviewQuality.FULL, vm.afterQualityProperty().get());
+    }
+
+    @Test
+    void aNewStyleAt100PercentCancelsTheFullPassUnderWayAndNeverShowsIt() {
+        MainViewModel vm = smallView(QueuedTaskRunner.direct());
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        stylizer.duringStylize = call -> {
+            if (call.styleId().equals("a") && call.width() == 800) {
+                vm.selectStyle("b");
+            }
+        };
+        vm.actualSizeProperty().set(true);
+
+        FakeStylizer.Call a = stylizer.calls.stream().filter(c -> c.styleId().equals("a") && c.width() == 800)
+                .findFirst().orElseThrow();
+        assertTrue(a.cancel().isCancelled(), "the engine was told to stop");
+        assertEquals("b", vm.afterStyleIdProperty().get());
+        assertEquals(PreviewQuality.FULL, vm.afterQualityProperty().get());
+        assertArrayEquals(FakeStylizer.expected(vm.beforeImageProperty().get(), "b").argb(),
+                vm.afterImageProperty().get().argb());
+        assertFalse(vm.fullResolutionPendingProperty().get());
+    }
+
+    @Test
+    void aNewPhotoDropsTheFullResolutionResultAndComputesItsOwn() {
+        QueuedTaskRunner runner = QueuedTaskRunner.queued();
+        MainViewModel vm = smallView(runner);
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        runner.runAll();
+        vm.actualSizeProperty().set(true);
+        runner.runNext(); // the full pass would run now, but another photo comes first
+        vm.open(Path.of("cat.jpg"));
+        runner.runAll();
+
+        assertEquals("cat.jpg", vm.photoNameProperty().get());
+        RgbaImage before = vm.beforeImageProperty().get();
+        assertEquals(800, before.width());
+        assertEquals(PreviewQuality.FULL, vm.afterQualityProperty().get());
+        assertArrayEquals(FakeStylizer.expected(before, "a").argb(), vm.afterImageProperty().get().argb());
+    }
+
+    @Test
+    void strengthAndKeepColoursApplyToTheFullResolutionWithoutRunningTheNetwork() {
+        MainViewModel vm = smallView(QueuedTaskRunner.direct());
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        vm.actualSizeProperty().set(true);
+        int calls = stylizer.calls.size();
+
+        vm.strengthProperty().set(0.0);
+        assertEquals(800, vm.afterImageProperty().get().width());
+        assertArrayEquals(vm.beforeImageProperty().get().argb(), vm.afterImageProperty().get().argb());
+        vm.strengthProperty().set(1.0);
+        vm.keepColorsProperty().set(true);
+        RgbaImage kept = vm.afterImageProperty().get();
+        assertEquals(800, kept.width());
+        assertFalse(java.util.Arrays.equals(FakeStylizer.expected(vm.beforeImageProperty().get(), "a").argb(),
+                kept.argb()));
+        assertEquals(calls, stylizer.calls.size());
+    }
+
+    @Test
+    void optionsChangedWhileFittedApplyToTheKeptFullResolutionOnReturn() {
+        MainViewModel vm = smallView(QueuedTaskRunner.direct());
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        vm.actualSizeProperty().set(true);
+        vm.actualSizeProperty().set(false);
+        vm.strengthProperty().set(0.0);
+        int calls = stylizer.calls.size();
+        vm.actualSizeProperty().set(true);
+        assertEquals(800, vm.afterImageProperty().get().width());
+        assertArrayEquals(vm.beforeImageProperty().get().argb(), vm.afterImageProperty().get().argb());
+        assertEquals(calls, stylizer.calls.size());
+    }
+
+    @Test
+    void exportReusesTheFullResolutionResultOf100Percent(@org.junit.jupiter.api.io.TempDir Path dir) {
+        MainViewModel vm = smallView(QueuedTaskRunner.direct());
+        vm.start(Optional.of(dir.resolve("dog.jpg")));
+        vm.actualSizeProperty().set(true);
+        var export = vm.exportViewModel().orElseThrow();
+        assertTrue(export.source().fullRaw().isPresent());
+        int calls = stylizer.calls.size();
+        export.export(() -> { });
+        assertEquals(calls, stylizer.calls.size(), "the network did not run again");
+        assertEquals(800, imaging.exports.get(0).image().width());
+    }
+
+    @Test
+    void oneFullResolutionResultIsKept() {
+        MainViewModel vm = smallView(QueuedTaskRunner.direct());
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        vm.actualSizeProperty().set(true);
+        vm.selectStyle("b");
+        assertEquals(1, fullRuns("b"));
+        vm.selectStyle("a");
+        assertEquals(2, fullRuns("a"), "b's result replaced a's");
+        vm.selectStyle("b");
+        assertEquals(2, fullRuns("b"));
+        assertEquals(PreviewQuality.FULL, vm.afterQualityProperty().get());
+    }
+
+    @Test
+    void aPhotoNoLargerThanTheViewNeedsNoFullResolutionPass() {
+        MainViewModel vm = viewModel(QueuedTaskRunner.direct()); // view 1024 px: the preview is the photo
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        int calls = stylizer.calls.size();
+        vm.actualSizeProperty().set(true);
+        assertEquals(calls, stylizer.calls.size());
+        assertEquals(800, vm.afterImageProperty().get().width());
+        assertFalse(vm.fullResolutionPendingProperty().get());
     }
 }

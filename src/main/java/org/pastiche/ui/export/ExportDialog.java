@@ -33,7 +33,8 @@ import org.pastiche.ui.ImagingService.ExportFormat;
 
 /**
  * The export dialog: format, JPEG quality, full or view resolution and the file; shows the
- * full-resolution progress and cancels it. Closes when the file is written.
+ * full-resolution progress and cancels it. Closes when the file is written. Every text is bound to
+ * the UI language, so the dialog relabels when the language changes while it is open.
  */
 public final class ExportDialog {
     private final Dialog<ButtonType> dialog = new Dialog<>();
@@ -44,7 +45,7 @@ public final class ExportDialog {
         this.vm = vm;
         this.i18n = i18n;
         dialog.initOwner(owner);
-        dialog.setTitle(i18n.get("export.title"));
+        dialog.titleProperty().bind(i18n.text("export.title"));
         dialog.setHeaderText(null);
         dialog.getDialogPane().setId("export-dialog");
         dialog.getDialogPane().getStyleClass().add("export-dialog");
@@ -54,13 +55,16 @@ public final class ExportDialog {
 
         ButtonType exportType = new ButtonType(i18n.get("export.button"), ButtonBar.ButtonData.OK_DONE);
         ButtonType cancelType = new ButtonType(i18n.get("export.cancel"), ButtonBar.ButtonData.CANCEL_CLOSE);
+        // A ButtonType's text is fixed: the buttons made from them follow the language instead.
         dialog.getDialogPane().getButtonTypes().setAll(exportType, cancelType);
         Button exportButton = (Button) dialog.getDialogPane().lookupButton(exportType);
         exportButton.setId("export-confirm");
+        exportButton.textProperty().bind(i18n.text("export.button"));
         exportButton.getStyleClass().add(Styles.ACCENT);
         exportButton.disableProperty().bind(vm.canExportProperty().not());
         Button cancelButton = (Button) dialog.getDialogPane().lookupButton(cancelType);
         cancelButton.setId("export-cancel");
+        cancelButton.textProperty().bind(i18n.text("export.cancel"));
 
         dialog.getDialogPane().setContent(form());
 
@@ -84,14 +88,18 @@ public final class ExportDialog {
     }
 
     private VBox form() {
-        Label title = new Label(i18n.get("export.header"), new FontIcon(MaterialDesignF.FILE_IMAGE_OUTLINE));
+        Label title = new Label(null, new FontIcon(MaterialDesignF.FILE_IMAGE_OUTLINE));
+        title.setId("export-header");
+        title.textProperty().bind(i18n.text("export.header"));
         title.getStyleClass().add(Styles.TITLE_3);
 
         ToggleGroup formats = new ToggleGroup();
-        ToggleButton png = new ToggleButton("PNG");
+        ToggleButton png = new ToggleButton();
+        png.textProperty().bind(i18n.text("export.format.png"));
         png.setId("export-png");
         png.getStyleClass().add(Styles.LEFT_PILL);
-        ToggleButton jpeg = new ToggleButton("JPEG");
+        ToggleButton jpeg = new ToggleButton();
+        jpeg.textProperty().bind(i18n.text("export.format.jpeg"));
         jpeg.setId("export-jpeg");
         jpeg.getStyleClass().add(Styles.RIGHT_PILL);
         png.setToggleGroup(formats);
@@ -116,11 +124,13 @@ public final class ExportDialog {
 
         var source = vm.source();
         ToggleGroup sizes = new ToggleGroup();
-        RadioButton full = new RadioButton(i18n.get("export.resolution.full",
-                source.original().width(), source.original().height()));
+        RadioButton full = new RadioButton();
+        full.textProperty().bind(i18n.text("export.resolution.full", source.original().width(),
+                source.original().height()));
         full.setId("export-full");
-        RadioButton view = new RadioButton(i18n.get("export.resolution.view",
-                source.preview().width(), source.preview().height()));
+        RadioButton view = new RadioButton();
+        view.textProperty().bind(i18n.text("export.resolution.view", source.preview().width(),
+                source.preview().height()));
         view.setId("export-view");
         full.setToggleGroup(sizes);
         view.setToggleGroup(sizes);
@@ -146,13 +156,16 @@ public final class ExportDialog {
                 }
             }
         });
-        Button choose = new Button(i18n.get("export.choose"), new FontIcon(MaterialDesignF.FOLDER_OPEN_OUTLINE));
+        Button choose = new Button(null, new FontIcon(MaterialDesignF.FOLDER_OPEN_OUTLINE));
+        choose.setId("export-choose");
+        choose.textProperty().bind(i18n.text("export.choose"));
         choose.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         choose.setOnAction(e -> chooseFile());
         HBox fileRow = new HBox(8, file, choose);
         HBox.setHgrow(file, Priority.ALWAYS);
 
-        Label isOriginal = new Label(i18n.get("export.is-original"), new FontIcon(MaterialDesignA.ALERT_OUTLINE));
+        Label isOriginal = new Label(null, new FontIcon(MaterialDesignA.ALERT_OUTLINE));
+        isOriginal.textProperty().bind(i18n.text("export.is-original"));
         isOriginal.getStyleClass().add(Styles.DANGER);
         isOriginal.visibleProperty().bind(vm.targetIsOriginalProperty());
         // Always laid out (only shown or hidden): the dialog's window does not grow when content appears.
@@ -170,7 +183,8 @@ public final class ExportDialog {
         progress.setId("export-progress");
         progress.setMaxWidth(Double.MAX_VALUE);
         progress.progressProperty().bind(vm.progressProperty());
-        Label progressText = new Label(i18n.get("export.progress"));
+        Label progressText = new Label();
+        progressText.textProperty().bind(i18n.text("export.progress"));
         progressText.getStyleClass().add(Styles.TEXT_MUTED);
         VBox progressBox = new VBox(6, progressText, progress);
         progressBox.visibleProperty().bind(vm.runningProperty());
@@ -182,7 +196,9 @@ public final class ExportDialog {
     }
 
     private Label fieldLabel(String key) {
-        Label label = new Label(i18n.get(key));
+        Label label = new Label();
+        label.setId(key.replace('.', '-') + "-label");
+        label.textProperty().bind(i18n.text(key));
         label.getStyleClass().add("field-label");
         return label;
     }
@@ -196,7 +212,8 @@ public final class ExportDialog {
             chooser.setInitialFileName(String.valueOf(target.getFileName()));
         }
         ExportFormat format = vm.formatProperty().get();
-        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(format.name(), "*." + format.extension()));
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(
+                i18n.get("export.filter." + format.name().toLowerCase(java.util.Locale.ROOT)), "*." + format.extension()));
         File chosen = chooser.showSaveDialog(dialog.getDialogPane().getScene().getWindow());
         if (chosen != null) {
             vm.targetProperty().set(chosen.toPath());
@@ -210,7 +227,12 @@ public final class ExportDialog {
         alert.setHeaderText(i18n.get("export.replace.header", String.valueOf(vm.targetProperty().get().getFileName())));
         alert.setContentText(i18n.get("export.replace.content"));
         alert.getDialogPane().setId("export-replace");
-        return alert.showAndWait().filter(b -> b == ButtonType.OK).isPresent();
+        // Own buttons: the default OK/Cancel follow the system's language, not the app's.
+        ButtonType replace = new ButtonType(i18n.get("export.replace.confirm"), ButtonBar.ButtonData.OK_DONE);
+        ButtonType keep = new ButtonType(i18n.get("export.cancel"), ButtonBar.ButtonData.CANCEL_CLOSE);
+        alert.getButtonTypes().setAll(replace, keep);
+        alert.getDialogPane().lookupButton(replace).setId("export-replace-confirm");
+        return alert.showAndWait().filter(b -> b == replace).isPresent();
     }
 
     /** Shows the dialog without blocking the caller. */

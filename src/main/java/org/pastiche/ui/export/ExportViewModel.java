@@ -19,6 +19,7 @@ import org.pastiche.core.CancellationToken;
 import org.pastiche.imaging.RgbaImage;
 import org.pastiche.inference.StyleOptions;
 import org.pastiche.inference.Stylizer;
+import org.pastiche.ui.ErrorReasons;
 import org.pastiche.ui.I18n;
 import org.pastiche.ui.ImagingService;
 import org.pastiche.ui.ImagingService.ExportFormat;
@@ -33,9 +34,13 @@ import org.pastiche.ui.TaskRunner;
 public final class ExportViewModel {
     public enum Resolution { FULL, VIEW }
 
-    /** What is exported: a snapshot taken when the dialog opens. */
-    public record Source(RgbaImage original, RgbaImage preview, RgbaImage previewRaw, Optional<Path> photo,
-                         String photoBaseName, String styleId, StyleOptions options, Path folder) { }
+    /**
+     * What is exported: a snapshot taken when the dialog opens. {@code fullRaw} is the network's
+     * output on the original when the 100 % view has computed it already (then not run again).
+     */
+    public record Source(RgbaImage original, RgbaImage preview, RgbaImage previewRaw, Optional<RgbaImage> fullRaw,
+                         Optional<Path> photo, String photoBaseName, String styleId, StyleOptions options,
+                         Path folder) { }
 
     private final Source source;
     private final Stylizer stylizer;
@@ -129,7 +134,8 @@ public final class ExportViewModel {
         runner.submit(full ? TaskRunner.Lane.INFERENCE : TaskRunner.Lane.IO, token, (report, cancel) -> {
             RgbaImage result;
             if (full) {
-                RgbaImage raw = stylizer.stylize(source.original(), source.styleId(), report, cancel);
+                RgbaImage raw = source.fullRaw().isPresent() ? source.fullRaw().get()
+                        : stylizer.stylize(source.original(), source.styleId(), report, cancel);
                 cancel.throwIfCancelled();
                 result = stylizer.finish(source.original(), raw, source.options());
             } else {
@@ -150,7 +156,7 @@ public final class ExportViewModel {
             @Override
             public void failed(Throwable error) {
                 running.set(false);
-                String reason = error.getMessage() != null ? error.getMessage() : error.getClass().getSimpleName();
+                String reason = ErrorReasons.describe(i18n, error, out.toString());
                 notices.accept(Notice.error(i18n.get("export.error", name, reason)));
             }
 

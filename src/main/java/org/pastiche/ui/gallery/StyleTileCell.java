@@ -17,6 +17,7 @@ import javafx.util.Duration;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
 import org.pastiche.inference.StyleModel;
+import org.pastiche.ui.ErrorReasons;
 import org.pastiche.ui.I18n;
 
 /** One style in the gallery strip: a rounded thumbnail with the style's name under it. */
@@ -83,7 +84,9 @@ final class StyleTileCell extends ListCell<StyleModel> {
         if (StyleLicence.isNonCommercial(style.license())) {
             tip.append("\n").append(i18n.get("info.non-commercial"));
         }
-        style.unavailableReason().ifPresent(r -> tip.append("\n\n").append(i18n.get("info.unavailable", r)));
+        if (!style.available()) {
+            tip.append("\n\n").append(i18n.get("info.unavailable", ErrorReasons.unavailable(i18n, style)));
+        }
         tooltip.setText(tip.toString());
         setTooltip(tooltip);
         setId("style-" + style.id());
