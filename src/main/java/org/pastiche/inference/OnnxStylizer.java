@@ -99,6 +99,13 @@ public final class OnnxStylizer implements Stylizer {
                             cancel);
                     done += passes * (grid.tileCount() + 1L);
                 }
+                if (tile.get().hasMoments()) {
+                    // The output pass needs no moments: a 4 x 4 box keeps the network from computing them
+                    // over the whole tile (ONNX Runtime runs every node, requested output or not).
+                    stats = Arrays.copyOf(stats, stats.length + 4);
+                    stats[stats.length - 2] = 4;
+                    stats[stats.length - 1] = 4;
+                }
                 out = runGrid(source, grid, tile.get().session(), stats, progress, done, total, cancel);
             } else {
                 if (tiling.sharedStats()) {
