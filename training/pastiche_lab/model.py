@@ -14,6 +14,15 @@ A pruned net is just a narrower instance.
 Instance norms compute their own statistics, or, in tile mode, read them from a flat
 ``stats`` vector laid out like the ``stats`` output: for each norm in network order, its C means
 then its C standard deviations sqrt(var + eps).
+
+Moments (tile mode, for exact full-resolution statistics): given ``moments_box`` = (x0, y0, x1, y1)
+in input pixels (multiples of 4), every norm also reports the mean and the population variance
+(no eps) of its pre-norm activations over that box, mapped to the norm's resolution by its
+``scale`` (1, 2 or 4); same layout as ``stats`` (C means, then C variances, norm after norm).
+The engine combines the boxes of all tiles (a partition of the image) into whole-image statistics.
+With ``mode`` 1 the norms use the box's own statistics corrected by ``stats`` read as (a, b):
+mean + a, std * b (the engine's refinement solves for the statistics of the full image this way on
+its downscaled copy; docs/engine.md).
 """
 from __future__ import annotations
 
@@ -81,16 +90,30 @@ class InstanceNorm(nn.Module):
         super().__init__()
         self.c = c
         self.eps = eps
+        self.scale = 1      # input pixels per activation pixel (set by TransformerNet)
         self.weight = nn.Parameter(torch.ones(c))
         self.bias = nn.Parameter(torch.zeros(c))
 
     def forward(self, x, ctx):
+        box = ctx.get("box")
+        if box is not None:
+            b = torch.div(box, self.scale, rounding_mode="floor")
+            r = x[:, :, b[1]:b[3], b[0]:b[2]]
+            bm = r.mean(dim=(2, 3), keepdim=True)
+            bv = ((r - bm) ** 2).mean(dim=(2, 3), keepdim=True)
+            ctx["moments"].append(bm.reshape(-1))
+            ctx["moments"].append(bv.reshape(-1))
         if ctx.get("stats_in") is not None:
             s = ctx["stats_in"]
             off = ctx["offset"]
             mean = s[off:off + self.c].view(1, self.c, 1, 1)
             std = s[off + self.c:off + 2 * self.c].view(1, self.c, 1, 1)
             ctx["offset"] = off + 2 * self.c
+            mode = ctx.get("mode")
+            if mode is not None:
+                # mode 0: the given statistics; mode 1: the box's own, corrected: mean + a, std * b
+                mean = mean + mode * bm
+                std = std * (mode * torch.sqrt(bv + self.eps) + (1 - mode))
         else:
             mean = x.mean(dim=(2, 3), keepdim=True)
             var = ((x - mean) ** 2).mean(dim=(2, 3), keepdim=True)
@@ -158,6 +181,8 @@ class TransformerNet(nn.Module):
         self.up2 = Up(w.u1, w.u2, g); self.in5 = InstanceNorm(w.u2, eps)
         self.conv_out = Conv(w.u2, 3, 9, 1, g)
         self.in_out = InstanceNorm(3, eps) if g.kind == "A" else None
+        for n, sc in zip(self.norms(), self.norm_scales()):
+            n.scale = sc
         self.masks = None          # dict group -> float tensor [C] (pruning search / masked fine-tune)
         self.clamp_output = True
 
@@ -169,6 +194,13 @@ class TransformerNet(nn.Module):
         out += [self.in4, self.in5]
         if self.in_out is not None:
             out.append(self.in_out)
+        return out
+
+    def norm_scales(self):
+        """Input pixels per activation pixel at each norm, in network order."""
+        out = [1, 2, 4] + [4] * (2 * len(self.res_ia)) + [2, 1]
+        if self.in_out is not None:
+            out.append(1)
         return out
 
     def stats_len(self):
@@ -186,11 +218,15 @@ class TransformerNet(nn.Module):
             return x
         return x * self.masks[g].view(1, -1, 1, 1)
 
-    def forward(self, x, stats=None, return_stats=False, features=None):
+    def forward(self, x, stats=None, return_stats=False, features=None, moments_box=None, mode=None):
         """x: [N,3,H,W] RGB 0..255. Returns output (and the stats vector when return_stats).
         features: optional list that receives the post-activation feature maps
-        (c1, c2, trunk after conv3, after each res block, u1, u2)."""
-        ctx = {"stats_in": stats, "offset": 0, "collect": [] if return_stats else None}
+        (c1, c2, trunk after conv3, after each res block, u1, u2).
+        moments_box: int64 [4] (x0, y0, x1, y1); also returns the box moments (module docstring).
+        mode (with stats and moments_box): 0 normalises with `stats`; 1 with the box's own statistics
+        corrected by `stats` read as (a, b): mean + a, sqrt(var + eps) * b."""
+        ctx = {"stats_in": stats, "offset": 0, "collect": [] if return_stats else None,
+               "box": moments_box, "moments": [], "mode": mode}
         f = features
         y = self._m(F.relu(self.in1(self.conv1(x), ctx)), "c1")
         if f is not None: f.append(y)
@@ -213,6 +249,8 @@ class TransformerNet(nn.Module):
             y = torch.clamp(y, 0.0, 255.0)
         if return_stats:
             return y, torch.cat(ctx["collect"])
+        if moments_box is not None:
+            return y, torch.cat(ctx["moments"])
         return y
 
 

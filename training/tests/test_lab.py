@@ -268,6 +268,83 @@ def test_export_parity_and_tile(tmp_path, kind):
     assert 0 <= oy.min() and oy.max() <= 255
 
 
+def _chan(parts):
+    """Chan et al.'s parallel combination of (count, means, variances), in float64."""
+    n, mean, m2 = 0.0, None, None
+    for c, m, v in parts:
+        m, v = m.astype(np.float64), v.astype(np.float64)
+        if mean is None:
+            n, mean, m2 = float(c), m.copy(), v * c
+            continue
+        d = m - mean
+        tot = n + c
+        mean = mean + d * c / tot
+        m2 = m2 + v * c + d * d * n * c / tot
+        n = tot
+    return mean, m2 / n
+
+
+@pytest.mark.parametrize("kind", ["A", "B"])
+def test_tile_moments_partition(tmp_path, kind):
+    """Moments over the interior boxes of overlapping tiles, combined, equal the moments of the whole
+    image (given the same stats), and with the image's own stats they give back its stats."""
+    from pastiche_lab.export import export_pair, ort_session, tile_layout, moments_to_stats
+    net = rand_net(SMALL, kind, "reflect", seed=3)
+    export_pair(net, tmp_path / "m.onnx", tmp_path / "m.tile.onnx")
+    tile = ort_session(tmp_path / "m.tile.onnx")
+    ch, eps = tile_layout(tmp_path / "m.tile.onnx")
+    assert ch == [n.c for n in net.norms()] and eps == [n.eps for n in net.norms()]
+    torch.manual_seed(7)
+    H, W = 160, 192
+    x = torch.rand(1, 3, H, W) * 255
+    with torch.no_grad():
+        _, s0 = net(x, return_stats=True)
+        s = s0 * (1 + 0.05 * torch.randn_like(s0).clamp(-1, 1))        # some other stats
+        s = torch.where(torch.arange(len(s)) % 2 == 0, s, s.abs() + 0.1)
+        _, ref = net(x, stats=s, moments_box=torch.tensor([0, 0, W, H]))
+    # layer 1 against a direct computation
+    with torch.no_grad():
+        a = net.conv1(x)
+    c1 = ch[0]
+    assert np.allclose(ref[:c1].numpy(), a.mean((2, 3)).numpy().ravel(), rtol=1e-4, atol=1e-3)
+    assert np.allclose(ref[c1:2 * c1].numpy(), a.var((2, 3), unbiased=False).numpy().ravel(), rtol=1e-4)
+    # 2 x 2 tiles split at (96, 80), each reaching 64 px past the split
+    parts = []
+    for (tx0, tx1, bx0, bx1) in [(0, 160, 0, 96), (32, 192, 96, 192)]:
+        for (ty0, ty1, by0, by1) in [(0, 144, 0, 80), (16, 160, 80, 160)]:
+            crop = x[:, :, ty0:ty1, tx0:tx1].numpy()
+            box = np.array([bx0 - tx0, by0 - ty0, bx1 - tx0, by1 - ty0], dtype=np.float32)
+            out = tile.run(["moments"], {"input": crop, "stats": np.concatenate([s.numpy(), box])})[0]
+            parts.append(((bx1 - bx0) * (by1 - by0), out, None))
+    means, variances = [], []
+    o = 0
+    combined = np.zeros(len(ref), dtype=np.float64)
+    for c in ch:
+        m, v = _chan([(n, p[o:o + c], p[o + c:o + 2 * c]) for n, p, _ in parts])
+        combined[o:o + c], combined[o + c:o + 2 * c] = m, v
+        o += 2 * c
+    r = ref.numpy().astype(np.float64)
+    assert np.abs(combined - r).max() / (np.abs(r).max() + 1e-9) < 1e-4
+    # with the image's own stats, the whole-tile moments are its stats
+    own = tile.run(["moments"], {"input": x.numpy(), "stats": s0.numpy()})[0]
+    assert np.allclose(moments_to_stats(own, ch, eps), s0.numpy(), rtol=1e-3, atol=1e-3)
+    # mode 1: the tile's own statistics corrected by (a, b); with a = 0, b = 1 it is the whole model
+    whole = ort_session(tmp_path / "m.onnx")
+    wy, ws = whole.run(None, {"input": x.numpy()})
+    ident = np.concatenate([np.concatenate([np.zeros(c), np.ones(c)]) for c in ch]).astype(np.float32)
+    tail = np.array([0, 0, W, H, 1], dtype=np.float32)
+    y1, m1 = tile.run(None, {"input": x.numpy(), "stats": np.concatenate([ident, tail])})
+    assert np.abs(y1 - wy).max() < 1e-2
+    assert np.allclose(moments_to_stats(m1, ch, eps), ws, rtol=1e-3, atol=1e-3)
+    # a shift of the first norm's mean and a scale of its std are applied on top of its own statistics
+    k = ident.copy(); k[0] = 3.0; k[ch[0]] = 2.0
+    with torch.no_grad():
+        ref_y = net(x, stats=torch.from_numpy(k), moments_box=torch.tensor([0, 0, W, H]),
+                    mode=torch.ones(1))[0]
+    y2 = tile.run(["output"], {"input": x.numpy(), "stats": np.concatenate([k, tail])})[0]
+    assert np.abs(y2 - ref_y.numpy()).max() < 1e-2 and np.abs(y2 - wy).max() > 0.1
+
+
 def test_stats_layout():
     net = rand_net(SMALL, "B")
     x = torch.rand(1, 3, 16, 20) * 255
@@ -300,11 +377,19 @@ def check_catalog(path: Path, shipped=True):
         assert {"psnr_db", "ssim", "photos"} <= set(m["fidelity"])
         assert m["size_multiple"] == 4 and m["params"] > 0 and m["macs_per_megapixel"] > 0
         assert m["license"] and m["attribution"]
-        for key, inputs, outputs in (("file", ["input"], ["output", "stats"]), ("tile_file", ["input", "stats"], ["output"])):
+        # tile_file: ["output", "moments"] since the moments were added; ["output"] for older exports
+        for key, inputs, outputs in (("file", ["input"], [["output", "stats"]]),
+                                     ("tile_file", ["input", "stats"], [["output", "moments"], ["output"]])):
             f = path.parent / m[key]
             assert f.exists(), f
-            g = onnx.load(str(f), load_external_data=False).graph
-            assert [i.name for i in g.input] == inputs and [o.name for o in g.output] == outputs
+            model = onnx.load(str(f), load_external_data=False)
+            g = model.graph
+            assert [i.name for i in g.input] == inputs and [o.name for o in g.output] in outputs, (f, g.output)
+            if [o.name for o in g.output] == ["output", "moments"]:
+                meta = {p.key: p.value for p in model.metadata_props}
+                ch = [int(c) for c in meta["pastiche.norm_channels"].split(",")]
+                assert len(ch) == len(meta["pastiche.norm_eps"].split(","))
+                assert 2 * sum(ch) == m.get("stats_length", 2 * sum(ch))
         if m["thumbnail"] is not None:
             assert (path.parent / m["thumbnail"]).exists()
         if shipped:

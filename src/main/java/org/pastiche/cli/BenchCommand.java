@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
         description = {"Measures the engine on synthetic photos.",
             "Default: latency per style at preview size (512 px long side) and at 2 MP, against a bare",
             "ONNX Runtime session run on the same tensor, measured alternately in one process.",
-            "--tiling: tiled vs whole PSNR on a 2 MP image.  --megapixels N: time and peak memory for N MP."})
+            "--tiling: tiled vs whole PSNR on a 2 MP image, with 0, 1, 2 refinement passes of the statistics.",
+            "--megapixels N: time and peak memory for N MP."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--style", paramLabel = "ID", description = "Style(s) to measure (default: all available).")
     List<String> styles;
@@ -70,6 +71,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "Long side of the copy the shared statistics come from (default: ${DEFAULT-VALUE}).")
     int statsSide;
 
+    @Option(names = "--stats-passes", paramLabel = "N",
+            description = "Refinement passes of the tiled statistics: with --megapixels, this many (default: by size, "
+                    + "as stylize); with --tiling, 0 to N side by side (default: 2).")
+    Integer statsPasses;
+
     @Option(names = "--arena", description = "Session option: CPU memory arena (default: off).")
     boolean arena;
 
@@ -92,6 +98,9 @@ final class BenchCommand implements Callable<Integer> {
         out = spec.commandLine().getOut();
         SessionSettings settings = new SessionSettings(0, !noMemoryPattern, arena, spinning);
         TilingSettings tilingSettings = TilingSettings.DEFAULT.withTile(tile, overlap).withStatsLongSide(statsSide);
+        if (statsPasses != null && megapixels != null) {
+            tilingSettings = tilingSettings.withStatsPasses(statsPasses);
+        }
         try (ModelRegistry registry = engine.openRegistry(settings);
                 OnnxStylizer stylizer = new OnnxStylizer(registry, tilingSettings)) {
             List<String> ids = styles != null ? styles
@@ -188,21 +197,45 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s on %s %dx%d (%.2f MP): tiles %d px, overlap %d px, stats from a %d px copy%n", id,
                 image == null ? "a synthetic image" : image.getFileName().toString(), img.width(), img.height(), img.pixelCount() / 1e6, base.tileSize(), base.overlap(),
                 base.statsLongSide());
-        RgbaImage whole = timed("whole", registry, base.neverTile(), img, id, null);
-        timed("tiled, shared stats", registry, base.alwaysTile(), img, id, whole);
-        timed("tiled, per-tile stats", registry, base.alwaysTile().withSharedStats(false), img, id, whole);
+        RgbaImage whole = timed("whole", registry, base.neverTile(), img, id, null, 0);
+        int maxPasses = statsPasses != null ? statsPasses : 2;
+        boolean refinable = registry.load(id).canRefineStatistics();
+        if (!refinable) {
+            out.printf(Locale.ROOT, "  (%s's tile model has no moments: no refinement passes)%n", id);
+            maxPasses = 0;
+        }
+        // Time ratios against the 0-pass run, measured in this process one after the other.
+        double base0 = 0;
+        for (int p = 0; p <= maxPasses; p++) {
+            double[] ms = new double[1];
+            timedInto(ms, "tiled, shared stats, " + p + " pass" + (p == 1 ? "" : "es"), registry,
+                    base.alwaysTile().withStatsPasses(p), img, id, whole, base0);
+            if (p == 0) {
+                base0 = ms[0];
+            }
+        }
+        timed("tiled, per-tile stats", registry, base.alwaysTile().withSharedStats(false), img, id, whole, base0);
     }
 
     private RgbaImage timed(String label, ModelRegistry registry, TilingSettings settings, RgbaImage img, String id,
-            RgbaImage reference) throws PasticheException {
+            RgbaImage reference, double baseMs) throws PasticheException {
+        return timedInto(new double[1], label, registry, settings, img, id, reference, baseMs);
+    }
+
+    private RgbaImage timedInto(double[] msOut, String label, ModelRegistry registry, TilingSettings settings,
+            RgbaImage img, String id, RgbaImage reference, double baseMs) throws PasticheException {
         OnnxStylizer s = new OnnxStylizer(registry, settings);
+        long cpu0 = processCpuNanos();
         long a = System.nanoTime();
         RgbaImage r = s.stylize(img, id, ProgressListener.NONE, CancellationToken.none());
         double ms = (System.nanoTime() - a) / 1e6;
+        double cpu = (processCpuNanos() - cpu0) / 1e6;
+        msOut[0] = ms;
         if (reference == null) {
-            out.printf(Locale.ROOT, "  %-24s %8.0f ms%n", label, ms);
+            out.printf(Locale.ROOT, "  %-32s %8.0f ms  CPU %8.0f ms%n", label, ms, cpu);
         } else {
-            out.printf(Locale.ROOT, "  %-24s %8.0f ms   PSNR vs whole %.2f dB, max diff %d%n", label, ms,
+            out.printf(Locale.ROOT, "  %-32s %8.0f ms  CPU %8.0f ms%s   PSNR vs whole %6.2f dB, max diff %d%n", label,
+                    ms, cpu, baseMs > 0 ? String.format(Locale.ROOT, " (x%.2f)", ms / baseMs) : "        ",
                     ImageMetrics.psnr(reference, r), ImageMetrics.maxAbsDifference(reference, r));
         }
         out.flush();
@@ -214,8 +247,10 @@ final class BenchCommand implements Callable<Integer> {
         int h = (int) Math.round(w * 3 / 4.0);
         long a = System.nanoTime();
         RgbaImage img = SyntheticImage.photoLike(w, h, 3);
-        out.printf(Locale.ROOT, "%s on %dx%d (%.1f MP): image made in %.1f s, peak RSS so far %s%n", id, w, h,
-                img.pixelCount() / 1e6, (System.nanoTime() - a) / 1e9, mib(peakRssKib()));
+        out.printf(Locale.ROOT, "%s on %dx%d (%.1f MP): image made in %.1f s, peak RSS so far %s; %d refinement pass(es)%n",
+                id, w, h, img.pixelCount() / 1e6, (System.nanoTime() - a) / 1e9, mib(peakRssKib()),
+                stylizer.registry().load(id).canRefineStatistics()
+                        ? stylizer.tiling().passesFor(img.pixelCount()) : 0);
         out.flush();
         long b = System.nanoTime();
         RgbaImage r = stylizer.stylize(img, id, ProgressListener.NONE, CancellationToken.none());

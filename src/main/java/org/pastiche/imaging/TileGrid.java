@@ -16,7 +16,9 @@ public record TileGrid(int width, int height, int tileWidth, int tileHeight, int
     /**
      * @param tileSize the largest tile side; rounded down to {@code multiple}
      * @param overlap  the least overlap between neighbours
-     * @param multiple the model's size multiple: tile sides are multiples of it
+     * @param multiple the model's size multiple: tile sides and tile positions are multiples of it,
+     *                 and the last tile ends at the image size rounded up to it, so that every tile
+     *                 sees the image on the same sampling grid as a whole-image run (strided layers)
      */
     public static TileGrid plan(int width, int height, int tileSize, int overlap, int multiple) {
         int m = Math.max(1, multiple);
@@ -25,11 +27,9 @@ public record TileGrid(int width, int height, int tileWidth, int tileHeight, int
             // Up to a third, only neighbouring tiles ever share a cross-fade.
             throw new IllegalArgumentException("overlap " + overlap + " must be within 0..tile/3 (tile " + tile + ")");
         }
-        int tw = fit(width, tile, overlap, m);
-        int th = fit(height, tile, overlap, m);
-        int[] xs = positions(width, tw, overlap);
-        int[] ys = positions(height, th, overlap);
-        return new TileGrid(width, height, tw, th, xs, ys);
+        int[][] x = axis(roundUp(width, m), tile, overlap, m);
+        int[][] y = axis(roundUp(height, m), tile, overlap, m);
+        return new TileGrid(width, height, x[0][0], y[0][0], x[1], y[1]);
     }
 
     /** One tile covering the whole image, padded to the multiple. */
@@ -47,30 +47,69 @@ public record TileGrid(int width, int height, int tileWidth, int tileHeight, int
     }
 
     /**
-     * The smallest tile side (a multiple of {@code m}, at most {@code tile}) that covers {@code n}
-     * with as few tiles as the largest tile would need: 4000 px in 1024 px tiles becomes five
-     * 852 px tiles, not five 1024 px ones, which would compute 20 % more pixels for nothing.
+     * Tile side and positions along an axis of padded length {@code n} (a multiple of {@code m}):
+     * the smallest side (a multiple of m, at most {@code tile}) that covers n with as few tiles as
+     * the largest tile would need, overlapping by at least {@code overlap}, at positions that are
+     * multiples of m. 4000 px in 1024 px tiles becomes five 852 px tiles, not five 1024 px ones,
+     * which would compute 20 % more pixels for nothing.
      */
-    private static int fit(int n, int tile, int overlap, int m) {
+    private static int[][] axis(int n, int tile, int overlap, int m) {
         if (n <= tile) {
-            return roundUp(n, m);
+            return new int[][] {{n}, {0}};
         }
         int count = (int) Math.ceil((double) (n - overlap) / (tile - overlap));
         int side = roundUp((int) Math.ceil((double) (n + (count - 1) * overlap) / count), m);
-        side = Math.max(side, roundUp(3 * overlap, m)); // keep the overlap within a third of the tile
-        return Math.min(tile, side);
+        side = Math.min(tile, Math.max(side, roundUp(3 * overlap, m))); // overlap within a third of the tile
+        while (true) {
+            int[] p = positions(n, side, count, m);
+            if (minOverlap(p, side) >= overlap) {
+                return new int[][] {{side}, p};
+            }
+            if (side + m <= tile) {
+                side += m;
+            } else {
+                count++;
+            }
+        }
     }
 
-    private static int[] positions(int n, int tile, int overlap) {
-        if (n <= tile) {
-            return new int[] {0};
-        }
-        int count = (int) Math.ceil((double) (n - overlap) / (tile - overlap));
+    private static int[] positions(int n, int side, int count, int m) {
         int[] p = new int[count];
         for (int k = 0; k < count; k++) {
-            p[k] = (int) Math.round((double) k * (n - tile) / (count - 1));
+            p[k] = (int) Math.round((double) k * (n - side) / (count - 1) / m) * m;
         }
         return p;
+    }
+
+    private static int minOverlap(int[] p, int side) {
+        int min = Integer.MAX_VALUE;
+        for (int k = 0; k + 1 < p.length; k++) {
+            min = Math.min(min, p[k] + side - p[k + 1]);
+        }
+        return min;
+    }
+
+    /**
+     * Cuts that split the image, padded to {@code multiple}, into one interior box per tile column:
+     * box k is {@code [cutsX[k], cutsX[k+1])}, inside tile k, cut at the middle of each overlap and
+     * at multiples of {@code multiple}. The boxes partition the padded image exactly, so moments
+     * computed per box add up to the whole image's.
+     */
+    public int[] cutsX(int multiple) {
+        return cuts(xs, tileWidth, roundUp(width, Math.max(1, multiple)), Math.max(1, multiple));
+    }
+
+    public int[] cutsY(int multiple) {
+        return cuts(ys, tileHeight, roundUp(height, Math.max(1, multiple)), Math.max(1, multiple));
+    }
+
+    private static int[] cuts(int[] pos, int tile, int padded, int m) {
+        int[] c = new int[pos.length + 1];
+        c[pos.length] = Math.min(padded, pos[pos.length - 1] + tile);
+        for (int k = 1; k < pos.length; k++) {
+            c[k] = (pos[k] + pos[k - 1] + tile) / 2 / m * m;
+        }
+        return c;
     }
 
     /** Weights along x of tile column {@code k}, for the tile's pixels {@code 0 .. tileWidth-1}. */

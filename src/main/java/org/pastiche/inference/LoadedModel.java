@@ -1,22 +1,100 @@
 package org.pastiche.inference;
 
+import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.util.Optional;
 
 /**
- * A style's open sessions, checked against the model contract.
- *
- * @param session     the whole-image network: {@code input} -> {@code output} (and {@code stats})
- * @param tileSession the tile network: {@code input}, {@code stats} -> {@code output}; empty if the
- *                    catalog has none or it failed to load
- * @param statsLength the length of {@code stats}, or -1 if only known after a run
+ * A style's open whole-image session, checked against the model contract, and its tile network,
+ * opened on first use (the first image large enough to be tiled).
  */
-public record LoadedModel(StyleModel style, OrtSession session, Optional<OrtSession> tileSession, long statsLength) {
+public final class LoadedModel {
     public static final String INPUT = "input";
     public static final String OUTPUT = "output";
     public static final String STATS = "stats";
 
+    /** Opens and checks the tile network; empty if the style has none or it is unusable. */
+    @FunctionalInterface
+    interface TileOpener {
+        Optional<TileNetwork> open();
+    }
+
+    private final StyleModel style;
+    private final OrtSession session;
+    private final long statsLength;
+    private final TileOpener opener;
+    private Optional<TileNetwork> tile;
+    private boolean closed;
+
+    LoadedModel(StyleModel style, OrtSession session, long statsLength, TileOpener opener) {
+        this.style = style;
+        this.session = session;
+        this.statsLength = statsLength;
+        this.opener = opener;
+    }
+
+    public StyleModel style() {
+        return style;
+    }
+
+    /** The whole-image network: {@code input} -> {@code output} (and {@code stats}). */
+    public OrtSession session() {
+        return session;
+    }
+
+    /**
+     * The length of {@code stats}: from the whole-image model if its shape is fixed, else from the
+     * tile model (opening it); -1 if only known after a run.
+     */
+    public long statsLength() {
+        if (statsLength > 0) {
+            return statsLength;
+        }
+        return tile().map(TileNetwork::statsLength).orElse(-1L);
+    }
+
+    /**
+     * The tile network, opened (and checked) on the first call; empty if the catalog has none or it
+     * cannot be used (then large images are tiled with each tile's own statistics).
+     */
+    public synchronized Optional<TileNetwork> tile() {
+        if (closed) {
+            throw new IllegalStateException("style '" + style.id() + "' is closed");
+        }
+        if (tile == null) {
+            tile = opener.open();
+        }
+        return tile;
+    }
+
+    /** Whether the tile network has been opened yet (it is opened lazily). */
+    public synchronized boolean tileOpened() {
+        return tile != null;
+    }
+
+    /** The tile network's session, opening it if needed. */
+    public Optional<OrtSession> tileSession() {
+        return tile().map(TileNetwork::session);
+    }
+
     public boolean canTileSeamlessly() {
-        return tileSession.isPresent();
+        return tile().isPresent();
+    }
+
+    /** Whether the tile network returns moments, so that tiled statistics can be refined. */
+    public boolean canRefineStatistics() {
+        return tile().map(TileNetwork::hasMoments).orElse(false);
+    }
+
+    synchronized void close() throws OrtException {
+        closed = true;
+        try {
+            session.close();
+        } finally {
+            if (tile != null && tile.isPresent()) {
+                tile.get().session().close();
+            }
+            tile = null;
+        }
     }
 }

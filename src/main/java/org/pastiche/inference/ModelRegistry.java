@@ -108,7 +108,8 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     /**
-     * The style's sessions, created on first use.
+     * The style's whole-image session, created on first use (its tile session is opened on the
+     * first tiled run: {@link LoadedModel#tile()}).
      *
      * @throws PasticheException if the style is unknown or unavailable (the reason is in the message)
      */
@@ -159,24 +160,26 @@ public final class ModelRegistry implements AutoCloseable {
             if (main.getOutputInfo().containsKey(LoadedModel.STATS)) {
                 statsLength = lengthOf(main.getOutputInfo().get(LoadedModel.STATS));
             }
-            Optional<OrtSession> tile = Optional.empty();
-            if (s.tileFile().isPresent()) {
-                tile = openTile(s, s.tileFile().get(), main.getOutputInfo().containsKey(LoadedModel.STATS));
-                if (tile.isPresent() && statsLength < 0) {
-                    statsLength = lengthOf(tile.get().getInputInfo().get(LoadedModel.STATS));
-                }
-            }
-            LOG.info("style '{}' loaded in {} ms{}", s.id(), (System.nanoTime() - start) / 1_000_000,
-                    tile.isPresent() ? " (with its tile model)" : "");
-            return new LoadedModel(s, main, tile, statsLength);
+            boolean mainHasStats = main.getOutputInfo().containsKey(LoadedModel.STATS);
+            long known = statsLength;
+            LOG.info("style '{}' loaded in {} ms", s.id(), (System.nanoTime() - start) / 1_000_000);
+            return new LoadedModel(s, main, statsLength, () -> openTile(s, mainHasStats, known));
         } catch (OrtException | PasticheException | RuntimeException e) {
             main.close();
             throw e;
         }
     }
 
-    /** The tile model is optional: if it is broken the style still works, tiled without shared statistics. */
-    private Optional<OrtSession> openTile(StyleModel s, Path file, boolean mainHasStats) {
+    /**
+     * Opens the tile model on first use. It is optional: if it is broken the style still works,
+     * tiled without shared statistics; if it only lacks a usable {@code moments} output (a model
+     * exported before they were added) it tiles with shared statistics but cannot refine them.
+     */
+    private Optional<TileNetwork> openTile(StyleModel s, boolean mainHasStats, long statsLength) {
+        if (s.tileFile().isEmpty()) {
+            return Optional.empty();
+        }
+        Path file = s.tileFile().get();
         try {
             if (!mainHasStats) {
                 throw new PasticheException(PasticheException.Reason.MODEL_INVALID, s.file() + ": has no 'stats' output for its tile model");
@@ -184,19 +187,59 @@ public final class ModelRegistry implements AutoCloseable {
             if (!Files.isRegularFile(file)) {
                 throw new PasticheException(PasticheException.Reason.MODEL_INVALID, "tile model missing: " + file);
             }
+            long start = System.nanoTime();
             OrtSession tile = createSession(file);
             try {
                 checkTensor(file, tile.getInputInfo(), LoadedModel.INPUT, 4);
                 checkTensor(file, tile.getInputInfo(), LoadedModel.STATS, 1);
                 checkTensor(file, tile.getOutputInfo(), LoadedModel.OUTPUT, 4);
-                return Optional.of(tile);
-            } catch (PasticheException | RuntimeException e) {
+                long tileStats = lengthOf(tile.getInputInfo().get(LoadedModel.STATS));
+                if (statsLength > 0 && tileStats > 0 && tileStats != statsLength) {
+                    throw new PasticheException(file.getFileName() + ": takes " + tileStats
+                            + " statistics, the style's network gives " + statsLength);
+                }
+                Optional<NormLayout> layout = momentsLayout(s, file, tile, statsLength > 0 ? statsLength : tileStats);
+                LOG.info("style '{}': tile model loaded in {} ms{}", s.id(), (System.nanoTime() - start) / 1_000_000,
+                        layout.isPresent() ? " (with moments: statistics can be refined)" : "");
+                return Optional.of(new TileNetwork(tile, statsLength > 0 ? statsLength : tileStats, layout));
+            } catch (PasticheException | OrtException | RuntimeException e) {
                 tile.close();
                 throw e;
             }
         } catch (PasticheException | OrtException | RuntimeException e) {
             LOG.warn("style '{}': tile model unusable, large images will be tiled without shared statistics: {}",
                     s.id(), firstLine(e.getMessage()));
+            return Optional.empty();
+        }
+    }
+
+    /** The norms' layout if the tile model returns usable moments; empty (with a note) otherwise. */
+    private static Optional<NormLayout> momentsLayout(StyleModel s, Path file, OrtSession tile, long statsLength)
+            throws OrtException {
+        if (!tile.getOutputInfo().containsKey(TileNetwork.MOMENTS)) {
+            LOG.info("style '{}': {} has no '{}' output (an older export): tiled statistics come from a downscaled "
+                    + "copy and are not refined; re-export it (docs/engine.md)", s.id(), file.getFileName(),
+                    TileNetwork.MOMENTS);
+            return Optional.empty();
+        }
+        try {
+            checkTensor(file, tile.getOutputInfo(), TileNetwork.MOMENTS, 1);
+            Map<String, String> meta = tile.getMetadata().getCustomMetadata();
+            String ch = meta.get(TileNetwork.META_CHANNELS);
+            String eps = meta.get(TileNetwork.META_EPS);
+            if (ch == null || eps == null) {
+                throw new PasticheException("no " + TileNetwork.META_CHANNELS + "/" + TileNetwork.META_EPS
+                        + " metadata");
+            }
+            NormLayout layout = NormLayout.parse(ch, eps);
+            if (statsLength > 0 && layout.statsLength() != statsLength) {
+                throw new PasticheException("its norms have " + layout.statsLength() + " statistics, not "
+                        + statsLength);
+            }
+            return Optional.of(layout);
+        } catch (PasticheException | RuntimeException e) {
+            LOG.warn("style '{}': {}: moments unusable, tiled statistics will not be refined: {}", s.id(),
+                    file.getFileName(), firstLine(e.getMessage()));
             return Optional.empty();
         }
     }
@@ -259,10 +302,7 @@ public final class ModelRegistry implements AutoCloseable {
             synchronized (e) {
                 if (e.loaded != null) {
                     try {
-                        e.loaded.session().close();
-                        if (e.loaded.tileSession().isPresent()) {
-                            e.loaded.tileSession().get().close();
-                        }
+                        e.loaded.close();
                     } catch (OrtException ex) {
                         LOG.warn("closing style '{}': {}", e.style.id(), ex.getMessage());
                     }

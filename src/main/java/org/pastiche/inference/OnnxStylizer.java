@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.pastiche.core.ProgressListener;
 import org.pastiche.imaging.Resize;
 import org.pastiche.imaging.RgbaImage;
 import org.pastiche.imaging.StyleBlend;
+import org.pastiche.imaging.Tensors;
 import org.pastiche.imaging.TileGrid;
 import org.pastiche.imaging.Tiler;
 import org.slf4j.Logger;
@@ -79,11 +81,32 @@ public final class OnnxStylizer implements Stylizer {
         } else {
             TileGrid grid = TileGrid.plan(source.width(), source.height(), tiling.tileSize(), tiling.overlap(),
                     multiple);
-            if (model.canTileSeamlessly() && tiling.sharedStats()) {
-                long total = grid.tileCount() + 1L;
-                float[] stats = stats(model, source, cancel);
+            Optional<TileNetwork> tile = tiling.sharedStats() ? model.tile() : Optional.empty();
+            if (tile.isPresent()) {
+                int passes = tiling.passesFor(source.pixelCount());
+                if (passes > 0 && !tile.get().hasMoments()) {
+                    LOG.info("style '{}': its tile model has no moments; statistics not refined", styleId);
+                    passes = 0;
+                }
+                long total = 1L + passes * (grid.tileCount() + 1L) + grid.tileCount();
+                progress.progress(0, total);
+                RgbaImage small = Resize.fitLongSide(source, tiling.statsLongSide());
+                float[] stats = stats(model, small, cancel);
                 progress.progress(1, total);
-                out = runGrid(source, grid, model.tileSession().get(), stats, progress, 1, total, cancel);
+                long done = 1;
+                if (passes > 0) {
+                    stats = refine(tile.get(), source, small, grid, multiple, stats, passes, progress, done, total,
+                            cancel);
+                    done += passes * (grid.tileCount() + 1L);
+                }
+                if (tile.get().hasMoments()) {
+                    // The output pass needs no moments: a 4 x 4 box keeps the network from computing them
+                    // over the whole tile (ONNX Runtime runs every node, requested output or not).
+                    stats = Arrays.copyOf(stats, stats.length + 4);
+                    stats[stats.length - 2] = 4;
+                    stats[stats.length - 1] = 4;
+                }
+                out = runGrid(source, grid, tile.get().session(), stats, progress, done, total, cancel);
             } else {
                 if (tiling.sharedStats()) {
                     LOG.warn("style '{}' has no tile model: {} tiled with per-tile statistics", styleId, grid);
@@ -193,12 +216,157 @@ public final class OnnxStylizer implements Stylizer {
         return ORT_NANOS.get()[0];
     }
 
-    /** The instance-norm statistics of a downscaled copy, shared by every tile. */
-    private float[] stats(LoadedModel model, RgbaImage source, CancellationToken cancel) throws PasticheException {
+    /**
+     * The statistics the tiles of {@code source} are normalised with after {@code passes} refinement
+     * passes (0: those of the downscaled copy), laid out as the {@code stats} output; for tests and
+     * measurements. With {@code passes} &lt; 0, those of the whole image in one run.
+     */
+    public float[] statistics(RgbaImage source, String styleId, int passes, CancellationToken cancel)
+            throws PasticheException {
+        LoadedModel model = registry.load(styleId);
+        int multiple = model.style().sizeMultiple();
+        if (passes < 0) {
+            return stats(model, source, cancel);
+        }
         RgbaImage small = Resize.fitLongSide(source, tiling.statsLongSide());
+        float[] stats = stats(model, small, cancel);
+        if (passes > 0) {
+            TileNetwork tile = model.tile().filter(TileNetwork::hasMoments)
+                    .orElseThrow(() -> new PasticheException("style '" + styleId + "' cannot refine statistics"));
+            TileGrid grid = TileGrid.plan(source.width(), source.height(), tiling.tileSize(), tiling.overlap(),
+                    multiple);
+            stats = refine(tile, source, small, grid, multiple, stats, passes, ProgressListener.NONE, 0, 1, cancel);
+        }
+        return stats;
+    }
+
+    /**
+     * Refines the statistics of the downscaled copy {@code small} towards those of the full image.
+     * Each pass: (1) the tile network runs on every full-resolution tile with the current statistics
+     * and returns the moments of its norms' inputs over the tile's interior box; the boxes partition
+     * the image, so they combine into the full image's moments under the current normalisation
+     * ({@link MomentsAccumulator}); (2) their difference to the copy's moments under the same
+     * normalisation (mean differences, deviation ratios) is the correction for fine detail that
+     * the copy lacks; (3) one run on the copy in which every norm takes its own statistics, corrected
+     * so, gives new statistics in which each norm sees the corrected statistics of the norms before
+     * it. (Taking the full image's moments from (1) as they are would be exact for the first norm
+     * only and worse for the later ones, which were measured under the old statistics.)
+     */
+    private float[] refine(TileNetwork tile, RgbaImage source, RgbaImage small, TileGrid grid, int multiple,
+            float[] stats, int passes, ProgressListener progress, long doneBefore, long total,
+            CancellationToken cancel) throws PasticheException {
+        NormLayout layout = tile.layout().orElseThrow();
+        if (stats.length != layout.statsLength()) {
+            throw new PasticheException("statistics have " + stats.length + " values, the tile model's norms "
+                    + layout.statsLength());
+        }
+        float[] own = stats; // the copy's own moments under its own statistics are those statistics
+        long done = doneBefore;
+        for (int p = 0; p < passes; p++) {
+            float[] full = fullMoments(tile, layout, source, grid, multiple, stats, progress, done, total, cancel);
+            done += grid.tileCount();
+            float[] k = layout.correction(full, own);
+            TileGrid whole = TileGrid.whole(small.width(), small.height(), multiple);
+            float[] command = Arrays.copyOf(k, k.length + 5);
+            command[k.length + 2] = 1 << 24;
+            command[k.length + 3] = 1 << 24;
+            command[k.length + 4] = 1; // mode 1: own statistics, corrected by k
+            FloatBuffer in = Tiler.directFloats(3 * whole.tileWidth() * whole.tileHeight());
+            Tensors.readWindow(small, 0, 0, whole.tileWidth(), whole.tileHeight(), in);
+            own = layout.momentsToStats(moments(tile, in, whole.tileWidth(), whole.tileHeight(), command, cancel));
+            stats = layout.corrected(own, k);
+            progress.progress(++done, total);
+        }
+        return stats;
+    }
+
+    /** The tile network's {@code moments} for one [1,3,h,w] tensor and a {@code stats} input with its tail. */
+    private static float[] moments(TileNetwork tile, FloatBuffer in, int w, int h, float[] statsInput,
+            CancellationToken cancel) throws PasticheException {
+        try (OnnxTensor input = OnnxTensor.createTensor(ModelRegistry.environment(), in.clear().limit(3 * w * h),
+                        new long[] {1, 3, h, w});
+                OnnxTensor statsTensor = OnnxTensor.createTensor(ModelRegistry.environment(),
+                        FloatBuffer.wrap(statsInput), new long[] {statsInput.length});
+                OrtSession.RunOptions options = new OrtSession.RunOptions()) {
+            Runnable stop = terminateOnCancel(options, cancel);
+            long t0 = System.nanoTime();
+            try (OrtSession.Result r = tile.session().run(Map.of(LoadedModel.INPUT, input, LoadedModel.STATS,
+                    statsTensor), Set.of(TileNetwork.MOMENTS), options)) {
+                ORT_NANOS.get()[0] += System.nanoTime() - t0;
+                if (!(r.get(0) instanceof OnnxTensor t)) {
+                    throw new PasticheException("the tile model returned no moments");
+                }
+                FloatBuffer fb = t.getFloatBuffer();
+                float[] m = new float[fb.remaining()];
+                fb.get(m);
+                return m;
+            } finally {
+                cancel.removeOnCancel(stop);
+            }
+        } catch (OrtException e) {
+            if (cancel.isCancelled()) {
+                throw new CancelledException();
+            }
+            throw new PasticheException("the tile network failed computing moments: " + e.getMessage(), e);
+        } finally {
+            in.clear();
+        }
+    }
+
+    /**
+     * Moments of every norm's input over the full-resolution image, normalised with {@code stats}:
+     * the tile network on every tile, each reporting its interior box, combined in double precision.
+     * Returned as statistics (means, sqrt(var + eps)).
+     */
+    private float[] fullMoments(TileNetwork tile, NormLayout layout, RgbaImage source, TileGrid grid, int multiple,
+            float[] stats, ProgressListener progress, long doneBefore, long total, CancellationToken cancel)
+            throws PasticheException {
+        MomentsAccumulator acc = new MomentsAccumulator(layout);
+        int[] cx = grid.cutsX(multiple);
+        int[] cy = grid.cutsY(multiple);
+        int tw = grid.tileWidth();
+        int th = grid.tileHeight();
+        FloatBuffer[] buffers = takeBuffers(3 * tw * th);
+        long done = doneBefore;
+        // The box rides on the stats input: [S + 4], its last four values x0, y0, x1, y1 (the contract).
+        float[] withBox = Arrays.copyOf(stats, stats.length + 4);
+        try {
+            for (int j = 0; j < grid.ys().length; j++) {
+                for (int k = 0; k < grid.xs().length; k++) {
+                    cancel.throwIfCancelled();
+                    int x0 = grid.xs()[k];
+                    int y0 = grid.ys()[j];
+                    int[] box = {cx[k] - x0, cy[j] - y0, cx[k + 1] - x0, cy[j + 1] - y0};
+                    if (box[0] < 0 || box[1] < 0 || box[2] > tw || box[3] > th || box[2] <= box[0]
+                            || box[3] <= box[1]) {
+                        throw new IllegalStateException("interior box " + Arrays.toString(box) + " outside " + grid);
+                    }
+                    for (int i = 0; i < 4; i++) {
+                        withBox[stats.length + i] = box[i];
+                    }
+                    buffers[0].clear();
+                    Tensors.readWindow(source, x0, y0, tw, th, buffers[0]);
+                    float[] m = moments(tile, buffers[0], tw, th, withBox, cancel);
+                    try {
+                        acc.add((double) (box[2] - box[0]) * (box[3] - box[1]), m);
+                    } catch (IllegalArgumentException e) {
+                        throw new PasticheException("the tile network's moments do not fit its norms: "
+                                + e.getMessage(), e);
+                    }
+                    progress.progress(++done, total);
+                }
+            }
+        } finally {
+            giveBack(buffers);
+        }
+        return acc.stats();
+    }
+
+    /** The instance-norm statistics of {@code small} (a downscaled copy) in one whole run. */
+    private float[] stats(LoadedModel model, RgbaImage small, CancellationToken cancel) throws PasticheException {
         TileGrid grid = TileGrid.whole(small.width(), small.height(), model.style().sizeMultiple());
         FloatBuffer in = Tiler.directFloats(3 * grid.tileWidth() * grid.tileHeight());
-        org.pastiche.imaging.Tensors.readWindow(small, 0, 0, grid.tileWidth(), grid.tileHeight(), in);
+        Tensors.readWindow(small, 0, 0, grid.tileWidth(), grid.tileHeight(), in);
         long[] shape = {1, 3, grid.tileHeight(), grid.tileWidth()};
         try (OnnxTensor input = OnnxTensor.createTensor(ModelRegistry.environment(), in, shape);
                 OrtSession.RunOptions options = new OrtSession.RunOptions()) {

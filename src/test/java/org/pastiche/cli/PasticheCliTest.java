@@ -92,6 +92,27 @@ class PasticheCliTest {
     }
 
     @Test
+    void noProgressBarWhenNotOnATerminal() throws Exception {
+        StylizeCommand.forceProgressBar = null; // decide as on a real run: the tests' streams are no terminal
+        try {
+            Path in = photo("in.png");
+            assertEquals(0, run("stylize", "--models", models(), "--style", "tiny", "--stats-passes", "1",
+                    "-o", dir.resolve("o.png").toString(), in.toString()), err);
+            assertFalse(out.contains("\r") || err.contains("\r") || err.contains("%"), out + err);
+        } finally {
+            StylizeCommand.forceProgressBar = false;
+        }
+    }
+
+    @Test
+    void statsPassesAreChecked() throws Exception {
+        Path in = photo("in.png");
+        assertEquals(2, run("stylize", "--models", models(), "--style", "tiny", "--stats-passes", "-1",
+                "-o", dir.resolve("o.png").toString(), in.toString()));
+        assertTrue(err.contains("--stats-passes"), err);
+    }
+
+    @Test
     void brokenInputIsOneLineAndNoOutput() throws Exception {
         Path bad = Files.writeString(dir.resolve("notes.jpg"), "not a picture");
         assertEquals(1, run("stylize", "--models", models(), "--style", "tiny", "-o", dir.resolve("o.png").toString(),

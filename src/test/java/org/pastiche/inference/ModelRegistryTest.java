@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pastiche.core.CancellationToken;
 import org.pastiche.core.PasticheException;
 import org.pastiche.core.ProgressListener;
+import org.pastiche.imaging.ImageMetrics;
+import org.pastiche.imaging.RgbaImage;
 import org.pastiche.imaging.SyntheticImage;
 
 class ModelRegistryTest {
@@ -110,8 +112,48 @@ class ModelRegistryTest {
             assertTrue(tiny.tileFile().isPresent());
             assertEquals(4, tiny.sizeMultiple());
             LoadedModel m = reg.load("tiny");
+            assertFalse(m.tileOpened(), "the tile model opens on the first tiled run, not with the style");
             assertTrue(m.canTileSeamlessly());
+            assertTrue(m.tileOpened());
+            assertTrue(m.canRefineStatistics());
             assertEquals(800, m.statsLength());
+            NormLayout layout = m.tile().orElseThrow().layout().orElseThrow();
+            assertEquals(15, layout.channels().length);
+            assertEquals(800, layout.statsLength());
+            assertEquals(1e-5, layout.eps()[0], 1e-12);
+        }
+    }
+
+    @Test
+    void tileModelOpensOnTheFirstTiledRunOnly() throws Exception {
+        try (ModelRegistry reg = TinyModel.registry();
+                OnnxStylizer stylizer = new OnnxStylizer(reg, TilingSettings.DEFAULT.withTile(64, 16))) {
+            stylizer.stylize(SyntheticImage.photoLike(60, 40, 1), "tiny", ProgressListener.NONE,
+                    CancellationToken.none());
+            assertFalse(reg.load("tiny").tileOpened());
+            new OnnxStylizer(reg, TilingSettings.DEFAULT.withTile(64, 16).alwaysTile()).stylize(
+                    SyntheticImage.photoLike(100, 90, 2), "tiny", ProgressListener.NONE, CancellationToken.none());
+            assertTrue(reg.load("tiny").tileOpened());
+        }
+    }
+
+    @Test
+    void olderTileModelWithoutMomentsStillTilesWithSharedStatistics() throws Exception {
+        Files.copy(TinyModel.dir().resolve("tiny.onnx"), dir.resolve("a.onnx"));
+        Files.copy(TinyModel.dir().resolve("tiny.tile-v1.onnx"), dir.resolve("a.tile.onnx"));
+        catalog(dir, entry("a", "a.onnx", "a.tile.onnx"));
+        RgbaImage img = SyntheticImage.photoLike(300, 200, 3);
+        TilingSettings tiled = TilingSettings.DEFAULT.withTile(128, 40).alwaysTile();
+        try (ModelRegistry reg = new ModelRegistry(List.of(dir), SessionSettings.defaults());
+                ModelRegistry tiny = TinyModel.registry()) {
+            assertTrue(reg.load("a").canTileSeamlessly());
+            assertFalse(reg.load("a").canRefineStatistics());
+            // Asked for refinement passes, it does none: the same result as the new model with 0 passes.
+            RgbaImage old = new OnnxStylizer(reg, tiled.withStatsPasses(2)).stylize(img, "a", ProgressListener.NONE,
+                    CancellationToken.none());
+            RgbaImage current = new OnnxStylizer(tiny, tiled.withStatsPasses(0)).stylize(img, "tiny",
+                    ProgressListener.NONE, CancellationToken.none());
+            assertTrue(ImageMetrics.maxAbsDifference(old, current) <= 1);
         }
     }
 }
