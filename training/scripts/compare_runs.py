@@ -2,12 +2,14 @@
 """Compare pipeline runs side by side: search, fine-tuning at equal iterations, final evaluation.
 
     python3 training/scripts/compare_runs.py training/runs/disc-exp/s0-with training/runs/disc-exp/s0-without \
-        [--labels with without] [--png training/reports/discriminator_curves.png]
+        [--labels with without] [--png training/reports/discriminator_curves.png] [--paired]
 
 Prints a markdown table per run (search fitness without the discriminator term, widths, MAC ratio,
 params, search wall time; validation figures at the largest iteration every run has reached;
 eval.json figures) and, with --png, draws the validation curves (style distance ratio and SSIM of
-the 4x-downscaled luminance against iterations) of all runs in one figure.
+the 4x-downscaled luminance against iterations) of all runs in one figure. With --paired, the runs
+are pairs (A1 B1 A2 B2 ..., e.g. with/without per seed) and it adds the per-pair differences A - B
+and their mean and standard deviation over the pairs.
 """
 from __future__ import annotations
 
@@ -102,18 +104,64 @@ def table(runs, labels):
     return "\n".join(out)
 
 
+EVAL_KEYS = ("style_distance_ratio", "ssim_lum_4x", "psnr_db", "ssim")
+
+
+def paired(runs, labels):
+    """Runs given as pairs (A1 B1 A2 B2 ...): per-pair differences A - B of the eval figures and of the
+    last common validation, and their mean and sample standard deviation over the pairs."""
+    if len(runs) % 2:
+        raise ValueError("--paired needs an even number of runs (A1 B1 A2 B2 ...)")
+    rows = []
+    for i in range(0, len(runs), 2):
+        a, b = runs[i], runs[i + 1]
+        row = {"pair": f"{labels[i]} - {labels[i + 1]}"}
+        if a["eval"] and b["eval"]:
+            for k in EVAL_KEYS:
+                row[k] = a["eval"][k] - b["eval"][k]
+        its = common_iterations([a, b])
+        if its:
+            va, vb = val_at(a["val"], its[-1]), val_at(b["val"], its[-1])
+            row["val_it"] = its[-1]
+            row["val_style_distance_ratio"] = va["style_distance_ratio"] - vb["style_distance_ratio"]
+            row["val_ssim_lum_4x"] = va["ssim_lum_4x"] - vb["ssim_lum_4x"]
+        rows.append(row)
+    keys = [k for k in (*EVAL_KEYS, "val_style_distance_ratio", "val_ssim_lum_4x") if all(k in r for r in rows)]
+    summary = {}
+    for k in keys:
+        x = [r[k] for r in rows]
+        m = sum(x) / len(x)
+        sd = (sum((v - m) ** 2 for v in x) / (len(x) - 1)) ** 0.5 if len(x) > 1 else float("nan")
+        summary[k] = (m, sd)
+    return rows, keys, summary
+
+
+def paired_table(rows, keys, summary):
+    names = {"style_distance_ratio": "style ratio", "ssim_lum_4x": "SSIM lum 4x", "psnr_db": "PSNR dB",
+             "ssim": "SSIM", "val_style_distance_ratio": "val style ratio", "val_ssim_lum_4x": "val SSIM lum 4x"}
+    out = ["| pair (A - B) | " + " | ".join(names[k] for k in keys) + " |", "|---|" + "---|" * len(keys)]
+    for r in rows:
+        out.append(f"| {r['pair']} | " + " | ".join(f"{r[k]:+.4f}" for k in keys) + " |")
+    out.append("| mean (sd) | " + " | ".join(f"{summary[k][0]:+.4f} ({summary[k][1]:.4f})" for k in keys) + " |")
+    return "\n".join(out)
+
+
 def plot(runs, labels, path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(1, 2, figsize=(10, 3.8))
-    for r, lab in zip(runs, labels):
+    markers = "osD^vP*X"
+    for i, (r, lab) in enumerate(zip(runs, labels)):
         if not r["val"]:
             continue
         its = [v["it"] for v in r["val"]]
-        style = "--" if "without" in lab or lab.endswith("-0") else "-"
-        ax[0].plot(its, [v["style_distance_ratio"] for v in r["val"]], style, marker="o", label=lab)
-        ax[1].plot(its, [v["ssim_lum_4x"] for v in r["val"]], style, marker="o", label=lab)
+        # runs whose label says "without" dashed orange, "with" solid blue, others the default cycle
+        kw = dict(ls="--", color="tab:orange") if "without" in lab else \
+            dict(ls="-", color="tab:blue") if "with" in lab else {}
+        kw["marker"] = markers[(i // 2 if len(runs) > 2 else i) % len(markers)]
+        ax[0].plot(its, [v["style_distance_ratio"] for v in r["val"]], label=lab, **kw)
+        ax[1].plot(its, [v["ssim_lum_4x"] for v in r["val"]], label=lab, **kw)
     ax[0].axhline(0.30, color="grey", lw=0.8, ls=":"); ax[1].axhline(0.80, color="grey", lw=0.8, ls=":")
     ax[0].set_title("style distance ratio (lower is better; bar 0.30)")
     ax[1].set_title("SSIM lum 4x (higher is better; bar 0.80)")
@@ -131,12 +179,16 @@ def main(argv=None):
     ap.add_argument("runs", nargs="+", help="run folders")
     ap.add_argument("--labels", nargs="+")
     ap.add_argument("--png", help="draw the validation curves here")
+    ap.add_argument("--paired", action="store_true", help="runs are pairs A1 B1 A2 B2 ...: print A - B per pair")
     a = ap.parse_args(argv)
     labels = a.labels or [Path(d).name for d in a.runs]
     if len(labels) != len(a.runs):
         sys.exit("--labels needs one label per run")
     runs = [load_run(d) for d in a.runs]
     print(table(runs, labels))
+    if a.paired:
+        print()
+        print(paired_table(*paired(runs, labels)))
     if a.png:
         plot(runs, labels, a.png)
     return runs

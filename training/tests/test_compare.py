@@ -146,3 +146,22 @@ def test_compare_runs_table_and_curves(tmp_path, capsys):
     assert s_with["fitness_with_disc"] > s_with["fitness"]
     assert s_wo["fitness"] == pytest.approx(s_wo["fitness_with_disc"])
     assert s_with["disc_weight"] == 0.5 and s_wo["p_fake"] is None
+
+
+def test_compare_runs_paired_differences(tmp_path, capsys):
+    cr = load_compare()
+    fake_run(tmp_path / "a1", 0.5, [(50, 0.40)], 0.25)
+    fake_run(tmp_path / "b1", 0.0, [(50, 0.45)], 0.27)
+    fake_run(tmp_path / "a2", 0.5, [(50, 0.30)], 0.24)
+    fake_run(tmp_path / "b2", 0.0, [(50, 0.31)], 0.28)
+    runs = [cr.load_run(tmp_path / n) for n in ("a1", "b1", "a2", "b2")]
+    rows, keys, summary = cr.paired(runs, ["a1", "b1", "a2", "b2"])
+    assert [r["style_distance_ratio"] for r in rows] == pytest.approx([-0.02, -0.04])
+    assert summary["style_distance_ratio"][0] == pytest.approx(-0.03)
+    assert summary["style_distance_ratio"][1] == pytest.approx(0.02 ** 0.5 * 0.1)   # sample sd of -0.02, -0.04
+    assert summary["val_style_distance_ratio"][0] == pytest.approx(-0.03)
+    assert summary["ssim_lum_4x"] == pytest.approx((0.0, 0.0))
+    cr.main([str(tmp_path / n) for n in ("a1", "b1", "a2", "b2")] + ["--paired"])
+    assert "| mean (sd) | -0.0300 (0.0141)" in capsys.readouterr().out
+    with pytest.raises(ValueError):
+        cr.paired(runs[:3], ["a1", "b1", "a2"])
