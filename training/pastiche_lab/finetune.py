@@ -69,8 +69,14 @@ def teacher_targets(teacher: TransformerNet, x, kept, context):
 def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir: Path, *, photos_dir,
           crop=128, batch=4, minutes=30.0, lr=3e-4, w_pix=1.0, w_feat=1.0, w_content=1.0, w_style=3.0,
           context=None, val_every=100, validator=None, device="cpu", seed=0, log=print, max_iters=None, vgg_every=1, darknet=None, w_dk=1.0,
-          dk_taps=(1, 2, 4, 6), val_def="", w_low=0.0):
-    """Resumable: state in run_dir/ft_state.pt; best student in run_dir/student.pt; log in ft_log.jsonl."""
+          dk_taps=(1, 2, 4, 6), val_def="", w_low=0.0, iter_schedule=False):
+    """Resumable: state in run_dir/ft_state.pt; best student in run_dir/student.pt; log in ft_log.jsonl.
+
+    iter_schedule (needs max_iters): the cosine decay runs over max_iters iterations instead of the
+    time budget, and the last iteration is validated, so that runs compare at equal iterations
+    whatever the machine's load."""
+    if iter_schedule and not max_iters:
+        raise ValueError("iter_schedule needs max_iters")
     run_dir = Path(run_dir)
     state_p, best_p, log_p = run_dir / "ft_state.pt", run_dir / "student.pt", run_dir / "ft_log.jsonl"
     if context is None:
@@ -97,7 +103,7 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir: 
     run = {}
     while elapsed < total_s and (max_iters is None or it < max_iters):
         # cosine decay on the training-time budget
-        frac = min(1.0, elapsed / total_s)
+        frac = min(1.0, it / max_iters) if iter_schedule else min(1.0, elapsed / total_s)
         for g in opt.param_groups:
             g["lr"] = lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
         x = sampler.batch(batch).to(device)
@@ -140,7 +146,7 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir: 
             if it % 50 == 0:
                 log(" ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in rec.items())
                     + f" s/it {elapsed / max(it, 1):.2f}")
-        if validator is not None and (it % val_every == 0 or elapsed >= total_s):
+        if validator is not None and (it % val_every == 0 or elapsed >= total_s or (iter_schedule and it >= max_iters)):
             student.eval(); student.clamp_output = True
             v = validator(student)
             student.train(); student.clamp_output = False

@@ -65,9 +65,12 @@ def main(argv=None):
     ap.add_argument("--disc-weight", type=float, default=0.0, help="discriminator term in the fitness (0 = off)")
     ap.add_argument("--search-photos", type=int, default=4)
     ap.add_argument("--search-size", type=int, default=128)
-    ap.add_argument("--search-minutes", type=float, default=5.0)
+    ap.add_argument("--search-minutes", type=float, default=5.0, help="search time budget (0 = none: exactly --generations)")
     # fine-tuning
     ap.add_argument("--minutes", type=float, default=30.0, help="total fine-tuning minutes (cumulative over resumes)")
+    ap.add_argument("--iters", type=int, default=None,
+                    help="fine-tune exactly this many iterations, cosine decay over iterations (replaces --minutes), "
+                         "and evaluate the student at the last iteration: for comparisons at equal iterations")
     ap.add_argument("--crop", type=int, default=96)
     ap.add_argument("--batch", type=int, default=4)
     ap.add_argument("--lr", type=float, default=1e-3)
@@ -120,22 +123,28 @@ def main(argv=None):
         return evaluate_fn(net_fn(net, dev), tc, vgg, dev)
 
     best = train(student, teacher, kept, vgg, run, photos_dir=droot / "photos" / "train", crop=a.crop,
-                 batch=a.batch, minutes=a.minutes, lr=a.lr, w_pix=a.w_pix, w_feat=a.w_feat,
+                 batch=a.batch, minutes=1e9 if a.iters else a.minutes, lr=a.lr, w_pix=a.w_pix, w_feat=a.w_feat,
                  w_content=a.w_content, w_style=a.w_style, val_every=a.val_every, validator=validator,
                  device=dev, seed=a.seed, log=log, vgg_every=a.vgg_every,
                  darknet=load_darknet(droot).to(dev) if a.w_darknet > 0 else None, w_dk=a.w_darknet,
-                 val_def=tc.tag, w_low=a.w_low)
+                 val_def=tc.tag, w_low=a.w_low, max_iters=a.iters, iter_schedule=bool(a.iters))
     log("fine-tune done, best", best)
+    final = run / "student.pt"
+    if a.iters:   # compare at equal iterations: the student of the last iteration, not the best validated
+        final = run / "student_last.pt"
+        torch.save({"config": student.config(), "state_dict": student.state_dict()}, final)
     if a.stop_after == "finetune":
         return
 
     # 3. final evaluation of the best student
-    net = load_student(run / "student.pt", dev)
+    net = load_student(final, dev)
     rep = full_report(a.style, net_fn(net, dev), net.config(), droot, dev, a.final_photos or None)
     st = torch.load(run / "ft_state.pt", map_location="cpu", weights_only=False)
     rep["minutes_trained"] = st["elapsed"] / 60
     rep["iterations"] = st["it"]
     rep["best_iteration"] = best.get("it")
+    if a.iters:
+        rep["model"] = final.name
     (run / "eval.json").write_text(json.dumps(rep, indent=1))
     log("EVAL", json.dumps(rep))
 

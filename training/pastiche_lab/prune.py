@@ -249,11 +249,19 @@ def search(teacher: TransformerNet, photos: torch.Tensor, vgg, *, s1=0.2, s2=0.5
         fit = [fitness(c) for c in pop]
         b = min(range(len(pop)), key=lambda i: fit[i])
         rec = perceptual(pop[b])
-        history.append({"gen": gen, "best_fitness": fit[b], "best_err": rec["err"], "best_params": rec["params"],
-                        "best_mac_ratio": rec["mac_ratio"], "mean_fitness": float(np.mean(fit)),
-                        "best_widths": rec["widths"], "evals": len(cache), "t": time.time() - t0})
+        h = {"gen": gen, "best_fitness": fit[b], "best_err": rec["err"], "best_params": rec["params"],
+             "best_mac_ratio": rec["mac_ratio"], "mean_fitness": float(np.mean(fit)),
+             "best_widths": rec["widths"], "evals": len(cache), "t": time.time() - t0}
+        if disc is not None:   # the discriminator term's share: P(fake) of the best and over the population
+            pf = [(f - perceptual(c)["err"] - gamma * perceptual(c)["params"] / 1e6) / disc_weight
+                  for c, f in zip(pop, fit)]
+            h.update({"best_p_fake": pf[b], "p_fake_min": min(pf), "p_fake_mean": float(np.mean(pf)),
+                      "p_fake_max": max(pf), "best_fitness_no_disc": rec["err"] + gamma * rec["params"] / 1e6})
+        history.append(h)
         log(f"gen {gen:3d} best {fit[b]:.4f} err {rec['err']:.4f} params {rec['params']} "
-            f"mac {rec['mac_ratio']:.3f} widths {rec['widths']} evals {len(cache)} t {time.time() - t0:.0f}s")
+            f"mac {rec['mac_ratio']:.3f} widths {rec['widths']} evals {len(cache)} t {time.time() - t0:.0f}s"
+            + (f" p_fake best {h['best_p_fake']:.3f} pop {h['p_fake_min']:.3f}-{h['p_fake_max']:.3f}"
+               if disc is not None else ""))
         best_code = list(pop[b])
         if gen == generations or (time_budget_s and time.time() - t0 > time_budget_s):
             break
@@ -262,7 +270,7 @@ def search(teacher: TransformerNet, photos: torch.Tensor, vgg, *, s1=0.2, s2=0.5
     for v in cache.values():
         v["out"] = None
     return {"code": best_code, "widths": code_widths(best_code, full).as_list(), "history": history,
-            "points": points, "args": {"s1": s1, "s2": s2, "gamma": gamma, "population": population,
+            "points": points, "wall_s": time.time() - t0, "args": {"s1": s1, "s2": s2, "gamma": gamma, "population": population,
                                        "generations": generations, "max_mac": max_mac,
                                        "mut_rate": mut_rate, "seed": seed, "disc_weight": disc_weight}}
 
