@@ -228,12 +228,12 @@ public final class ModelRegistry implements AutoCloseable {
             String ch = meta.get(TileNetwork.META_CHANNELS);
             String eps = meta.get(TileNetwork.META_EPS);
             if (ch == null || eps == null) {
-                throw new PasticheException("no " + TileNetwork.META_CHANNELS + "/" + TileNetwork.META_EPS
+                throw new PasticheException(PasticheException.Reason.MODEL_INVALID, "no " + TileNetwork.META_CHANNELS + "/" + TileNetwork.META_EPS
                         + " metadata");
             }
             NormLayout layout = NormLayout.parse(ch, eps);
             if (statsLength > 0 && layout.statsLength() != statsLength) {
-                throw new PasticheException("its norms have " + layout.statsLength() + " statistics, not "
+                throw new PasticheException(PasticheException.Reason.MODEL_INVALID, "its norms have " + layout.statsLength() + " statistics, not "
                         + statsLength);
             }
             return Optional.of(layout);

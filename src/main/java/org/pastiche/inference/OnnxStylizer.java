@@ -232,7 +232,7 @@ public final class OnnxStylizer implements Stylizer {
         float[] stats = stats(model, small, cancel);
         if (passes > 0) {
             TileNetwork tile = model.tile().filter(TileNetwork::hasMoments)
-                    .orElseThrow(() -> new PasticheException("style '" + styleId + "' cannot refine statistics"));
+                    .orElseThrow(() -> new PasticheException(PasticheException.Reason.MODEL_INVALID, "style '" + styleId + "' cannot refine statistics"));
             TileGrid grid = TileGrid.plan(source.width(), source.height(), tiling.tileSize(), tiling.overlap(),
                     multiple);
             stats = refine(tile, source, small, grid, multiple, stats, passes, ProgressListener.NONE, 0, 1, cancel);
@@ -257,7 +257,7 @@ public final class OnnxStylizer implements Stylizer {
             CancellationToken cancel) throws PasticheException {
         NormLayout layout = tile.layout().orElseThrow();
         if (stats.length != layout.statsLength()) {
-            throw new PasticheException("statistics have " + stats.length + " values, the tile model's norms "
+            throw new PasticheException(PasticheException.Reason.MODEL_INVALID, "statistics have " + stats.length + " values, the tile model's norms "
                     + layout.statsLength());
         }
         float[] own = stats; // the copy's own moments under its own statistics are those statistics
@@ -294,7 +294,7 @@ public final class OnnxStylizer implements Stylizer {
                     statsTensor), Set.of(TileNetwork.MOMENTS), options)) {
                 ORT_NANOS.get()[0] += System.nanoTime() - t0;
                 if (!(r.get(0) instanceof OnnxTensor t)) {
-                    throw new PasticheException("the tile model returned no moments");
+                    throw new PasticheException(PasticheException.Reason.MODEL_INVALID, "the tile model returned no moments");
                 }
                 FloatBuffer fb = t.getFloatBuffer();
                 float[] m = new float[fb.remaining()];
@@ -307,7 +307,7 @@ public final class OnnxStylizer implements Stylizer {
             if (cancel.isCancelled()) {
                 throw new CancelledException();
             }
-            throw new PasticheException("the tile network failed computing moments: " + e.getMessage(), e);
+            throw new PasticheException(PasticheException.Reason.INFERENCE_FAILED, "the tile network failed computing moments: " + e.getMessage(), e);
         } finally {
             in.clear();
         }
@@ -350,7 +350,7 @@ public final class OnnxStylizer implements Stylizer {
                     try {
                         acc.add((double) (box[2] - box[0]) * (box[3] - box[1]), m);
                     } catch (IllegalArgumentException e) {
-                        throw new PasticheException("the tile network's moments do not fit its norms: "
+                        throw new PasticheException(PasticheException.Reason.MODEL_INVALID, "the tile network's moments do not fit its norms: "
                                 + e.getMessage(), e);
                     }
                     progress.progress(++done, total);
