@@ -286,20 +286,38 @@ public final class OnnxStylizer implements Stylizer {
         try (OnnxTensor input = OnnxTensor.createTensor(ModelRegistry.environment(), in.clear().limit(3 * w * h),
                         new long[] {1, 3, h, w});
                 OnnxTensor statsTensor = OnnxTensor.createTensor(ModelRegistry.environment(),
-                        FloatBuffer.wrap(statsInput), new long[] {statsInput.length});
-                OrtSession.RunOptions options = new OrtSession.RunOptions()) {
+                        FloatBuffer.wrap(statsInput), new long[] {statsInput.length})) {
+            return runForFloats(tile.session(), Map.of(LoadedModel.INPUT, input, LoadedModel.STATS, statsTensor),
+                    TileNetwork.MOMENTS, cancel, "the tile model returned no moments",
+                    "the tile network failed computing moments");
+        } catch (OrtException e) {
+            throw new PasticheException(PasticheException.Reason.INFERENCE_FAILED,
+                    "the tile network failed computing moments: " + e.getMessage(), e);
+        } finally {
+            in.clear();
+        }
+    }
+
+    /**
+     * One run of {@code session} returning its {@code output} as floats, terminated if {@code cancel}
+     * fires; {@code missing} is the message when the output is not a tensor, {@code failed} the
+     * start of the one when the run fails.
+     */
+    private static float[] runForFloats(OrtSession session, Map<String, OnnxTensor> inputs, String output,
+            CancellationToken cancel, String missing, String failed) throws PasticheException {
+        try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
             Runnable stop = terminateOnCancel(options, cancel);
             long t0 = System.nanoTime();
-            try (OrtSession.Result r = tile.session().run(Map.of(LoadedModel.INPUT, input, LoadedModel.STATS,
-                    statsTensor), Set.of(TileNetwork.MOMENTS), options)) {
+            try (OrtSession.Result r = session.run(inputs, Set.of(output), options)) {
                 ORT_NANOS.get()[0] += System.nanoTime() - t0;
-                if (!(r.get(0) instanceof OnnxTensor t)) {
-                    throw new PasticheException(PasticheException.Reason.MODEL_INVALID, "the tile model returned no moments");
+                Optional<OnnxValue> v = r.get(output);
+                if (v.isEmpty() || !(v.get() instanceof OnnxTensor t)) {
+                    throw new PasticheException(PasticheException.Reason.MODEL_INVALID, missing);
                 }
                 FloatBuffer fb = t.getFloatBuffer();
-                float[] m = new float[fb.remaining()];
-                fb.get(m);
-                return m;
+                float[] values = new float[fb.remaining()];
+                fb.get(values);
+                return values;
             } finally {
                 cancel.removeOnCancel(stop);
             }
@@ -307,9 +325,7 @@ public final class OnnxStylizer implements Stylizer {
             if (cancel.isCancelled()) {
                 throw new CancelledException();
             }
-            throw new PasticheException(PasticheException.Reason.INFERENCE_FAILED, "the tile network failed computing moments: " + e.getMessage(), e);
-        } finally {
-            in.clear();
+            throw new PasticheException(PasticheException.Reason.INFERENCE_FAILED, failed + ": " + e.getMessage(), e);
         }
     }
 
@@ -368,31 +384,18 @@ public final class OnnxStylizer implements Stylizer {
         FloatBuffer in = Tiler.directFloats(3 * grid.tileWidth() * grid.tileHeight());
         Tensors.readWindow(small, 0, 0, grid.tileWidth(), grid.tileHeight(), in);
         long[] shape = {1, 3, grid.tileHeight(), grid.tileWidth()};
-        try (OnnxTensor input = OnnxTensor.createTensor(ModelRegistry.environment(), in, shape);
-                OrtSession.RunOptions options = new OrtSession.RunOptions()) {
-            Runnable stop = terminateOnCancel(options, cancel);
-            try (OrtSession.Result r = model.session().run(Map.of(LoadedModel.INPUT, input),
-                    Set.of(LoadedModel.STATS), options)) {
-                Optional<OnnxValue> v = r.get(LoadedModel.STATS);
-                if (v.isEmpty() || !(v.get() instanceof OnnxTensor t)) {
-                    throw new PasticheException(PasticheException.Reason.MODEL_INVALID, "style '" + model.style().id() + "': no stats output");
-                }
-                FloatBuffer fb = t.getFloatBuffer();
-                float[] stats = new float[fb.remaining()];
-                fb.get(stats);
-                if (model.statsLength() > 0 && stats.length != model.statsLength()) {
-                    throw new PasticheException(PasticheException.Reason.MODEL_INVALID, "style '" + model.style().id() + "': stats has " + stats.length
-                            + " values, the tile model expects " + model.statsLength());
-                }
-                return stats;
-            } finally {
-                cancel.removeOnCancel(stop);
+        try (OnnxTensor input = OnnxTensor.createTensor(ModelRegistry.environment(), in, shape)) {
+            float[] stats = runForFloats(model.session(), Map.of(LoadedModel.INPUT, input), LoadedModel.STATS, cancel,
+                    "style '" + model.style().id() + "': no stats output",
+                    "the style network failed computing statistics");
+            if (model.statsLength() > 0 && stats.length != model.statsLength()) {
+                throw new PasticheException(PasticheException.Reason.MODEL_INVALID, "style '" + model.style().id()
+                        + "': stats has " + stats.length + " values, the tile model expects " + model.statsLength());
             }
+            return stats;
         } catch (OrtException e) {
-            if (cancel.isCancelled()) {
-                throw new CancelledException();
-            }
-            throw new PasticheException(PasticheException.Reason.INFERENCE_FAILED, "the style network failed computing statistics: " + e.getMessage(), e);
+            throw new PasticheException(PasticheException.Reason.INFERENCE_FAILED,
+                    "the style network failed computing statistics: " + e.getMessage(), e);
         }
     }
 
