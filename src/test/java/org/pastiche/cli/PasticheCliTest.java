@@ -17,9 +17,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pastiche.imaging.ImageDecoder;
+import org.pastiche.core.CancellationToken;
+import org.pastiche.core.ProgressListener;
 import org.pastiche.imaging.ImageExporter;
+import org.pastiche.imaging.ImageMetrics;
 import org.pastiche.imaging.RgbaImage;
 import org.pastiche.imaging.SyntheticImage;
+import org.pastiche.inference.ModelRegistry;
+import org.pastiche.inference.OnnxStylizer;
+import org.pastiche.inference.SessionSettings;
+import org.pastiche.inference.StyleOptions;
 import picocli.CommandLine;
 
 /** Runs the command line in-process and checks exit codes, messages and files. */
@@ -89,6 +96,25 @@ class PasticheCliTest {
         assertEquals(60, img.width());
         assertTrue(out.contains("out.jpg"), out);
         assertEquals(List.of("in.png", "out.jpg"), files(), "no temporary file is left");
+    }
+
+    /** The options reach the engine: the file is what the engine gives with them, not the plain painting. */
+    @Test
+    void strengthAndKeepColoursReachTheResult() throws Exception {
+        Path in = photo("in.png");
+        Path result = dir.resolve("out.png");
+        assertEquals(0, run("stylize", "--models", models(), "--style", "tiny", "--strength", "0.7", "--keep-colors",
+                "--output", result.toString(), in.toString()), err);
+        RgbaImage original = new ImageDecoder().decode(in);
+        try (ModelRegistry registry = new ModelRegistry(List.of(Path.of(models())), SessionSettings.defaults());
+                OnnxStylizer stylizer = new OnnxStylizer(registry)) {
+            RgbaImage painted = stylizer.stylize(original, "tiny", ProgressListener.NONE, CancellationToken.none());
+            RgbaImage expected = stylizer.finish(original, painted, new StyleOptions(0.7, true));
+            RgbaImage written = new ImageDecoder().decode(result);
+            assertTrue(ImageMetrics.maxAbsDifference(expected, written) <= 1,
+                    "differs from the engine's result by " + ImageMetrics.maxAbsDifference(expected, written));
+            assertTrue(ImageMetrics.maxAbsDifference(painted, written) > 8, "the options were not applied");
+        }
     }
 
     @Test
@@ -195,6 +221,9 @@ class PasticheCliTest {
         assertEquals(0, run("bench", "--models", models(), "--megapixels", "0.2", "--tile", "256", "--overlap", "32"),
                 err);
         assertTrue(out.contains("peak RSS"), out);
+        if (Files.isReadable(Path.of("/proc/self/status"))) {
+            assertTrue(out.matches("(?s).*stylize [0-9.]+ s.*peak RSS [1-9][0-9]* MiB.*"), out);
+        }
     }
 
     @Test
