@@ -79,7 +79,7 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     private static final class Env {
-        static final OrtEnvironment INSTANCE = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        static final OrtEnvironment INSTANCE = QuietOrtEnvironment.create(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
                 "pastiche");
     }
 
