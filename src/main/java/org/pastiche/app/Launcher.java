@@ -1,16 +1,22 @@
 package org.pastiche.app;
 
+import java.util.OptionalInt;
 import org.pastiche.cli.PasticheCli;
 
 /**
  * Plain entry point so that the shaded jar starts without the JavaFX module path. A subcommand
  * ({@code styles}, {@code stylize}, {@code bench}, {@code --help}, {@code --version}) runs the
- * command line; anything else (no arguments, or files to open) starts the desktop app.
+ * command line; anything else (no arguments, or files to open) starts the desktop app. Either runs
+ * with ONNX Runtime's telemetry off ({@link TelemetryFreeLaunch}).
  */
 public final class Launcher {
     private Launcher() {}
 
     public static void main(String[] args) {
+        OptionalInt relaunched = TelemetryFreeLaunch.relaunchIfNeeded();
+        if (relaunched.isPresent()) {
+            System.exit(relaunched.getAsInt());
+        }
         if (args.length > 0 && PasticheCli.isCommand(args[0])) {
             // A command line shows its own results: only warnings from the libraries, unless asked.
             boolean verbose = java.util.Arrays.asList(args).contains("--verbose");

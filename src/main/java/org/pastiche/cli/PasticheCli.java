@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
  * 1 a file, style or model failed (one line on stderr each), 2 bad usage, 130 interrupted.
  */
 @Command(name = "pastiche", mixinStandardHelpOptions = true, versionProvider = PasticheCli.Version.class,
-        description = "Turns photos into paintings with fast neural style transfer.",
+        description = {"Turns photos into paintings with fast neural style transfer.",
+                "pastiche [FILE...] without a command opens the window (with those photos)."},
         subcommands = {StylesCommand.class, StylizeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class PasticheCli implements Runnable {
     public static final int OK = 0;

@@ -34,7 +34,7 @@ final class OrtRun {
     }
 
     private static final class Env {
-        static final OrtEnvironment INSTANCE = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        static final OrtEnvironment INSTANCE = QuietOrtEnvironment.create(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
                 "pastiche");
     }
 

@@ -55,6 +55,8 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignM;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignT;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignW;
 import org.pastiche.ui.compare.BeforeAfterView;
+import org.pastiche.ui.about.AboutView;
+import org.pastiche.ui.about.AboutViewModel;
 import org.pastiche.ui.export.ExportDialog;
 import org.pastiche.ui.gallery.GalleryView;
 import org.pastiche.ui.gallery.StyleInfoView;
@@ -171,10 +173,14 @@ public final class MainView {
         Label darkIcon = new Label(null, new FontIcon(MaterialDesignW.WEATHER_NIGHT));
         darkIcon.textProperty().bind(i18n.text("toolbar.dark"));
 
+        Button about = new Button(null, new FontIcon(MaterialDesignI.INFORMATION_OUTLINE)); // About hook
+        about.setId("about-button");
+        about.setTooltip(tooltip("toolbar.about.tooltip"));
+        about.setOnAction(e -> about());
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox bar = new HBox(8, brandIcon, brand, tagline, separator(), open, paste, export, copy, separator(),
-                new HBox(fit, actual), spacer, languageIcon, language, separator(), darkIcon, dark);
+                new HBox(fit, actual), spacer, languageIcon, language, separator(), darkIcon, dark, about);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.getStyleClass().add("app-toolbar");
         return bar;
@@ -370,6 +376,7 @@ public final class MainView {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN), this::chooseFile);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.V, KeyCombination.SHORTCUT_DOWN), this::paste);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN), this::export);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F1), this::about);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN,
                 KeyCombination.SHIFT_DOWN), this::copy);
         scene.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
@@ -466,6 +473,10 @@ public final class MainView {
 
     private void export() {
         vm.exportViewModel().ifPresent(export -> new ExportDialog(export, i18n, root.getScene().getWindow()).show());
+    }
+
+    private void about() {
+        new AboutView(AboutViewModel.of(vm.styles()), i18n, root.getScene().getWindow()).show();
     }
 
     private void show(Notice notice) {
