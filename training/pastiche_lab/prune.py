@@ -22,7 +22,7 @@ import torch.nn.functional as F
 
 from .model import (GROUPS, TransformerNet, Widths, count_params, macs_per_pixel, masks_from_code,
                     slim, widths_from_masks)
-from .losses import style_distance, content_distance
+from .perceptual import content_distance, style_distance
 
 
 # ---------------- operators ----------------
