@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 import time
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from .data import LAB, STYLES, data_root, list_photos, load_rgb, resize_long, to
 from .evaluate import TeacherCache, evaluate_fn, full_report, net_fn, load_student
 from .finetune import train
 from .lossnets import load_vgg, load_darknet
-from .model import TransformerNet, masks_from_code, slim, with_padding, kept_indices, Widths
+from .model import masks_from_code, slim, with_padding, kept_indices
 from .prune import search
 from .teachers import load_teacher
 

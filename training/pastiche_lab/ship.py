@@ -15,8 +15,8 @@ import torch
 
 from . import catalog
 from .catalog_meta import META
-from .data import LAB, REPO, STYLES, data_root, load_rgb, resize_long, save_rgb, to_tensor, to_image
-from .evaluate import BAR, load_student, pad_run
+from .data import LAB, REPO, STYLES, data_root, load_rgb, resize_long, save_rgb
+from .evaluate import load_student, pad_run
 from .export import export_pair, ort_session, run_onnx_image
 from .model import count_params, macs_per_pixel
 

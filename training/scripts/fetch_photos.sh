@@ -6,7 +6,7 @@
 #   training/scripts/fetch_photos.sh            (from the repository root; needs apt-get download)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PKGS=${PKGS:-"gnome-backgrounds mate-backgrounds sway-backgrounds lomiri-wallpapers ukui-wallpapers"}
+PKGS=${PKGS:-"mate-backgrounds lomiri-wallpapers-16.04 lomiri-wallpapers-20.04 ukui-wallpapers"}
 src=cache/photos/src
 mkdir -p "$src" cache/photos/debs
 for p in $PKGS; do
