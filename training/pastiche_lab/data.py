@@ -84,7 +84,8 @@ def train_photos(droot, pool=True) -> list:
 
 def photo_set(specs, droot):
     """Photos named on a command line. Each spec: an integer N (the first N validation photos, sorted;
-    0 = all 100, as the evaluation always took), `test` (the held-out test set), `val`, or a folder.
+    0 = all 100, as the evaluation always took), `test` (the held-out test set; `test:K` every K-th
+    photo of it), `val`, or a folder.
     Returns (paths, tag); the tag names the set in cache file names."""
     if isinstance(specs, (str, int)):
         specs = [specs]
@@ -95,8 +96,9 @@ def photo_set(specs, droot):
             n = int(s)
             paths += list_photos(Path(droot) / "photos" / "val")[: n or None]
             names.append(f"val{n}" if n else "val")
-        elif s == "test":
-            paths += test_photos(droot); names.append("test")
+        elif s == "test" or s.startswith("test:"):
+            k = int(s[5:] or 1)
+            paths += test_photos(droot)[::k]; names.append("test" if k == 1 else f"test{k}")
         elif s == "val":
             paths += val_photos(droot); names.append(f"val{TEST_VAL_FROM}")
         else:

@@ -20,7 +20,7 @@ from skimage.metrics import structural_similarity
 
 from . import checkpoints
 from .data import LAB, STYLES, TEST_VAL_FROM, data_root, list_photos, load_rgb, photo_set, resize_long, to_image, to_tensor
-from .perceptual import gram, style_distance
+from .perceptual import gram
 from .lossnets import load_vgg
 from .model import TransformerNet, FULL, macs_per_pixel, count_params
 from .teachers import load_teacher
@@ -99,20 +99,28 @@ class TeacherCache:
             np.savez_compressed(cache, **{f"o{i}": o for i, o in enumerate(outs)})
         self.targets = [o.astype(np.float32) for o in outs[: len(self.imgs)]]
         self.vgg_cache = torch.load(self.gram_path, weights_only=False) if self.gram_path.exists() else {}
+        # the photos' own Grams, shared by every style at this size
+        self.photo_gram_path = LAB / "cache" / f"{set_tag}_{size}_photo_grams.pt"
+        self.photo_grams = (torch.load(self.photo_gram_path, weights_only=False)
+                            if self.photo_gram_path.exists() else {})
         self._dirty = False
 
     def save(self):
         if self._dirty:
             torch.save(self.vgg_cache, self.gram_path)
+            torch.save(self.photo_grams, self.photo_gram_path)
             self._dirty = False
 
 
-def _style_distance_grams(fs, grams_t):
-    ds = []
-    for f, gt in zip(fs, grams_t):
-        g = gram(f)
-        ds.append(torch.linalg.norm((g - gt).flatten(1), dim=1) / torch.linalg.norm(gt.flatten(1), dim=1))
+def _gram_distance(grams_s, grams_t):
+    """perceptual.style_distance, from Gram matrices."""
+    ds = [torch.linalg.norm((g - gt).flatten(1), dim=1) / torch.linalg.norm(gt.flatten(1), dim=1)
+          for g, gt in zip(grams_s, grams_t)]
     return float(torch.stack(ds).mean())
+
+
+def _style_distance_grams(fs, grams_t):
+    return _gram_distance([gram(f) for f in fs], grams_t)
 
 
 @torch.no_grad()
@@ -122,8 +130,10 @@ def evaluate_fn(fn, tc: TeacherCache, vgg, device="cpu", keep_outputs=False):
     for i, (img, tgt) in enumerate(zip(tc.imgs, tc.targets)):
         out = pad_run(fn, img)
         if i not in tc.vgg_cache:     # teacher-side Grams and the photo's distance, computed once
-            ft = vgg(to_tensor(tgt, device))
-            tc.vgg_cache[i] = ([gram(f).cpu() for f in ft], float(style_distance(vgg(to_tensor(img, device)), ft)))
+            gt = [gram(f).cpu() for f in vgg(to_tensor(tgt, device))]
+            if i not in tc.photo_grams:
+                tc.photo_grams[i] = [gram(f).cpu() for f in vgg(to_tensor(img, device))]
+            tc.vgg_cache[i] = (gt, _gram_distance(tc.photo_grams[i], gt))
             tc._dirty = True
         gt, sd0 = tc.vgg_cache[i]
         sd = _style_distance_grams(vgg(to_tensor(out, device)), [g.to(device) for g in gt])
@@ -233,12 +243,13 @@ def main(argv=None):
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--photos", nargs="+", default=["25"],
                     help="photos: N (first N val photos, sorted; 0 = all 100), 'test' (held-out test set: Kodak + "
-                         f"val photos {TEST_VAL_FROM}-99), 'val', or folders; several add up")
+                         f"val photos {TEST_VAL_FROM}-99; 'test:K' every K-th of them), 'val', or folders; several add up")
     ap.add_argument("--size", nargs="+", type=int, default=[384], help="long side(s) in px")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--no-raw", action="store_true", help="format A: skip the comparison with the raw teacher output")
     ap.add_argument("--json", help="write the figures here")
     ap.add_argument("--table", help="write the markdown table here")
+    ap.add_argument("--resume", action="store_true", help="keep the styles already in --json (same photos and sizes)")
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     droot = data_root(a.data)
@@ -248,7 +259,14 @@ def main(argv=None):
     photos = photo_set(a.photos, droot)
     print(f"{len(photos[0])} photos ({photos[1]}), sizes {a.size}", flush=True)
     results = {}
+    if a.resume and a.json and Path(a.json).exists():     # styles already evaluated on this set and sizes
+        old = json.loads(Path(a.json).read_text())
+        results = {s: {int(k): v for k, v in per.items()} for s, per in old.items()
+                   if all(str(z) in per and per[str(z)].get("photo_set") == photos[1] for z in a.size)}
     for style in styles:
+        if style in results:
+            print(f"{style}: already in {a.json}", flush=True)
+            continue
         fn, cfg = model_fn(a.model, style, a.device, a.threads)
         results[style] = {}
         for size in a.size:
@@ -264,8 +282,10 @@ def main(argv=None):
             print(f"{style} {size}px: style distance {res['style_distance_ratio']:.3f} "
                   f"SSIM lum 4x {res['ssim_lum_4x']:.3f}", flush=True)
         if a.table:     # written after each style, so that a long run leaves its rows
-            Path(a.table).write_text(table(results, a.size) + "\n")
-    md = table(results, a.size)
+            Path(a.table).write_text(table({s: results[s] for s in styles if s in results}, a.size) + "\n")
+        if a.json and (len(styles) > 1 or len(a.size) > 1):
+            Path(a.json).write_text(json.dumps(results, indent=1))
+    md = table({s: results[s] for s in styles if s in results}, a.size)
     print(md)
     if a.json:
         single = results[styles[0]][a.size[0]] if len(styles) == 1 and len(a.size) == 1 else results
