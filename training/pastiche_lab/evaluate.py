@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
 from skimage.metrics import structural_similarity
 
-from .data import STYLES, data_root, list_photos, load_rgb, resize_long, to_tensor, to_image, LAB
-from .losses import style_distance
-from .lossnets import load_vgg, gram
+from . import checkpoints
+from .data import LAB, STYLES, TEST_VAL_FROM, data_root, list_photos, load_rgb, photo_set, resize_long, to_image, to_tensor
+from .perceptual import gram
+from .lossnets import load_vgg
 from .model import TransformerNet, FULL, macs_per_pixel, count_params
 from .teachers import load_teacher
 
@@ -65,13 +64,17 @@ class TeacherCache:
     back (default 16 px), i.e. without their zero-padding border artifacts; context=0 gives the raw
     teacher output."""
 
-    def __init__(self, style, droot, size=384, n=None, device="cpu", context=None):
+    def __init__(self, style, droot, size=384, n=None, device="cpu", context=None, photos=None):
+        """photos: (paths, set tag) from data.photo_set; default the first n val photos."""
         self.droot = Path(droot)
         kind = STYLES[style][1]
         self.context = (16 if kind == "A" else 0) if context is None else context
-        self.photos = list_photos(self.droot / "photos" / "val")[: n or None]
+        if photos is None:
+            self.photos, set_tag = list_photos(self.droot / "photos" / "val")[: n or None], "val"
+        else:
+            self.photos, set_tag = photos
         self.imgs = [resize_long(load_rgb(p), size) for p in self.photos]
-        tag = f"val_{style}_{size}" + (f"_ctx{self.context}" if self.context else "")
+        tag = f"{set_tag}_{style}_{size}" + (f"_ctx{self.context}" if self.context else "")
         self.tag = tag
         cache = LAB / "cache" / f"{tag}.npz"
         self.gram_path = LAB / "cache" / f"{tag}_grams.pt"
@@ -96,20 +99,28 @@ class TeacherCache:
             np.savez_compressed(cache, **{f"o{i}": o for i, o in enumerate(outs)})
         self.targets = [o.astype(np.float32) for o in outs[: len(self.imgs)]]
         self.vgg_cache = torch.load(self.gram_path, weights_only=False) if self.gram_path.exists() else {}
+        # the photos' own Grams, shared by every style at this size
+        self.photo_gram_path = LAB / "cache" / f"{set_tag}_{size}_photo_grams.pt"
+        self.photo_grams = (torch.load(self.photo_gram_path, weights_only=False)
+                            if self.photo_gram_path.exists() else {})
         self._dirty = False
 
     def save(self):
         if self._dirty:
             torch.save(self.vgg_cache, self.gram_path)
+            torch.save(self.photo_grams, self.photo_gram_path)
             self._dirty = False
 
 
-def _style_distance_grams(fs, grams_t):
-    ds = []
-    for f, gt in zip(fs, grams_t):
-        g = gram(f)
-        ds.append(torch.linalg.norm((g - gt).flatten(1), dim=1) / torch.linalg.norm(gt.flatten(1), dim=1))
+def _gram_distance(grams_s, grams_t):
+    """perceptual.style_distance, from Gram matrices."""
+    ds = [torch.linalg.norm((g - gt).flatten(1), dim=1) / torch.linalg.norm(gt.flatten(1), dim=1)
+          for g, gt in zip(grams_s, grams_t)]
     return float(torch.stack(ds).mean())
+
+
+def _style_distance_grams(fs, grams_t):
+    return _gram_distance([gram(f) for f in fs], grams_t)
 
 
 @torch.no_grad()
@@ -119,8 +130,10 @@ def evaluate_fn(fn, tc: TeacherCache, vgg, device="cpu", keep_outputs=False):
     for i, (img, tgt) in enumerate(zip(tc.imgs, tc.targets)):
         out = pad_run(fn, img)
         if i not in tc.vgg_cache:     # teacher-side Grams and the photo's distance, computed once
-            ft = vgg(to_tensor(tgt, device))
-            tc.vgg_cache[i] = ([gram(f).cpu() for f in ft], float(style_distance(vgg(to_tensor(img, device)), ft)))
+            gt = [gram(f).cpu() for f in vgg(to_tensor(tgt, device))]
+            if i not in tc.photo_grams:
+                tc.photo_grams[i] = [gram(f).cpu() for f in vgg(to_tensor(img, device))]
+            tc.vgg_cache[i] = (gt, _gram_distance(tc.photo_grams[i], gt))
             tc._dirty = True
         gt, sd0 = tc.vgg_cache[i]
         sd = _style_distance_grams(vgg(to_tensor(out, device)), [g.to(device) for g in gt])
@@ -153,19 +166,16 @@ def onnx_fn(path, threads=2):
 
 
 def load_student(path, device="cpu") -> TransformerNet:
-    ck = torch.load(path, map_location=device, weights_only=False)
-    net = TransformerNet.from_config(ck["config"])
-    net.load_state_dict(ck["state_dict"])
-    return net.to(device).eval()
+    return checkpoints.load_net(path, device)
 
 
-def full_report(style, fn, net_cfg, droot, device="cpu", n=None, size=384, raw_too=True):
+def full_report(style, fn, net_cfg, droot, device="cpu", n=None, size=384, raw_too=True, photos=None):
     from .model import Widths
     vgg = load_vgg(droot).to(device)
-    tc = TeacherCache(style, droot, size, n, device)
+    tc = TeacherCache(style, droot, size, n, device, photos=photos)
     res = evaluate_fn(fn, tc, vgg, device)
     if raw_too and tc.context:   # format A: also against the raw (border-artifact) teacher output
-        raw = evaluate_fn(fn, TeacherCache(style, droot, size, n, device, context=0), vgg, device)
+        raw = evaluate_fn(fn, TeacherCache(style, droot, size, n, device, context=0, photos=photos), vgg, device)
         res["vs_raw_teacher"] = {k: raw[k] for k in ("style_distance_ratio", "ssim_lum_4x", "ssim", "psnr_db")}
     w = Widths.from_dict(net_cfg["widths"])
     kind = net_cfg["geometry"]["kind"]
@@ -181,38 +191,106 @@ def full_report(style, fn, net_cfg, droot, device="cpu", n=None, size=384, raw_t
     return res
 
 
+GOAL = {"style_distance_ratio": 0.20, "ssim_lum_4x": 0.82}   # issue 11, on the held-out test set
+
+
+def shipped_models(models_dir=None):
+    """id -> (onnx path, lab config) of the shipped teacher-derived students (models/catalog.json)."""
+    models_dir = Path(models_dir or LAB.parent / "models")
+    cat = json.loads((models_dir / "catalog.json").read_text())
+    return {m["id"]: (models_dir / m["file"], m["lab"]["config"]) for m in cat["models"]
+            if m.get("teacher") and m["id"] in STYLES}
+
+
+def model_fn(model, style, device="cpu", threads=1):
+    """(fn, config) for a student checkpoint, an .onnx with its catalog entry next to it, or None
+    (the shipped model of the style)."""
+    if model is None:
+        path, cfg = shipped_models()[style]
+        return onnx_fn(str(path), threads), cfg
+    if str(model).endswith(".onnx"):
+        p = Path(model)
+        cat = json.loads((p.parent / "catalog.json").read_text()) if (p.parent / "catalog.json").exists() else {}
+        ent = next((m for m in cat.get("models", []) if m["file"] == p.name), None)
+        if ent is None:
+            raise SystemExit("need the catalog entry next to the .onnx for the widths")
+        return onnx_fn(str(p), threads), ent["lab"]["config"]
+    net = load_student(model, device)
+    return net_fn(net, device), net.config()
+
+
+def table(results, sizes):
+    """Markdown table: per style and size, style distance (photo = 1) and SSIM lum 4x; bold where
+    short of GOAL; MAC ratio to the 154-GMAC/MP net."""
+    head = "| style | MACs / 154 G |" + "".join(f" {s} px: style distance (photo = 1) | {s} px: SSIM lum 4x |" for s in sizes)
+    lines = [head, "|---|---|" + "---|---|" * len(sizes)]
+    for style, per in results.items():
+        row = f"| {style} | {per[sizes[0]]['mac_ratio_vs_154G']:.3f} |"
+        for s in sizes:
+            r = per[s]
+            d, q = r["style_distance_ratio"], r["ssim_lum_4x"]
+            row += (f" {'**%.3f**' % d if d > GOAL['style_distance_ratio'] else '%.3f' % d} |"
+                    f" {'**%.3f**' % q if q < GOAL['ssim_lum_4x'] else '%.3f' % q} |")
+        lines.append(row)
+    return "\n".join(lines)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--style", required=True, choices=sorted(STYLES))
-    ap.add_argument("--model", required=True, help="student .pt checkpoint or .onnx file")
+    ap.add_argument("--style", nargs="+", choices=sorted(STYLES), help="default: every shipped teacher-derived style")
+    ap.add_argument("--model", help="student .pt checkpoint or .onnx file (one --style); default: the shipped model")
     ap.add_argument("--data")
     ap.add_argument("--device", default="cpu")
-    ap.add_argument("--photos", type=int, default=25, help="number of val photos (first N, sorted; 0 = all 100)")
-    ap.add_argument("--size", type=int, default=384)
+    ap.add_argument("--photos", nargs="+", default=["25"],
+                    help="photos: N (first N val photos, sorted; 0 = all 100), 'test' (held-out test set: Kodak + "
+                         f"val photos {TEST_VAL_FROM}-99; 'test:K' every K-th of them), 'val', or folders; several add up")
+    ap.add_argument("--size", nargs="+", type=int, default=[384], help="long side(s) in px")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--no-raw", action="store_true", help="format A: skip the comparison with the raw teacher output")
     ap.add_argument("--json", help="write the figures here")
+    ap.add_argument("--table", help="write the markdown table here")
+    ap.add_argument("--resume", action="store_true", help="keep the styles already in --json (same photos and sizes)")
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     droot = data_root(a.data)
-    if a.model.endswith(".onnx"):
-        cat = json.loads((Path(a.model).parent / "catalog.json").read_text()) if (Path(a.model).parent / "catalog.json").exists() else None
-        ent = next((m for m in (cat or {}).get("models", []) if m["file"] == Path(a.model).name), None)
-        cfg = ent["lab"]["config"] if ent else None
-        fn = onnx_fn(a.model, a.threads)
-        if cfg is None:
-            raise SystemExit("need the catalog entry next to the .onnx for the widths")
-    else:
-        net = load_student(a.model, a.device)
-        cfg = net.config()
-        fn = net_fn(net, a.device)
-    res = full_report(a.style, fn, cfg, droot, a.device, a.photos or None, a.size)
-    for k, v in res.items():
-        print(f"{k:38s} {v}")
-    print("BAR", "MET" if res["meets_bar"] else "NOT MET",
-          f"(mac_ratio <= {BAR['mac_ratio']}, style_distance_ratio <= {BAR['style_distance_ratio']}, ssim_lum_4x >= {BAR['ssim_lum_4x']})")
+    styles = a.style or list(shipped_models())
+    if a.model and len(styles) != 1:
+        raise SystemExit("--model needs exactly one --style")
+    photos = photo_set(a.photos, droot)
+    print(f"{len(photos[0])} photos ({photos[1]}), sizes {a.size}", flush=True)
+    results = {}
+    if a.resume and a.json and Path(a.json).exists():     # styles already evaluated on this set and sizes
+        old = json.loads(Path(a.json).read_text())
+        results = {s: {int(k): v for k, v in per.items()} for s, per in old.items()
+                   if all(str(z) in per and per[str(z)].get("photo_set") == photos[1] for z in a.size)}
+    for style in styles:
+        if style in results:
+            print(f"{style}: already in {a.json}", flush=True)
+            continue
+        fn, cfg = model_fn(a.model, style, a.device, a.threads)
+        results[style] = {}
+        for size in a.size:
+            res = full_report(style, fn, cfg, droot, a.device, None, size, raw_too=not a.no_raw, photos=photos)
+            res["photo_set"] = photos[1]
+            results[style][size] = res
+            if len(styles) == 1 and len(a.size) == 1:
+                for k, v in res.items():
+                    print(f"{k:38s} {v}")
+                print("BAR", "MET" if res["meets_bar"] else "NOT MET",
+                      f"(mac_ratio <= {BAR['mac_ratio']}, style_distance_ratio <= {BAR['style_distance_ratio']}, "
+                      f"ssim_lum_4x >= {BAR['ssim_lum_4x']})")
+            print(f"{style} {size}px: style distance {res['style_distance_ratio']:.3f} "
+                  f"SSIM lum 4x {res['ssim_lum_4x']:.3f}", flush=True)
+        if a.table:     # written after each style, so that a long run leaves its rows
+            Path(a.table).write_text(table({s: results[s] for s in styles if s in results}, a.size) + "\n")
+        if a.json and (len(styles) > 1 or len(a.size) > 1):
+            Path(a.json).write_text(json.dumps(results, indent=1))
+    md = table({s: results[s] for s in styles if s in results}, a.size)
+    print(md)
     if a.json:
-        Path(a.json).write_text(json.dumps(res, indent=1))
-    return res
+        single = results[styles[0]][a.size[0]] if len(styles) == 1 and len(a.size) == 1 else results
+        Path(a.json).write_text(json.dumps(single, indent=1))
+    return results if len(styles) > 1 or len(a.size) > 1 else results[styles[0]][a.size[0]]
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ import onnx
 import torch
 import torch.nn as nn
 
+from . import checkpoints
 from .model import TransformerNet
 
 OPSET = 17
@@ -160,10 +161,7 @@ def run_onnx_image(sess, img: np.ndarray, m=4):
 
 # ----- re-exporting the tile variant of a shipped style -----
 def _load_net(path):
-    ck = torch.load(str(path), map_location="cpu", weights_only=False)
-    net = TransformerNet.from_config(ck["config"])
-    net.load_state_dict(ck["state_dict"] if "state_dict" in ck else ck["net"])
-    return net.eval()
+    return checkpoints.load_net(path)
 
 
 def _same_outputs(path_a, path_b, hw=(68, 92), tol=1e-4):

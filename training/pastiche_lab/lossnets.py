@@ -153,8 +153,3 @@ def load_darknet(data_root_or_json) -> TinyDarknet:
             raise ValueError(f"unsupported layer {cls}")
     return TinyDarknet(built).eval()
 
-
-def gram(f: torch.Tensor) -> torch.Tensor:
-    n, c, h, w = f.shape
-    f = f.reshape(n, c, h * w)
-    return torch.bmm(f, f.transpose(1, 2)) / (c * h * w)

@@ -10,18 +10,18 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from .data import LAB, STYLES, data_root, list_photos, load_rgb, resize_long, to_tensor
+from . import checkpoints
+from .data import LAB, STYLES, data_root, list_photos, load_rgb, resize_long, to_tensor, train_photos
 from .evaluate import TeacherCache, evaluate_fn, full_report, net_fn, load_student
 from .finetune import train
 from .lossnets import load_vgg, load_darknet
-from .model import TransformerNet, masks_from_code, slim, with_padding, kept_indices, Widths
+from .model import masks_from_code, slim, with_padding, kept_indices
 from .prune import search
 from .teachers import load_teacher
 
@@ -72,6 +72,12 @@ def main(argv=None):
                     help="fine-tune exactly this many iterations, cosine decay over iterations (replaces --minutes), "
                          "and evaluate the student at the last iteration: for comparisons at equal iterations")
     ap.add_argument("--crop", type=int, default=96)
+    ap.add_argument("--scales", type=float, nargs=2, default=[0.6, 1.0], metavar=("LO", "HI"),
+                    help="zoom range of the random-resized crops (log-uniform; 0 = the whole short side)")
+    ap.add_argument("--photometric", type=float, default=0.0, help="photometric augmentation strength (0 = off)")
+    ap.add_argument("--pool", action="store_true",
+                    help="train on BSDS train + the extra photo pool (python -m pastiche_lab.photos prepare)")
+    ap.add_argument("--max-side", type=int, default=None, help="scale training photos to this long side when loading")
     ap.add_argument("--batch", type=int, default=4)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--w-pix", type=float, default=1.0)
@@ -122,7 +128,10 @@ def main(argv=None):
     def validator(net):
         return evaluate_fn(net_fn(net, dev), tc, vgg, dev)
 
-    best = train(student, teacher, kept, vgg, run, photos_dir=droot / "photos" / "train", crop=a.crop,
+    photos = train_photos(droot, pool=a.pool)
+    log(f"training photos: {len(photos)}" + (" (BSDS train + the extra pool)" if a.pool else " (BSDS train)"))
+    best = train(student, teacher, kept, vgg, run, photos_dir=photos, crop=a.crop, scales=tuple(a.scales),
+                 photometric=a.photometric, max_side=a.max_side,
                  batch=a.batch, minutes=1e9 if a.iters else a.minutes, lr=a.lr, w_pix=a.w_pix, w_feat=a.w_feat,
                  w_content=a.w_content, w_style=a.w_style, val_every=a.val_every, validator=validator,
                  device=dev, seed=a.seed, log=log, vgg_every=a.vgg_every,
@@ -132,16 +141,16 @@ def main(argv=None):
     final = run / "student.pt"
     if a.iters:   # compare at equal iterations: the student of the last iteration, not the best validated
         final = run / "student_last.pt"
-        torch.save({"config": student.config(), "state_dict": student.state_dict()}, final)
+        checkpoints.save(final, student)
     if a.stop_after == "finetune":
         return
 
     # 3. final evaluation of the best student
     net = load_student(final, dev)
     rep = full_report(a.style, net_fn(net, dev), net.config(), droot, dev, a.final_photos or None)
-    st = torch.load(run / "ft_state.pt", map_location="cpu", weights_only=False)
+    st = checkpoints.load(run / "ft_state.pt")
     rep["minutes_trained"] = st["elapsed"] / 60
-    rep["iterations"] = st["it"]
+    rep["iterations"] = st["step"]
     rep["best_iteration"] = best.get("it")
     if a.iters:
         rep["model"] = final.name

@@ -10,7 +10,6 @@ Codes over the MAC budget are repaired by dropping channels.
 """
 from __future__ import annotations
 
-import json
 import math
 import random
 import time
@@ -22,7 +21,7 @@ import torch.nn.functional as F
 
 from .model import (GROUPS, TransformerNet, Widths, count_params, macs_per_pixel, masks_from_code,
                     slim, widths_from_masks)
-from .losses import style_distance, content_distance
+from .perceptual import content_distance, style_distance
 
 
 # ---------------- operators ----------------
@@ -48,7 +47,7 @@ def select(pop, fit, rng: random.Random, k=2):
 def crossover(a, b, slices, rng: random.Random):
     """Group-wise uniform crossover: each group's bits come from one parent."""
     child = list(a)
-    for g, (s, e) in slices.items():
+    for s, e in slices.values():
         if rng.random() < 0.5:
             child[s:e] = b[s:e]
     return child
@@ -94,7 +93,7 @@ def repair(code, full: Widths, kind, max_mac, rng: random.Random, importance=Non
     (least important first when importance is given, else random) from groups that cost most."""
     code = list(code)
     sl = group_slices(full)
-    for g, (s, e) in sl.items():
+    for s, e in sl.values():
         on = sum(code[s:e])
         if on < min_ch:
             off = [i for i in range(s, e) if not code[i]]
@@ -114,7 +113,7 @@ def repair(code, full: Widths, kind, max_mac, rng: random.Random, importance=Non
             break
         tot = sum(c for c, _ in cands)
         r, acc = rng.random() * tot, 0
-        for c, g in cands:
+        for c, _g in cands:
             acc += c
             if acc >= r:
                 break
@@ -177,7 +176,6 @@ def search(teacher: TransformerNet, photos: torch.Tensor, vgg, *, s1=0.2, s2=0.5
     kind = teacher.geo.kind
     full = teacher.widths
     sl = group_slices(full)
-    L = sum(full.as_list())
     teacher = teacher.eval()
     with torch.no_grad():
         target = teacher(photos)

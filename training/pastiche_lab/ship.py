@@ -13,9 +13,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from . import catalog
 from .catalog_meta import META
-from .data import LAB, REPO, STYLES, data_root, load_rgb, resize_long, save_rgb, to_tensor, to_image
-from .evaluate import BAR, load_student, pad_run
+from .data import LAB, REPO, STYLES, data_root, load_rgb, resize_long, save_rgb
+from .evaluate import load_student, pad_run
 from .export import export_pair, ort_session, run_onnx_image
 from .model import count_params, macs_per_pixel
 
@@ -95,12 +96,8 @@ def report_figures(style, run: Path, out_dir: Path, droot):
 
 
 def update_catalog(entry):
-    p = REPO / "models" / "catalog.json"
-    cat = json.loads(p.read_text()) if p.exists() else {"models": []}
-    cat["models"] = [m for m in cat["models"] if m["id"] != entry["id"]] + [entry]
-    order = list(STYLES)
-    cat["models"].sort(key=lambda m: order.index(m["id"]) if m["id"] in order else 99)
-    p.write_text(json.dumps(cat, ensure_ascii=False, indent=2) + "\n")
+    """The entry into models/catalog.json (catalog.update: atomic, teacher styles in the lab's order)."""
+    return catalog.update(REPO / "models" / "catalog.json", entry)
 
 
 def main(argv=None):

@@ -110,7 +110,7 @@ def write_format_a(net: TransformerNet, folder):
         (folder / _var(i)).write_bytes(a.tobytes())
         man[_var(i)] = {"filename": _var(i), "shape": list(a.shape)}
 
-    for idx, (k, (conv, norm)) in enumerate(zip(kernels, _convs_in_order(net))):
+    for k, (conv, norm) in zip(kernels, _convs_in_order(net)):
         W = conv.weight.detach().numpy()
         put(k, W.transpose(2, 3, 1, 0))   # inverse of transpose(3,2,0,1)
         put(k + 1, norm.bias.detach().numpy())

@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
 """Markdown table of the runs' figures (training/runs/<style>/eval.json, search.json, ft_log.jsonl)."""
 import json
-import sys
 from pathlib import Path
 
 runs = Path(__file__).resolve().parent.parent / "runs"

@@ -12,7 +12,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
 
-from pastiche_lab import prune
+from pastiche_lab import checkpoints, prune
 from pastiche_lab.finetune import train
 from pastiche_lab.model import Geometry, TransformerNet, Widths, kept_indices, masks_from_code, slim
 
@@ -69,13 +69,12 @@ def test_iteration_schedule_runs_exactly_and_decays_over_iterations(tmp_path):
     assert train_recs[-1]["it"] == 10
     # cosine over iterations: the 10th step ran at frac 9/10, whatever the elapsed time
     assert train_recs[-1]["lr"] == pytest.approx(lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * 0.9))))
-    st = torch.load(run / "ft_state.pt", weights_only=False)
-    assert st["it"] == 10
+    assert checkpoints.load(run / "ft_state.pt")["step"] == 10
     # a rerun resumes and trains no further
     student2, _, _ = setup_student()
     train(student2, teacher, kept, TinyLoss(), run, photos_dir=tmp_path / "photos", crop=16, batch=2,
           minutes=1e9, lr=lr, validator=dummy_validator, max_iters=10, iter_schedule=True, log=lambda *a: None)
-    assert torch.load(run / "ft_state.pt", weights_only=False)["it"] == 10
+    assert checkpoints.load(run / "ft_state.pt")["step"] == 10
     for a, b in zip(student.state_dict().values(), student2.state_dict().values()):
         assert torch.equal(a, b)
 

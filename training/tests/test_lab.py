@@ -12,7 +12,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from pastiche_lab.model import (FULL, GROUPS, Geometry, TransformerNet, Widths, count_params, mac_ratio,
+from pastiche_lab.model import (FULL, Geometry, TransformerNet, Widths, count_params, mac_ratio,
                                 macs_per_pixel, masks_from_code, slim)
 from pastiche_lab import prune
 from pastiche_lab.teachers import read_format_a, read_format_b, write_format_a, write_format_b
@@ -154,7 +154,7 @@ def test_crossover_takes_whole_groups_from_parents():
     seen = set()
     for _ in range(50):
         ch = prune.crossover(a, b, sl, rng)
-        for g, (s, e) in sl.items():
+        for s, e in sl.values():
             assert len(set(ch[s:e])) == 1          # a group comes from one parent
             seen.add(ch[s])
     assert seen == {0, 1}
@@ -316,7 +316,6 @@ def test_tile_moments_partition(tmp_path, kind):
             box = np.array([bx0 - tx0, by0 - ty0, bx1 - tx0, by1 - ty0], dtype=np.float32)
             out = tile.run(["moments"], {"input": crop, "stats": np.concatenate([s.numpy(), box])})[0]
             parts.append(((bx1 - bx0) * (by1 - by0), out, None))
-    means, variances = [], []
     o = 0
     combined = np.zeros(len(ref), dtype=np.float64)
     for c in ch:
@@ -348,7 +347,6 @@ def test_tile_moments_partition(tmp_path, kind):
 def test_stats_layout():
     net = rand_net(SMALL, "B")
     x = torch.rand(1, 3, 16, 20) * 255
-    feats = []
     with torch.no_grad():
         _, s = net(x, return_stats=True)
         c1 = net.conv1(x)

@@ -1,22 +1,17 @@
-"""Loss terms and checkpoints of the from-scratch trainer (pastiche_lab.scratch), on tiny tensors."""
-import os
-
-import pytest
+"""Loss terms of the from-scratch method (pastiche_lab.perceptual, johnson) and the scratch command
+(train, resume), on tiny tensors and a toy loss network."""
 import torch
 
-from pastiche_lab import scratch as S
+from pastiche_lab import checkpoints, perceptual as P, johnson as J, scratch as S
 from pastiche_lab.model import Widths
 
-DATA = S.DATA
-HAVE_VGG = os.path.exists(os.path.join(DATA, "lossnets", "vgg19-normalised-relu3_1", "vgg_normalised_conv3_1.pth"))
-HAVE_DARKNET = os.path.exists(os.path.join(DATA, "lossnets", "tiny-darknet", "model.json"))
 TINY = Widths(4, 8, 8, [4] * 5, 8, 4)
 
 
 def test_gram_matches_direct_computation():
     torch.manual_seed(0)
     f = torch.randn(2, 3, 4, 5)
-    g = S.gram(f)
+    g = P.gram(f)
     n, c, h, w = f.shape
     for b in range(n):
         for i in range(c):
@@ -24,9 +19,9 @@ def test_gram_matches_direct_computation():
                 direct = sum(float(f[b, i, y, x] * f[b, j, y, x]) for y in range(h) for x in range(w)) / (c * h * w)
                 assert abs(float(g[b, i, j]) - direct) < 1e-5
     # softmax over channels before the Gram (Wang et al. 2021)
-    gs = S.gram(f, softmax=True)
+    gs = P.gram(f, softmax=True)
     p = torch.exp(f) / torch.exp(f).sum(1, keepdim=True)
-    assert torch.allclose(gs, S.gram(p), atol=1e-7)
+    assert torch.allclose(gs, P.gram(p), atol=1e-7)
 
 
 def test_tv_loss_matches_direct_computation():
@@ -35,8 +30,8 @@ def test_tv_loss_matches_direct_computation():
     _, c, h, w = y.shape
     dv = sum(abs(float(y[0, k, i + 1, j] - y[0, k, i, j])) for k in range(c) for i in range(h - 1) for j in range(w)) / (c * (h - 1) * w)
     dh = sum(abs(float(y[0, k, i, j + 1] - y[0, k, i, j])) for k in range(c) for i in range(h) for j in range(w - 1)) / (c * h * (w - 1))
-    assert abs(float(S.tv_loss(y)) - (dv + dh)) < 1e-6
-    assert float(S.tv_loss(torch.ones(1, 3, 5, 5))) == 0.0
+    assert abs(float(P.tv_loss(y)) - (dv + dh)) < 1e-6
+    assert float(P.tv_loss(torch.ones(1, 3, 5, 5))) == 0.0
 
 
 class _ToyLossNet(torch.nn.Module):
@@ -59,7 +54,7 @@ class _ToyLossNet(torch.nn.Module):
 def _toy_loss(style_weight=5.0):
     torch.manual_seed(4)
     style = torch.rand(1, 3, 24, 24)
-    return S.PerceptualLoss(_ToyLossNet(), ["a", "b"], "b", style, content_weight=1.0,
+    return P.PerceptualLoss(_ToyLossNet(), ["a", "b"], "b", style, content_weight=1.0,
                             style_weight=style_weight, tv_weight=0.1)
 
 
@@ -73,7 +68,7 @@ def test_style_loss_is_zero_on_the_style_image_and_content_zero_on_identity():
 
 def test_a_few_steps_decrease_the_total_loss():
     loss = _toy_loss()
-    net = S.init_net(TINY, seed=0)
+    net = J.init_net(TINY, seed=0)
     opt = torch.optim.Adam(net.parameters(), lr=1e-2)
     torch.manual_seed(5)
     x = torch.rand(2, 3, 16, 16) * 255
@@ -83,25 +78,6 @@ def test_a_few_steps_decrease_the_total_loss():
         opt.zero_grad(); total.backward(); opt.step()
         totals.append(total.item())
     assert totals[-1] < 0.8 * totals[0]
-
-
-def test_checkpoint_resume_restores_step_weights_and_optimiser(tmp_path):
-    net = S.init_net(TINY, seed=0)
-    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-    loss = _toy_loss()
-    x = torch.rand(1, 3, 16, 16) * 255
-    total, _ = loss(net(x) / 255.0, x / 255.0)
-    total.backward(); opt.step()
-    p = str(tmp_path / "ckpt.pt")
-    S.save_checkpoint(p, net, opt, 7, {"style_image": "s.png"}, {"train": [], "val": []}, None)
-    net2, ck = S.load_checkpoint(p)
-    assert ck["step"] == 7
-    assert net2.widths.as_list() == TINY.as_list()
-    for a, b in zip(net.state_dict().values(), net2.state_dict().values()):
-        assert torch.equal(a, b)
-    opt2 = torch.optim.Adam(net2.parameters(), lr=1e-3)
-    opt2.load_state_dict(ck["opt"])
-    assert int(opt2.state_dict()["state"][0]["step"]) == 1
 
 
 def test_train_command_resumes(tmp_path):
@@ -116,29 +92,19 @@ def test_train_command_resumes(tmp_path):
             Image.fromarray(arr).save(photos / sub / f"{k}.png")
     style = tmp_path / "style.png"
     Image.fromarray((np.random.default_rng(9).random((32, 32, 3)) * 255).astype("uint8")).save(style)
-    orig = S.load_lossnet
-    S.load_lossnet = lambda kind, data=None: _ToyLossNet()
+    orig = J.load_lossnet
+    J.load_lossnet = lambda kind, data=None: _ToyLossNet()
     try:
         common = ["train", "--style-image", str(style), "--id", "t", "--photos", str(photos),
                   "--run-dir", str(tmp_path / "run"), "--widths", ",".join(map(str, TINY.as_list())),
                   "--crop", "16", "--batch", "1", "--val-size", "24", "--val-every", "100",
                   "--style-layers", "a,b", "--content-layer", "b", "--log-every", "1"]
         S.main(common + ["--iters", "3"])
-        _, ck = S.load_checkpoint(str(tmp_path / "run" / "ckpt.pt"))
+        ck = checkpoints.load(tmp_path / "run" / "ckpt.pt")
         assert ck["step"] == 3
         S.main(common + ["--iters", "5"])
-        _, ck = S.load_checkpoint(str(tmp_path / "run" / "ckpt.pt"))
+        ck = checkpoints.load(tmp_path / "run" / "ckpt.pt")
         assert ck["step"] == 5 and len(ck["history"]["train"]) == 5
         assert (tmp_path / "run" / "curves.png").exists()
     finally:
-        S.load_lossnet = orig
-
-
-@pytest.mark.skipif(not (HAVE_VGG and HAVE_DARKNET), reason="needs ../shared/data/lossnets (third-party weights)")
-def test_our_loss_net_fallbacks_match_the_lab_loaders():
-    x = torch.rand(1, 3, 40, 36)
-    for kind, mine in (("vgg", S.VGGFeatures()), ("darknet", S.DarknetFeatures())):
-        lab = S.load_lossnet(kind)
-        a, b = lab(x), mine(x)
-        for k in b:
-            assert torch.allclose(a[k], b[k], atol=1e-3, rtol=1e-3), (kind, k)
+        J.load_lossnet = orig

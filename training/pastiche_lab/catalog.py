@@ -1,0 +1,40 @@
+"""The one writer of model catalogs (`models/catalog.json`, a user models folder's catalog.json):
+insert or replace an entry by id, teacher styles in the lab's order first, written atomically."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from .data import STYLES
+
+
+def read(path) -> dict:
+    p = Path(path)
+    return json.loads(p.read_text(encoding="utf-8")) if p.exists() else {"models": []}
+
+
+def write_atomic(path, text: str):
+    """Write `text` next to `path` and rename it into place: a reader never sees half a file, and a
+    failure leaves the old file as it was."""
+    p = Path(path)
+    tmp = p.with_name(p.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, p)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def update(path, entry: dict) -> dict:
+    """Insert or replace `entry` (by id) in the catalog at `path`; returns the new catalog."""
+    if not entry.get("id") or not entry.get("file"):
+        raise ValueError("a catalog entry needs an id and a file")
+    cat = read(path)
+    models = [m for m in cat.get("models", []) if m.get("id") != entry["id"]] + [entry]
+    order = list(STYLES)
+    models.sort(key=lambda m: order.index(m["id"]) if m["id"] in order else len(order))   # stable
+    cat["models"] = models
+    write_atomic(path, json.dumps(cat, ensure_ascii=False, indent=2) + "\n")
+    return cat

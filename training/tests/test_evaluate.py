@@ -1,0 +1,35 @@
+"""The evaluation's pieces that need no third-party data: the distance from cached Grams equals the
+one from features, the table marks what is short of the goal, the held-out set's stride."""
+import torch
+
+from pastiche_lab import evaluate as E
+from pastiche_lab.data import photo_set
+from pastiche_lab.perceptual import gram, style_distance
+
+
+def test_distance_from_cached_grams_equals_the_feature_distance():
+    torch.manual_seed(0)
+    fs = [torch.rand(1, c, 9, 7) for c in (3, 5, 8)]
+    ft = [torch.rand(1, c, 9, 7) for c in (3, 5, 8)]
+    ref = float(style_distance(fs, ft))
+    assert E._gram_distance([gram(f) for f in fs], [gram(f) for f in ft]) == ref
+    assert E._style_distance_grams(fs, [gram(f) for f in ft]) == ref
+    assert ref > 0.05
+
+
+def test_table_bolds_what_misses_the_goal():
+    r = lambda d, q: {"style_distance_ratio": d, "ssim_lum_4x": q, "mac_ratio_vs_154G": 0.2}
+    md = E.table({"a": {384: r(0.19, 0.83), 768: r(0.21, 0.81)}}, [384, 768])
+    row = md.splitlines()[2]
+    assert row == "| a | 0.200 | 0.190 | 0.830 | **0.210** | **0.810** |"
+    assert md.splitlines()[0].count("768 px") == 2
+
+
+def test_test_set_stride(tmp_path):
+    for sub, n in (("val", 100), ("kodak", 4)):
+        (tmp_path / "photos" / sub).mkdir(parents=True)
+        for i in range(n):
+            (tmp_path / "photos" / sub / f"{i:03d}.png").write_bytes(b"")
+    full, _ = photo_set(["test"], tmp_path)
+    half, tag = photo_set(["test:2"], tmp_path)
+    assert half == full[::2] and tag == "test2" and len(full) == 14
