@@ -3,8 +3,10 @@ package org.pastiche.app;
 import java.nio.file.Path;
 import java.util.Collection;
 import org.pastiche.core.PasticheException;
+import org.pastiche.core.PasticheException.Reason;
 import org.pastiche.imaging.ImageDecoder;
 import org.pastiche.imaging.ImageExporter;
+import org.pastiche.imaging.ImageExporter.Format;
 import org.pastiche.imaging.Resize;
 import org.pastiche.imaging.RgbaImage;
 import org.pastiche.ui.ImagingService;
@@ -29,9 +31,16 @@ final class EngineImaging implements ImagingService {
     }
 
     @Override
-    public void export(RgbaImage image, Path target, ExportFormat format, float quality, Collection<Path> protect)
+    public void export(RgbaImage image, Path target, Format format, float quality, Collection<Path> protect)
             throws PasticheException {
-        // The exporter picks the format from the extension; the dialog keeps the two in step.
+        // The exporter writes the format the extension names: a name that names another is refused,
+        // so that the chosen format is never silently replaced.
+        Format named = Format.forPath(target).orElseThrow(() -> new PasticheException(Reason.UNSUPPORTED_OUTPUT_TYPE,
+                target + ": unsupported output type; use .png, .jpg or .jpeg"));
+        if (named != format) {
+            throw new PasticheException(Reason.UNSUPPORTED_OUTPUT_TYPE,
+                    target + ": the name is for " + named + " but " + format + " was chosen");
+        }
         ImageExporter.write(image, target, Math.max(0.01f, Math.min(1f, quality)), protect);
     }
 }

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The desktop application and its composition root: every service is built and wired here by hand.
- * {@link #init()} builds the engine off the FX thread; {@link #start} builds the window and opens
- * the photo from the command line, or the shipped sample.
+ * {@link #init()} builds the engine off the FX thread; {@link #start} builds the view model and the
+ * window on the FX thread and opens the photo from the command line, or the shipped sample.
  */
 public class PasticheApp extends Application {
     private static final Logger LOG = LoggerFactory.getLogger(PasticheApp.class);
@@ -34,6 +34,7 @@ public class PasticheApp extends Application {
     private AppContext context;
     private AppSettings settings;
     private FxTaskRunner runner;
+    private I18n i18n;
     private MainViewModel viewModel;
     private MainView view;
     private Stage stage;
@@ -47,19 +48,29 @@ public class PasticheApp extends Application {
     }
 
     /**
-     * Runs on the launcher thread while the toolkit is up: builds the services and the view model
-     * and starts opening the photo, so that ONNX Runtime's start, the session and the decode
-     * overlap with building the window. All callbacks of that work arrive on the FX thread.
+     * Runs on the launcher thread while the toolkit is up: builds the services (ONNX Runtime's start
+     * and the model catalog), nothing that the FX thread touches.
      */
     @Override
     public void init() {
         context = contextFactory.get();
         settings = new AppSettings(context.preferences());
+    }
+
+    /**
+     * On the FX thread: builds the view model and starts opening the photo first, so that the session
+     * and the decode run in the background while the window is built; then the window.
+     */
+    @Override
+    public void start(Stage primaryStage) {
+        stage = primaryStage;
         runner = new FxTaskRunner();
-        I18n i18n = new I18n(settings.language().orElse(Locale.getDefault()));
-        viewModel = new MainViewModel(context.stylizer(), context.imaging(), runner, settings, i18n, context.timings());
+        i18n = new I18n(settings.language().orElse(Locale.getDefault()));
+        viewModel = new MainViewModel(context.stylizer(), context.imaging(), runner, settings, i18n);
+        context.timings().observe(viewModel.selectedStyleProperty(), viewModel.photoProperty(),
+                viewModel.shownProperty(), viewModel.fullResolutionPendingProperty());
         if (Boolean.getBoolean("pastiche.benchmark")) {
-            new TimingBenchmark(viewModel, runner).start();
+            new TimingBenchmark(viewModel, runner, context.timings()).start();
         }
         Optional<Path> commandLinePhoto = getParameters() == null ? Optional.empty()
                 : getParameters().getUnnamed().stream().filter(a -> !a.startsWith("-")).map(Path::of).findFirst();
@@ -68,13 +79,8 @@ public class PasticheApp extends Application {
         String missing = i18n.get(ErrorReasons.key(Reason.FILE_NOT_FOUND));
         commandLinePhoto.filter(p -> !Files.exists(p)).ifPresent(p -> viewModel.notify(Notice.error(
                 i18n.get("error.open", String.valueOf(p.getFileName()), missing))));
-    }
 
-    @Override
-    public void start(Stage primaryStage) {
-        stage = primaryStage;
-        view = new MainView(viewModel);
-
+        view = new MainView(viewModel, i18n);
         applyTheme(viewModel.darkThemeProperty().get());
         viewModel.darkThemeProperty().addListener((obs, old, dark) -> applyTheme(dark));
 
@@ -83,7 +89,7 @@ public class PasticheApp extends Application {
         scene.getStylesheets().add(PasticheApp.class.getResource(STYLESHEET).toExternalForm());
         view.install(scene);
         stage.setScene(scene);
-        stage.titleProperty().bind(viewModel.i18n().text("app.title"));
+        stage.titleProperty().bind(i18n.text("app.title"));
         stage.setMinWidth(900);
         stage.setMinHeight(600);
         stage.show();
@@ -120,6 +126,11 @@ public class PasticheApp extends Application {
     /** The window's view model (for the UI tests and the timing benchmark). */
     public MainViewModel viewModel() {
         return viewModel;
+    }
+
+    /** The window's languages (for the UI tests). */
+    public I18n i18n() {
+        return i18n;
     }
 
     public MainView view() {

@@ -7,8 +7,9 @@ import javafx.beans.InvalidationListener;
 import org.pastiche.inference.StyleModel;
 import org.pastiche.ui.FxTaskRunner;
 import org.pastiche.ui.MainViewModel;
-import org.pastiche.ui.MainViewModel.PreviewQuality;
 import org.pastiche.ui.PreviewTimings;
+import org.pastiche.ui.preview.PreviewQuality;
+import org.pastiche.ui.preview.ShownPainting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,28 +28,34 @@ final class TimingBenchmark {
     private boolean started;
     private boolean atFullResolution;
 
-    TimingBenchmark(MainViewModel vm, FxTaskRunner runner) {
+    private final PreviewTimings timings;
+
+    TimingBenchmark(MainViewModel vm, FxTaskRunner runner, PreviewTimings timings) {
         this.vm = vm;
         this.runner = runner;
+        this.timings = timings;
     }
 
     void start() {
-        // The image changes last, together with its style and quality.
-        vm.afterImageProperty().addListener((InvalidationListener) o -> step());
+        vm.shownProperty().addListener((InvalidationListener) o -> step());
     }
 
     private void step() {
+        ShownPainting painting = vm.shownProperty().get();
+        if (painting == null) {
+            return;
+        }
         if (atFullResolution) {
-            if (vm.afterQualityProperty().get() == PreviewQuality.FULL) {
+            if (painting.quality() == PreviewQuality.FULL) {
                 atFullResolution = false;
                 report();
             }
             return;
         }
-        if (vm.afterQualityProperty().get() != PreviewQuality.SHARP) {
+        if (painting.quality() != PreviewQuality.SHARP) {
             return;
         }
-        String shown = vm.afterStyleIdProperty().get();
+        String shown = painting.styleId();
         if (!started) {
             started = true;
             vm.styles().stream().filter(StyleModel::available).filter(s -> !s.id().equals(shown)).forEach(todo::add);
@@ -106,7 +113,7 @@ final class TimingBenchmark {
     }
 
     private void report() {
-        PreviewTimings t = vm.timings();
+        PreviewTimings t = timings;
         LOG.info("benchmark: launch to first stylized preview {} ms, to first sharp preview {} ms",
                 Math.round(t.launchToFirstMs()), Math.round(t.launchToSharpMs()));
         var samples = t.samples();

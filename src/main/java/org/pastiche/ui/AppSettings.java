@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
+import org.pastiche.imaging.ImageExporter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,27 @@ public final class AppSettings {
 
     public void setLanguage(Locale locale) {
         node.put("language", locale.toLanguageTag());
+    }
+
+    /** The format chosen in the last export. */
+    public Optional<ImageExporter.Format> exportFormat() {
+        String name = node.get("exportFormat", null);
+        return java.util.Arrays.stream(ImageExporter.Format.values()).filter(f -> f.name().equals(name)).findFirst();
+    }
+
+    public void setExportFormat(ImageExporter.Format format) {
+        node.put("exportFormat", format.name());
+    }
+
+    /** The folder of the last export, if it still exists. */
+    public Optional<Path> lastExportFolder() {
+        return Optional.ofNullable(node.get("lastExportFolder", null)).map(Path::of).filter(Files::isDirectory);
+    }
+
+    public void setLastExportFolder(Path folder) {
+        if (folder != null) {
+            node.put("lastExportFolder", folder.toAbsolutePath().toString());
+        }
     }
 
     public boolean darkTheme() {

@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.concurrent.Task;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * The real {@link TaskRunner}: every piece of work is a {@link Task} on a named daemon executor.
  * Tasks are never cancelled through {@link Task#cancel()}: the token tells the work to stop, and the
  * task always runs to its end, so that {@link #activeTasksProperty()} counts work that really runs.
+ * Work is submitted on the FX thread only (where its callbacks arrive too); other threads are refused.
  */
 public final class FxTaskRunner implements TaskRunner, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FxTaskRunner.class);
@@ -26,6 +28,7 @@ public final class FxTaskRunner implements TaskRunner, AutoCloseable {
     private final ExecutorService inference = Executors.newSingleThreadExecutor(named("inference"));
     private final ExecutorService io = Executors.newFixedThreadPool(2, named("io"));
     private final ReadOnlyIntegerWrapper activeTasks = new ReadOnlyIntegerWrapper(this, "activeTasks");
+    private final AtomicInteger active = new AtomicInteger();
     private final Set<Runnable> live = ConcurrentHashMap.newKeySet();
 
     /** ONNX Runtime's session set-up overflows the JVM's default 1 MiB thread stack (a native crash). */
@@ -47,6 +50,10 @@ public final class FxTaskRunner implements TaskRunner, AutoCloseable {
 
     @Override
     public <T> void submit(Lane lane, CancellationToken cancel, Work<T> work, Outcome<T> outcome) {
+        if (!Platform.isFxApplicationThread()) {
+            throw new IllegalStateException("work is submitted on the FX thread only, not on "
+                    + Thread.currentThread().getName());
+        }
         Task<T> task = new Task<>() {
             @Override
             protected T call() throws Exception {
@@ -79,13 +86,13 @@ public final class FxTaskRunner implements TaskRunner, AutoCloseable {
             }
         });
         live.add(stop);
-        activeTasks.set(activeTasks.get() + 1);
+        activeTasks.set(active.incrementAndGet());
         (lane == Lane.INFERENCE ? inference : io).execute(task);
     }
 
     private void finished(Runnable stop) {
         live.remove(stop);
-        activeTasks.set(activeTasks.get() - 1);
+        activeTasks.set(active.decrementAndGet());
     }
 
     /** Cancels all work and stops the executors, waiting briefly for running work to notice. */

@@ -3,6 +3,7 @@ package org.pastiche.ui;
 import java.nio.file.Path;
 import java.util.Collection;
 import org.pastiche.core.PasticheException;
+import org.pastiche.imaging.ImageExporter.Format;
 import org.pastiche.imaging.RgbaImage;
 
 /** What the app needs from the imaging package: decode, scale for previews, and export. */
@@ -21,23 +22,10 @@ public interface ImagingService {
     RgbaImage fit(RgbaImage image, int maxLongSide);
 
     /**
-     * Writes {@code image} atomically; {@code quality} in 0..1 applies to JPEG only. Refuses to write
-     * over any of {@code protect} (the photo the painting came from).
+     * Writes {@code image} atomically in {@code format}, which the target's extension must name (else
+     * nothing is written); {@code quality} in 0..1 applies to JPEG only. Refuses to write over any of
+     * {@code protect} (the photo the painting came from).
      */
-    void export(RgbaImage image, Path target, ExportFormat format, float quality, Collection<Path> protect)
+    void export(RgbaImage image, Path target, Format format, float quality, Collection<Path> protect)
             throws PasticheException;
-
-    enum ExportFormat {
-        PNG("png"), JPEG("jpg");
-
-        private final String extension;
-
-        ExportFormat(String extension) {
-            this.extension = extension;
-        }
-
-        public String extension() {
-            return extension;
-        }
-    }
 }

@@ -3,12 +3,18 @@ package org.pastiche.ui;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import javafx.beans.value.ObservableValue;
+import org.pastiche.inference.StyleModel;
+import org.pastiche.ui.photo.PhotoSession;
+import org.pastiche.ui.preview.PreviewQuality;
+import org.pastiche.ui.preview.ShownPainting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Measures what a person waits for: launch to the first stylized preview, and a style click to the
  * first (quick) and the sharp preview. Logged when the system property {@code pastiche.timing} is true.
+ * It observes the view model ({@link #observe}) rather than being called from its logic.
  */
 public final class PreviewTimings {
     private static final Logger LOG = LoggerFactory.getLogger(PreviewTimings.class);
@@ -36,6 +42,42 @@ public final class PreviewTimings {
     public static PreviewTimings fromSystem() {
         return new PreviewTimings(Boolean.getBoolean("pastiche.timing"),
                 ManagementFactory.getRuntimeMXBean().getStartTime());
+    }
+
+    /**
+     * Follows a view model's observable state: a request is a newly chosen style with a photo open, or
+     * a new photo with a style chosen; a painting on show ends it; the full-resolution pass is timed
+     * from its start ({@code fullPending} turning true) to the first full-resolution painting shown.
+     */
+    public void observe(ObservableValue<StyleModel> style, ObservableValue<PhotoSession> photo,
+                        ObservableValue<ShownPainting> shown, ObservableValue<Boolean> fullPending) {
+        style.addListener((obs, old, now) -> {
+            if (now != null && photo.getValue() != null) {
+                requested(now.id());
+            }
+        });
+        photo.addListener((obs, old, now) -> {
+            if (now != null && !now.isSamePhoto(old) && style.getValue() != null) {
+                requested(style.getValue().id());
+            }
+        });
+        fullPending.addListener((obs, old, now) -> {
+            if (now) {
+                fullRequested();
+            }
+        });
+        shown.addListener((obs, old, now) -> {
+            if (now == null) {
+                return;
+            }
+            if (now.quality() == PreviewQuality.FULL) {
+                if (old == null || old.quality() != PreviewQuality.FULL || !old.styleId().equals(now.styleId())) {
+                    fullShown(now.styleId(), now.image().width(), now.image().height());
+                }
+            } else {
+                shown(now.styleId(), now.quality() == PreviewQuality.SHARP);
+            }
+        });
     }
 
     public synchronized void requested(String styleId) {
@@ -82,9 +124,13 @@ public final class PreviewTimings {
         fullRequestNanos = System.nanoTime();
     }
 
-    /** The full-resolution painting is on show. */
+    /** The full-resolution painting is on show (counted once per request). */
     public synchronized void fullShown(String styleId, int width, int height) {
+        if (fullRequestNanos == 0) {
+            return;
+        }
         fullMs = (System.nanoTime() - fullRequestNanos) / 1e6;
+        fullRequestNanos = 0;
         if (log) {
             LOG.info("timing: style {} at full resolution ({} x {}) {} ms", styleId, width, height, Math.round(fullMs));
         }

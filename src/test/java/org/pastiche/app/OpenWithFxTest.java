@@ -28,7 +28,8 @@ class OpenWithFxTest {
         FxToolkit.registerPrimaryStage();
         app = (PasticheApp) FxToolkit.setupApplication(PasticheApp.class, photo.toString());
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(
-                () -> "holiday.png".equals(app.viewModel().photoNameProperty().get())
+                () -> app.viewModel().photoProperty().get() != null
+                        && "holiday.png".equals(app.viewModel().photoProperty().get().name())
                         && app.viewModel().beforeImageProperty().get() != null).get());
         assertEquals(160, WaitForAsyncUtils.asyncFx(() -> app.viewModel().beforeImageProperty().get().width()).get());
     }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import atlantafx.base.controls.Notification;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,7 +33,7 @@ import org.pastiche.imaging.RgbaImage;
 import org.pastiche.inference.StyleModel;
 import org.pastiche.ui.I18n;
 import org.pastiche.ui.MainViewModel;
-import org.pastiche.ui.MainViewModel.PreviewQuality;
+import org.pastiche.ui.preview.PreviewQuality;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
@@ -70,7 +69,19 @@ class PasticheAppFxTest {
                 () -> new PasticheApp(() -> AppContext.of(List.of(models), prefs, Optional.of(sample))));
         vm = app.viewModel();
         assertEquals("Pastiche", fx(stage::getTitle));
-        waitUntil(() -> vm.afterQualityProperty().get() == PreviewQuality.SHARP);
+        waitUntil(() -> quality(vm) == PreviewQuality.SHARP);
+    }
+
+    private static PreviewQuality quality(MainViewModel vm) {
+        return vm.shownProperty().get() == null ? null : vm.shownProperty().get().quality();
+    }
+
+    private static String styleId(MainViewModel vm) {
+        return vm.shownProperty().get() == null ? null : vm.shownProperty().get().styleId();
+    }
+
+    private static String photoName(MainViewModel vm) {
+        return vm.photoProperty().get() == null ? null : vm.photoProperty().get().name();
     }
 
     @AfterEach
@@ -95,8 +106,8 @@ class PasticheAppFxTest {
 
     @Test
     void windowOpensWithTheSampleStylized() throws Exception {
-        assertEquals("sample.png", fx(() -> vm.photoNameProperty().get()));
-        assertEquals(styleIds.get(0), fx(() -> vm.afterStyleIdProperty().get()));
+        assertEquals("sample.png", fx(() -> photoName(vm)));
+        assertEquals(styleIds.get(0), fx(() -> styleId(vm)));
         assertNotNull(fx(() -> app.view().compareView().getAfterImage()));
         assertEquals(320.0, fx(() -> app.view().compareView().getBeforeImage().getWidth()));
         assertFalse(fx(() -> robot.lookup("#empty-state").query().isVisible()));
@@ -108,19 +119,19 @@ class PasticheAppFxTest {
     void aPhotoLoadedTheWayADropDoesAppears() throws Exception {
         Path photo = TestModels.photo(photos.resolve("dropped.png"), 200, 300);
         robot.interact(() -> app.view().openDropped(List.of(photo.toFile())));
-        waitUntil(() -> "dropped.png".equals(vm.photoNameProperty().get())
-                && vm.afterQualityProperty().get() == PreviewQuality.SHARP);
+        waitUntil(() -> "dropped.png".equals(photoName(vm))
+                && quality(vm) == PreviewQuality.SHARP);
         assertEquals(300.0, fx(() -> app.view().compareView().getBeforeImage().getHeight()));
         assertEquals(300.0, fx(() -> app.view().compareView().getAfterImage().getHeight()));
     }
 
     @Test
     void choosingAStyleChangesTheAfterImage() throws Exception {
-        RgbaImage first = fx(() -> vm.afterImageProperty().get());
+        RgbaImage first = fx(() -> vm.shownProperty().get().image());
         robot.clickOn("#style-" + styleIds.get(1));
-        waitUntil(() -> styleIds.get(1).equals(vm.afterStyleIdProperty().get())
-                && vm.afterQualityProperty().get() == PreviewQuality.SHARP);
-        RgbaImage second = fx(() -> vm.afterImageProperty().get());
+        waitUntil(() -> styleIds.get(1).equals(styleId(vm))
+                && quality(vm) == PreviewQuality.SHARP);
+        RgbaImage second = fx(() -> vm.shownProperty().get().image());
         assertFalse(java.util.Arrays.equals(first.argb(), second.argb()), "the painting changed");
         assertTrue(fx(() -> robot.lookup("#style-info-non-commercial").query().isVisible()),
                 "the second style's non-commercial licence is shown");
@@ -137,8 +148,8 @@ class PasticheAppFxTest {
         String last = styleIds.get(50 % n);
         idle();
         assertEquals(last, fx(() -> vm.selectedStyleProperty().get().id()));
-        assertEquals(last, fx(() -> vm.afterStyleIdProperty().get()));
-        assertEquals(PreviewQuality.SHARP, fx(() -> vm.afterQualityProperty().get()));
+        assertEquals(last, fx(() -> styleId(vm)));
+        assertEquals(PreviewQuality.SHARP, fx(() -> quality(vm)));
         assertEquals(0, fx(() -> app.runner().activeTasksProperty().get()));
     }
 
@@ -168,7 +179,7 @@ class PasticheAppFxTest {
         waitUntil(() -> robot.lookup(".app-notification").tryQuery().isPresent());
         Notification notification = robot.lookup(".app-notification").query();
         assertTrue(fx(notification::getMessage).contains("broken.jpg"), fx(notification::getMessage));
-        assertEquals("sample.png", fx(() -> vm.photoNameProperty().get()));
+        assertEquals("sample.png", fx(() -> photoName(vm)));
         assertSame(before, fx(() -> vm.beforeImageProperty().get()));
     }
 
@@ -225,10 +236,11 @@ class PasticheAppFxTest {
         });
         robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.V)
                 .release(javafx.scene.input.KeyCode.V, javafx.scene.input.KeyCode.CONTROL);
-        waitUntil(() -> vm.photoPathProperty().get() == null && vm.beforeImageProperty().get() != null
+        waitUntil(() -> vm.photoProperty().get() != null && vm.photoProperty().get().file().isEmpty()
+                && vm.beforeImageProperty().get() != null
                 && vm.beforeImageProperty().get().width() == 120
-                && vm.afterQualityProperty().get() == PreviewQuality.SHARP);
-        assertEquals("Pasted image", fx(() -> vm.photoNameProperty().get()));
+                && quality(vm) == PreviewQuality.SHARP);
+        assertEquals("Pasted image", fx(() -> photoName(vm)));
     }
 
     @Test
@@ -266,25 +278,25 @@ class PasticheAppFxTest {
         robot.type(javafx.scene.input.KeyCode.LEFT);
         waitUntil(() -> styleIds.get(0).equals(vm.selectedStyleProperty().get().id()));
         idle();
-        assertEquals(styleIds.get(0), fx(() -> vm.afterStyleIdProperty().get()));
+        assertEquals(styleIds.get(0), fx(() -> styleId(vm)));
     }
 
     @Test
     void at100PercentBothSidesHaveThePhotosOwnPixelSize() throws Exception {
         Path photo = TestModels.photo(photos.resolve("large.png"), 1600, 1200);
         robot.interact(() -> app.view().openDropped(List.of(photo.toFile())));
-        waitUntil(() -> "large.png".equals(vm.photoNameProperty().get()) && vm.originalReadyProperty().get()
-                && vm.afterQualityProperty().get() == PreviewQuality.SHARP);
+        waitUntil(() -> "large.png".equals(photoName(vm)) && vm.photoProperty().get().hasOriginal()
+                && quality(vm) == PreviewQuality.SHARP);
         var compare = app.view().compareView();
         double previewWidth = fx(() -> compare.getAfterImage().getWidth());
         assertTrue(previewWidth < 1600, "fitted, the painting is the view-sized preview: " + previewWidth);
 
         robot.clickOn("#zoom-actual");
         assertEquals(1600.0, fx(() -> compare.getBeforeImage().getWidth()), "the original at once");
-        waitUntil(() -> vm.afterQualityProperty().get() == PreviewQuality.FULL);
+        waitUntil(() -> quality(vm) == PreviewQuality.FULL);
         assertEquals(1600.0, fx(() -> compare.getAfterImage().getWidth()));
         assertEquals(1200.0, fx(() -> compare.getAfterImage().getHeight()));
-        assertEquals(styleIds.get(0), fx(() -> vm.afterStyleIdProperty().get()));
+        assertEquals(styleIds.get(0), fx(() -> styleId(vm)));
         assertFalse(fx(() -> robot.lookup("#full-resolution-progress").query().isVisible()));
 
         robot.clickOn("#zoom-fit");
@@ -320,7 +332,7 @@ class PasticheAppFxTest {
         assertEquals("Export", fx(confirm::getText));
         assertEquals("Full resolution (320 × 240)", fx(full::getText));
 
-        robot.interact(() -> vm.i18n().setLocale(I18n.CHINESE));
+        robot.interact(() -> app.i18n().setLocale(I18n.CHINESE));
         assertEquals("导出画作", fx(windowTitle));
         assertEquals("导出", fx(confirm::getText));
         assertEquals("取消", fx(cancel::getText));
@@ -328,7 +340,7 @@ class PasticheAppFxTest {
         assertEquals("格式", fx(format::getText));
         assertEquals("原始分辨率（320 × 240）", fx(full::getText));
 
-        robot.interact(() -> vm.i18n().setLocale(I18n.ENGLISH));
+        robot.interact(() -> app.i18n().setLocale(I18n.ENGLISH));
         assertEquals("Format", fx(format::getText));
         robot.clickOn("#export-cancel");
         waitUntil(() -> robot.lookup("#export-dialog").tryQuery().isEmpty());
@@ -445,8 +457,8 @@ class PasticheAppFxTest {
         assertEquals(javafx.scene.input.TransferMode.COPY, drag.over(), "the drag is accepted");
         assertTrue(drag.overlayShown(), "'drop to open' shows while dragging");
         assertEquals(javafx.scene.input.TransferMode.COPY, drag.dropped(), "the drop is completed");
-        waitUntil(() -> "dragged.png".equals(vm.photoNameProperty().get())
-                && vm.afterQualityProperty().get() == PreviewQuality.SHARP);
+        waitUntil(() -> "dragged.png".equals(photoName(vm))
+                && quality(vm) == PreviewQuality.SHARP);
         assertEquals(270.0, fx(() -> app.view().compareView().getBeforeImage().getHeight()));
         assertEquals(270.0, fx(() -> app.view().compareView().getAfterImage().getHeight()));
         assertFalse(fx(() -> robot.lookup(".drop-overlay").query().isVisible()));
@@ -459,7 +471,7 @@ class PasticheAppFxTest {
         assertFalse(drag.overlayShown());
         assertEquals(null, drag.dropped());
         assertFalse(fx(() -> robot.lookup(".drop-overlay").query().isVisible()));
-        assertEquals("sample.png", fx(() -> vm.photoNameProperty().get()));
+        assertEquals("sample.png", fx(() -> photoName(vm)));
         assertTrue(robot.lookup(".app-notification").tryQuery().isEmpty(), "no error for a refused drag");
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.pastiche.core.PasticheException;
+import org.pastiche.imaging.ImageExporter.Format;
 import org.pastiche.imaging.RgbaImage;
 
 /**
@@ -14,9 +15,11 @@ import org.pastiche.imaging.RgbaImage;
  * corrupt file, with its reason code) or "strange" (a failure without a code).
  */
 public final class FakeImaging implements ImagingService {
-    public record Export(RgbaImage image, Path target, ExportFormat format, float quality) { }
+    public record Export(RgbaImage image, Path target, Format format, float quality) { }
 
     public final List<Export> exports = new ArrayList<>();
+    /** Thrown by the next export, if set (then cleared). */
+    public PasticheException failure;
 
     public static RgbaImage photo(int width, int height, int seed) {
         int[] px = new int[width * height];
@@ -68,9 +71,20 @@ public final class FakeImaging implements ImagingService {
     }
 
     @Override
-    public void export(RgbaImage image, Path target, ExportFormat format, float quality,
-                       java.util.Collection<Path> protect) {
-        exports.add(new Export(image, target, format, quality));
+    public void export(RgbaImage image, Path target, Format format, float quality,
+                       java.util.Collection<Path> protect) throws PasticheException {
+        // As the real exporter: the format written is the one the name says, and it must be the one chosen.
+        Format written = Format.forPath(target).orElseThrow(() -> new PasticheException(
+                PasticheException.Reason.UNSUPPORTED_OUTPUT_TYPE, target + ": unsupported output type"));
+        if (written != format) {
+            throw new PasticheException(PasticheException.Reason.UNSUPPORTED_OUTPUT_TYPE, target + ": not " + format);
+        }
+        if (failure != null) {
+            PasticheException e = failure;
+            failure = null;
+            throw e;
+        }
+        exports.add(new Export(image, target, written, quality));
         try {
             Files.writeString(target, format + " " + image.width() + "x" + image.height());
         } catch (IOException e) {

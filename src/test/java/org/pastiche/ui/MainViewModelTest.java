@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.pastiche.imaging.RgbaImage;
-import org.pastiche.ui.MainViewModel.PreviewQuality;
+import org.pastiche.ui.preview.PreviewQuality;
 
 class MainViewModelTest {
     private final FakeStylizer stylizer = new FakeStylizer("a", "b", "c");
@@ -37,9 +37,10 @@ class MainViewModelTest {
         prefs.removeNode();
     }
 
+    private final I18n i18n = new I18n(Locale.ENGLISH);
+
     private MainViewModel viewModel(TaskRunner runner) {
-        return new MainViewModel(stylizer, imaging, runner, settings, new I18n(Locale.ENGLISH),
-                new PreviewTimings(false, System.currentTimeMillis()));
+        return new MainViewModel(stylizer, imaging, runner, settings, i18n);
     }
 
     @Test
@@ -47,14 +48,14 @@ class MainViewModelTest {
         MainViewModel vm = viewModel(QueuedTaskRunner.direct());
         vm.start(Optional.of(Path.of("photos", "dog.jpg")));
 
-        assertEquals("dog.jpg", vm.photoNameProperty().get());
+        assertEquals("dog.jpg", vm.photoProperty().get().name());
         assertEquals("800 × 600 px", vm.photoSizeProperty().get());
         RgbaImage before = vm.beforeImageProperty().get();
         assertEquals(800, before.width());
         assertEquals("a", vm.selectedStyleProperty().get().id());
-        assertEquals("a", vm.afterStyleIdProperty().get());
-        assertEquals(PreviewQuality.SHARP, vm.afterQualityProperty().get());
-        assertArrayEquals(FakeStylizer.expected(before, "a").argb(), vm.afterImageProperty().get().argb());
+        assertEquals("a", vm.shownProperty().get().styleId());
+        assertEquals(PreviewQuality.SHARP, vm.shownProperty().get().quality());
+        assertArrayEquals(FakeStylizer.expected(before, "a").argb(), vm.shownProperty().get().image().argb());
         // a quick low-resolution pass first, then the sharp one at view size
         assertEquals(List.of(256, 800), stylizer.calls.stream().map(FakeStylizer.Call::width).toList());
         assertFalse(vm.stylizingProperty().get());
@@ -66,9 +67,9 @@ class MainViewModelTest {
         vm.start(Optional.of(Path.of("dog.jpg")));
         vm.selectStyle("b");
 
-        assertEquals("b", vm.afterStyleIdProperty().get());
+        assertEquals("b", vm.shownProperty().get().styleId());
         assertArrayEquals(FakeStylizer.expected(vm.beforeImageProperty().get(), "b").argb(),
-                vm.afterImageProperty().get().argb());
+                vm.shownProperty().get().image().argb());
         assertEquals(Optional.of("b"), settings.lastStyle());
     }
 
@@ -92,8 +93,8 @@ class MainViewModelTest {
         vm.selectStyle("c");
         runner.runAll();
 
-        assertEquals("c", vm.afterStyleIdProperty().get());
-        assertEquals(PreviewQuality.SHARP, vm.afterQualityProperty().get());
+        assertEquals("c", vm.shownProperty().get().styleId());
+        assertEquals(PreviewQuality.SHARP, vm.shownProperty().get().quality());
         assertTrue(stylizer.calls.subList(before, stylizer.calls.size()).stream()
                 .noneMatch(c -> c.styleId().equals("b")), "the superseded style never reached the engine");
         assertFalse(vm.stylizingProperty().get());
@@ -114,7 +115,7 @@ class MainViewModelTest {
 
         FakeStylizer.Call b = stylizer.calls.stream().filter(c -> c.styleId().equals("b")).findFirst().orElseThrow();
         assertTrue(b.cancel().isCancelled(), "the engine was told to stop");
-        assertEquals("c", vm.afterStyleIdProperty().get());
+        assertEquals("c", vm.shownProperty().get().styleId());
         assertEquals(1, stylizer.calls.stream().filter(c -> c.styleId().equals("b")).count(),
                 "the sharp pass of the superseded style never ran");
     }
@@ -127,7 +128,7 @@ class MainViewModelTest {
         int calls = stylizer.calls.size();
         vm.selectStyle("a");
         assertEquals(calls, stylizer.calls.size());
-        assertEquals("a", vm.afterStyleIdProperty().get());
+        assertEquals("a", vm.shownProperty().get().styleId());
     }
 
     @Test
@@ -135,13 +136,13 @@ class MainViewModelTest {
         MainViewModel vm = viewModel(QueuedTaskRunner.direct());
         vm.start(Optional.of(Path.of("dog.jpg")));
         int calls = stylizer.calls.size();
-        RgbaImage full = vm.afterImageProperty().get();
+        RgbaImage full = vm.shownProperty().get().image();
 
         vm.strengthProperty().set(0.0);
-        assertArrayEquals(vm.beforeImageProperty().get().argb(), vm.afterImageProperty().get().argb());
+        assertArrayEquals(vm.beforeImageProperty().get().argb(), vm.shownProperty().get().image().argb());
         vm.strengthProperty().set(1.0);
         vm.keepColorsProperty().set(true);
-        assertFalse(java.util.Arrays.equals(full.argb(), vm.afterImageProperty().get().argb()));
+        assertFalse(java.util.Arrays.equals(full.argb(), vm.shownProperty().get().image().argb()));
         assertEquals(calls, stylizer.calls.size());
     }
 
@@ -150,13 +151,13 @@ class MainViewModelTest {
         MainViewModel vm = viewModel(QueuedTaskRunner.direct());
         vm.start(Optional.of(Path.of("dog.jpg")));
         RgbaImage before = vm.beforeImageProperty().get();
-        RgbaImage after = vm.afterImageProperty().get();
+        RgbaImage after = vm.shownProperty().get().image();
 
         vm.open(List.of(Path.of("broken.png")));
 
         assertSame(before, vm.beforeImageProperty().get());
-        assertSame(after, vm.afterImageProperty().get());
-        assertEquals("dog.jpg", vm.photoNameProperty().get());
+        assertSame(after, vm.shownProperty().get().image());
+        assertEquals("dog.jpg", vm.photoProperty().get().name());
         Notice notice = vm.noticeProperty().get();
         assertNotNull(notice);
         assertEquals(Notice.Kind.ERROR, notice.kind());
@@ -168,7 +169,7 @@ class MainViewModelTest {
     void errorReasonsAreInTheUiLanguage() {
         MainViewModel vm = viewModel(QueuedTaskRunner.direct());
         vm.start(Optional.of(Path.of("dog.jpg")));
-        vm.i18n().setLocale(Locale.SIMPLIFIED_CHINESE);
+        i18n.setLocale(Locale.SIMPLIFIED_CHINESE);
         assertEquals("800 × 600 像素", vm.photoSizeProperty().get());
 
         vm.open(Path.of("photos", "broken.png"));
@@ -207,11 +208,11 @@ class MainViewModelTest {
     void aPastedImageOpensWithoutAFile() {
         MainViewModel vm = viewModel(QueuedTaskRunner.direct());
         vm.start(Optional.empty());
-        assertNull(vm.afterImageProperty().get());
+        assertNull(vm.shownProperty().get());
         vm.open(FakeImaging.photo(300, 200, 1), "clipboard");
-        assertNull(vm.photoPathProperty().get());
+        assertTrue(vm.photoProperty().get().file().isEmpty());
         assertEquals(300, vm.beforeImageProperty().get().width());
-        assertEquals("a", vm.afterStyleIdProperty().get());
+        assertEquals("a", vm.shownProperty().get().styleId());
     }
 
     @Test
@@ -221,13 +222,13 @@ class MainViewModelTest {
         vm.start(Optional.of(Path.of("first.jpg")));
         vm.open(Path.of("second.jpg"));
         runner.runAll();
-        assertEquals("second.jpg", vm.photoNameProperty().get());
+        assertEquals("second.jpg", vm.photoProperty().get().name());
     }
 
     @Test
     void languageAndThemeAreRemembered() {
         MainViewModel vm = viewModel(QueuedTaskRunner.direct());
-        vm.i18n().setLocale(Locale.CHINA);
+        i18n.setLocale(Locale.CHINA);
         vm.darkThemeProperty().set(true);
         assertEquals(Optional.of(Locale.SIMPLIFIED_CHINESE), settings.language());
         assertTrue(settings.darkTheme());
@@ -242,7 +243,7 @@ class MainViewModelTest {
         vm.selectStyle("b");
         vm.dispose();
         runner.runAll();
-        assertEquals("a", vm.afterStyleIdProperty().get());
+        assertEquals("a", vm.shownProperty().get().styleId());
     }
 
     @Test
@@ -254,10 +255,10 @@ class MainViewModelTest {
         runner.runNext(); // screen-sized preview decode
         assertNotNull(vm.beforeImageProperty().get());
         assertEquals(0, imaging.fullLoads);
-        assertFalse(vm.originalReadyProperty().get());
+        assertFalse(vm.photoProperty().get().hasOriginal());
         runner.runNext(); // quick pass
         runner.runNext(); // sharp pass
-        assertEquals(PreviewQuality.SHARP, vm.afterQualityProperty().get());
+        assertEquals(PreviewQuality.SHARP, vm.shownProperty().get().quality());
         assertFalse(vm.canExportProperty().get());
         assertTrue(vm.exportViewModel().isEmpty());
 
@@ -285,7 +286,7 @@ class MainViewModelTest {
         MainViewModel vm = smallView(QueuedTaskRunner.direct());
         vm.start(Optional.of(Path.of("dog.jpg")));
         assertEquals(400, vm.beforeImageProperty().get().width());
-        assertEquals(400, vm.afterImageProperty().get().width());
+        assertEquals(400, vm.shownProperty().get().image().width());
         assertEquals(0, fullRuns("a"), "fitted: nothing at full resolution");
 
         vm.actualSizeProperty().set(true);
@@ -293,19 +294,19 @@ class MainViewModelTest {
         RgbaImage before = vm.beforeImageProperty().get();
         assertEquals(800, before.width());
         assertEquals(600, before.height());
-        assertEquals(PreviewQuality.FULL, vm.afterQualityProperty().get());
-        assertEquals("a", vm.afterStyleIdProperty().get());
-        assertArrayEquals(FakeStylizer.expected(before, "a").argb(), vm.afterImageProperty().get().argb());
+        assertEquals(PreviewQuality.FULL, vm.shownProperty().get().quality());
+        assertEquals("a", vm.shownProperty().get().styleId());
+        assertArrayEquals(FakeStylizer.expected(before, "a").argb(), vm.shownProperty().get().image().argb());
         assertEquals(1, fullRuns("a"));
         assertFalse(vm.fullResolutionPendingProperty().get());
         assertTrue(vm.canExportProperty().get());
 
         vm.actualSizeProperty().set(false);
         assertEquals(400, vm.beforeImageProperty().get().width());
-        assertEquals(400, vm.afterImageProperty().get().width());
-        assertEquals(PreviewQuality.SHARP, vm.afterQualityProperty().get());
+        assertEquals(400, vm.shownProperty().get().image().width());
+        assertEquals(PreviewQuality.SHARP, vm.shownProperty().get().quality());
         vm.actualSizeProperty().set(true);
-        assertEquals(800, vm.afterImageProperty().get().width());
+        assertEquals(800, vm.shownProperty().get().image().width());
         assertEquals(1, fullRuns("a"), "the full-resolution result is kept");
     }
 
@@ -320,16 +321,16 @@ class MainViewModelTest {
         assertTrue(vm.fullResolutionPendingProperty().get());
         assertEquals(-1.0, vm.fullResolutionProgressProperty().get());
         assertEquals(800, vm.beforeImageProperty().get().width(), "the original at once");
-        assertEquals(400, vm.afterImageProperty().get().width(), "the preview until the full result is there");
-        assertEquals(PreviewQuality.SHARP, vm.afterQualityProperty().get());
+        assertEquals(400, vm.shownProperty().get().image().width(), "the preview until the full result is there");
+        assertEquals(PreviewQuality.SHARP, vm.shownProperty().get().quality());
         double[] seen = {-1};
         stylizer.duringStylize = call -> seen[0] = vm.fullResolutionProgressProperty().get();
         runner.runAll();
 
         assertEquals(0.5, seen[0], "progress reported while the network runs");
         assertFalse(vm.fullResolutionPendingProperty().get());
-        assertEquals(800, vm.afterImageProperty().get().width());
-        assertEquals(PreviewQuality.FULL, vm.afterQualityProperty().get());
+        assertEquals(800, vm.shownProperty().get().image().width());
+        assertEquals(PreviewQuality.FULL, vm.shownProperty().get().quality());
     }
 
     @Test
@@ -346,10 +347,10 @@ class MainViewModelTest {
         FakeStylizer.Call a = stylizer.calls.stream().filter(c -> c.styleId().equals("a") && c.width() == 800)
                 .findFirst().orElseThrow();
         assertTrue(a.cancel().isCancelled(), "the engine was told to stop");
-        assertEquals("b", vm.afterStyleIdProperty().get());
-        assertEquals(PreviewQuality.FULL, vm.afterQualityProperty().get());
+        assertEquals("b", vm.shownProperty().get().styleId());
+        assertEquals(PreviewQuality.FULL, vm.shownProperty().get().quality());
         assertArrayEquals(FakeStylizer.expected(vm.beforeImageProperty().get(), "b").argb(),
-                vm.afterImageProperty().get().argb());
+                vm.shownProperty().get().image().argb());
         assertFalse(vm.fullResolutionPendingProperty().get());
     }
 
@@ -364,11 +365,11 @@ class MainViewModelTest {
         vm.open(Path.of("cat.jpg"));
         runner.runAll();
 
-        assertEquals("cat.jpg", vm.photoNameProperty().get());
+        assertEquals("cat.jpg", vm.photoProperty().get().name());
         RgbaImage before = vm.beforeImageProperty().get();
         assertEquals(800, before.width());
-        assertEquals(PreviewQuality.FULL, vm.afterQualityProperty().get());
-        assertArrayEquals(FakeStylizer.expected(before, "a").argb(), vm.afterImageProperty().get().argb());
+        assertEquals(PreviewQuality.FULL, vm.shownProperty().get().quality());
+        assertArrayEquals(FakeStylizer.expected(before, "a").argb(), vm.shownProperty().get().image().argb());
     }
 
     @Test
@@ -379,11 +380,11 @@ class MainViewModelTest {
         int calls = stylizer.calls.size();
 
         vm.strengthProperty().set(0.0);
-        assertEquals(800, vm.afterImageProperty().get().width());
-        assertArrayEquals(vm.beforeImageProperty().get().argb(), vm.afterImageProperty().get().argb());
+        assertEquals(800, vm.shownProperty().get().image().width());
+        assertArrayEquals(vm.beforeImageProperty().get().argb(), vm.shownProperty().get().image().argb());
         vm.strengthProperty().set(1.0);
         vm.keepColorsProperty().set(true);
-        RgbaImage kept = vm.afterImageProperty().get();
+        RgbaImage kept = vm.shownProperty().get().image();
         assertEquals(800, kept.width());
         assertFalse(java.util.Arrays.equals(FakeStylizer.expected(vm.beforeImageProperty().get(), "a").argb(),
                 kept.argb()));
@@ -399,8 +400,8 @@ class MainViewModelTest {
         vm.strengthProperty().set(0.0);
         int calls = stylizer.calls.size();
         vm.actualSizeProperty().set(true);
-        assertEquals(800, vm.afterImageProperty().get().width());
-        assertArrayEquals(vm.beforeImageProperty().get().argb(), vm.afterImageProperty().get().argb());
+        assertEquals(800, vm.shownProperty().get().image().width());
+        assertArrayEquals(vm.beforeImageProperty().get().argb(), vm.shownProperty().get().image().argb());
         assertEquals(calls, stylizer.calls.size());
     }
 
@@ -428,7 +429,7 @@ class MainViewModelTest {
         assertEquals(2, fullRuns("a"), "b's result replaced a's");
         vm.selectStyle("b");
         assertEquals(2, fullRuns("b"));
-        assertEquals(PreviewQuality.FULL, vm.afterQualityProperty().get());
+        assertEquals(PreviewQuality.FULL, vm.shownProperty().get().quality());
     }
 
     @Test
@@ -438,7 +439,7 @@ class MainViewModelTest {
         int calls = stylizer.calls.size();
         vm.actualSizeProperty().set(true);
         assertEquals(calls, stylizer.calls.size());
-        assertEquals(800, vm.afterImageProperty().get().width());
+        assertEquals(800, vm.shownProperty().get().image().width());
         assertFalse(vm.fullResolutionPendingProperty().get());
     }
 }

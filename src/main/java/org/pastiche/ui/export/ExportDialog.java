@@ -28,8 +28,8 @@ import javafx.util.StringConverter;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignA;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
+import org.pastiche.imaging.ImageExporter.Format;
 import org.pastiche.ui.I18n;
-import org.pastiche.ui.ImagingService.ExportFormat;
 
 /**
  * The export dialog: format, JPEG quality, full or view resolution and the file; shows the
@@ -104,19 +104,19 @@ public final class ExportDialog {
         jpeg.getStyleClass().add(Styles.RIGHT_PILL);
         png.setToggleGroup(formats);
         jpeg.setToggleGroup(formats);
-        (vm.formatProperty().get() == ExportFormat.PNG ? png : jpeg).setSelected(true);
+        (vm.formatProperty().get() == Format.PNG ? png : jpeg).setSelected(true);
         formats.selectedToggleProperty().addListener((obs, old, now) -> {
             if (now == null) {
                 old.setSelected(true); // a pill group always has one chosen
             } else {
-                vm.formatProperty().set(now == png ? ExportFormat.PNG : ExportFormat.JPEG);
+                vm.formatProperty().set(now == png ? Format.PNG : Format.JPEG);
             }
         });
 
         Slider quality = new Slider(1, 100, vm.qualityProperty().get());
         quality.setId("export-quality");
         quality.valueProperty().bindBidirectional(vm.qualityProperty());
-        quality.disableProperty().bind(vm.formatProperty().isNotEqualTo(ExportFormat.JPEG));
+        quality.disableProperty().bind(vm.formatProperty().isNotEqualTo(Format.JPEG));
         quality.setPrefWidth(220);
         Label qualityValue = new Label();
         qualityValue.textProperty().bind(vm.qualityProperty().asString());
@@ -164,10 +164,16 @@ public final class ExportDialog {
         HBox fileRow = new HBox(8, file, choose);
         HBox.setHgrow(file, Priority.ALWAYS);
 
-        Label isOriginal = new Label(null, new FontIcon(MaterialDesignA.ALERT_OUTLINE));
-        isOriginal.textProperty().bind(i18n.text("export.is-original"));
-        isOriginal.getStyleClass().add(Styles.DANGER);
-        isOriginal.visibleProperty().bind(vm.targetIsOriginalProperty());
+        // The target's problem (from its name) or the last export's failure, in the dialog itself.
+        Label problem = new Label(null, new FontIcon(MaterialDesignA.ALERT_OUTLINE));
+        problem.setId("export-problem");
+        problem.textProperty().bind(Bindings.createStringBinding(() -> vm.errorProperty().get().isEmpty()
+                ? vm.problemText() : vm.errorProperty().get(), vm.problemProperty(), vm.errorProperty(),
+                i18n.localeProperty()));
+        problem.getStyleClass().add(Styles.DANGER);
+        problem.setWrapText(true);
+        problem.setMaxWidth(460);
+        problem.visibleProperty().bind(problem.textProperty().isNotEmpty());
         // Always laid out (only shown or hidden): the dialog's window does not grow when content appears.
 
         GridPane grid = new GridPane();
@@ -177,14 +183,18 @@ public final class ExportDialog {
         grid.addRow(1, fieldLabel("export.quality"), new HBox(10, quality, qualityValue));
         grid.addRow(2, fieldLabel("export.resolution"), new VBox(6, full, view));
         grid.addRow(3, fieldLabel("export.file"), fileRow);
-        grid.add(isOriginal, 1, 4);
+        grid.add(problem, 1, 4);
 
         ProgressBar progress = new ProgressBar();
         progress.setId("export-progress");
         progress.setMaxWidth(Double.MAX_VALUE);
         progress.progressProperty().bind(vm.progressProperty());
         Label progressText = new Label();
-        progressText.textProperty().bind(i18n.text("export.progress"));
+        progressText.setId("export-progress-text");
+        progressText.textProperty().bind(Bindings.createStringBinding(() -> {
+            double p = vm.progressProperty().get();
+            return p < 0 ? i18n.get("export.progress") : i18n.get("export.progress.percent", p);
+        }, vm.progressProperty(), i18n.localeProperty()));
         progressText.getStyleClass().add(Styles.TEXT_MUTED);
         VBox progressBox = new VBox(6, progressText, progress);
         progressBox.visibleProperty().bind(vm.runningProperty());
@@ -211,9 +221,10 @@ public final class ExportDialog {
             chooser.setInitialDirectory(target.getParent().toFile());
             chooser.setInitialFileName(String.valueOf(target.getFileName()));
         }
-        ExportFormat format = vm.formatProperty().get();
+        Format format = vm.formatProperty().get();
         chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(
-                i18n.get("export.filter." + format.name().toLowerCase(java.util.Locale.ROOT)), "*." + format.extension()));
+                i18n.get("export.filter." + format.name().toLowerCase(java.util.Locale.ROOT)),
+                "*." + ExportViewModel.extension(format)));
         File chosen = chooser.showSaveDialog(dialog.getDialogPane().getScene().getWindow());
         if (chosen != null) {
             vm.targetProperty().set(chosen.toPath());

@@ -11,8 +11,7 @@ import org.pastiche.ui.MainViewModel;
 public final class GalleryView {
     private final ListView<StyleModel> list = new ListView<>();
 
-    public GalleryView(MainViewModel vm) {
-        I18n i18n = vm.i18n();
+    public GalleryView(MainViewModel vm, I18n i18n) {
         list.setId("gallery");
         list.getStyleClass().add("gallery");
         list.setOrientation(Orientation.HORIZONTAL);

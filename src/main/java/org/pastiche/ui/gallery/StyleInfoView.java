@@ -14,8 +14,7 @@ import org.pastiche.ui.MainViewModel;
 public final class StyleInfoView {
     private final VBox box = new VBox(8);
 
-    public StyleInfoView(MainViewModel vm) {
-        I18n i18n = vm.i18n();
+    public StyleInfoView(MainViewModel vm, I18n i18n) {
         Label section = new Label();
         section.textProperty().bind(i18n.text("info.title"));
         section.getStyleClass().add("section-title");

@@ -14,14 +14,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pastiche.imaging.ImageExporter.Format;
 import org.pastiche.ui.AppSettings;
 import org.pastiche.ui.FakeImaging;
 import org.pastiche.ui.FakeStylizer;
 import org.pastiche.ui.I18n;
-import org.pastiche.ui.ImagingService.ExportFormat;
 import org.pastiche.ui.MainViewModel;
 import org.pastiche.ui.Notice;
-import org.pastiche.ui.PreviewTimings;
 import org.pastiche.ui.QueuedTaskRunner;
 
 class ExportViewModelTest {
@@ -46,7 +45,7 @@ class ExportViewModelTest {
 
     private MainViewModel main(QueuedTaskRunner runner) {
         MainViewModel vm = new MainViewModel(stylizer, imaging, runner, new AppSettings(prefs),
-                new I18n(Locale.ENGLISH), new PreviewTimings(false, 0));
+                new I18n(Locale.ENGLISH));
         vm.start(Optional.of(photo));
         runner.runAll();
         return vm;
@@ -56,7 +55,7 @@ class ExportViewModelTest {
     void defaultTargetIsPhotoDashStyleInThePhotosFolder() {
         ExportViewModel export = main(QueuedTaskRunner.direct()).exportViewModel().orElseThrow();
         assertEquals(dir.resolve("dog-a.png"), export.targetProperty().get());
-        export.formatProperty().set(ExportFormat.JPEG);
+        export.formatProperty().set(Format.JPEG);
         assertEquals(dir.resolve("dog-a.jpg"), export.targetProperty().get());
     }
 
@@ -84,14 +83,14 @@ class ExportViewModelTest {
         vm.open(photo);
         ExportViewModel export = vm.exportViewModel().orElseThrow();
         export.resolutionProperty().set(ExportViewModel.Resolution.VIEW);
-        export.formatProperty().set(ExportFormat.JPEG);
+        export.formatProperty().set(Format.JPEG);
         export.qualityProperty().set(80);
         int calls = stylizer.calls.size();
         export.export(() -> { });
         assertEquals(calls, stylizer.calls.size());
         FakeImaging.Export written = imaging.exports.get(0);
         assertEquals(400, written.image().width());
-        assertEquals(ExportFormat.JPEG, written.format());
+        assertEquals(Format.JPEG, written.format());
         assertEquals(0.8f, written.quality(), 1e-6);
     }
 
@@ -144,5 +143,73 @@ class ExportViewModelTest {
         export.export(() -> { });
         runner.runAll();
         assertEquals(0.5, seen[0]);
+    }
+
+    @Test
+    void aTypedNameOfAnotherFormatChoosesThatFormat() {
+        ExportViewModel export = main(QueuedTaskRunner.direct()).exportViewModel().orElseThrow();
+        export.targetProperty().set(dir.resolve("mine.jpeg"));
+        assertEquals(Format.JPEG, export.formatProperty().get());
+        export.export(() -> { });
+        assertEquals(Format.JPEG, imaging.exports.get(0).format());
+        assertEquals(dir.resolve("mine.jpeg"), imaging.exports.get(0).target());
+    }
+
+    @Test
+    void anUnsupportedTypeIsRefusedBeforeAnyWork() {
+        MainViewModel vm = main(QueuedTaskRunner.direct());
+        ExportViewModel export = vm.exportViewModel().orElseThrow();
+        export.targetProperty().set(dir.resolve("out.webp"));
+        assertEquals(ExportViewModel.TargetProblem.UNSUPPORTED_TYPE, export.problemProperty().get());
+        assertFalse(export.canExportProperty().get());
+        assertEquals("Use a name ending in .png, .jpg or .jpeg", export.problemText());
+        int calls = stylizer.calls.size();
+        export.export(() -> { });
+        assertEquals(calls, stylizer.calls.size(), "the network did not run");
+        assertTrue(imaging.exports.isEmpty());
+        assertEquals("Use a name ending in .png, .jpg or .jpeg", export.errorProperty().get());
+        export.targetProperty().set(null);
+        assertEquals(ExportViewModel.TargetProblem.EMPTY, export.problemProperty().get());
+    }
+
+    @Test
+    void theJpegQualityDefaultIsTheExportersAndTheFormatIsRemembered() {
+        MainViewModel vm = main(QueuedTaskRunner.direct());
+        ExportViewModel export = vm.exportViewModel().orElseThrow();
+        assertEquals(Math.round(org.pastiche.imaging.ImageExporter.DEFAULT_JPEG_QUALITY * 100),
+                export.qualityProperty().get());
+        export.formatProperty().set(Format.JPEG);
+        ExportViewModel next = vm.exportViewModel().orElseThrow();
+        assertEquals(Format.JPEG, next.formatProperty().get());
+        assertEquals(dir.resolve("dog-a.jpg"), next.targetProperty().get());
+    }
+
+    @Test
+    void aFailedExportSaysWhyInTheDialog() throws Exception {
+        MainViewModel vm = main(QueuedTaskRunner.direct());
+        ExportViewModel export = vm.exportViewModel().orElseThrow();
+        export.targetProperty().set(dir.resolve("missing-folder").resolve("out.png"));
+        imaging.failure = new org.pastiche.core.PasticheException(
+                org.pastiche.core.PasticheException.Reason.FOLDER_MISSING, "no folder", dir.resolve("missing-folder"));
+        boolean[] done = {false};
+        export.export(() -> done[0] = true);
+        assertFalse(done[0], "the dialog stays open");
+        assertFalse(export.runningProperty().get());
+        assertTrue(export.errorProperty().get().startsWith("Couldn't save out.png: "), export.errorProperty().get());
+        export.targetProperty().set(dir.resolve("out.png"));
+        assertEquals("", export.errorProperty().get(), "a new name clears it");
+    }
+
+    @Test
+    void thePathIsComparedByNameInTheBindingsAndAPastedImageSavesToTheLastExportFolder() throws Exception {
+        MainViewModel vm = main(QueuedTaskRunner.direct());
+        ExportViewModel export = vm.exportViewModel().orElseThrow();
+        export.targetProperty().set(dir.resolve("sub").resolve("..").resolve("dog.jpg"));
+        assertTrue(export.targetIsOriginalProperty().get(), "normalised");
+        export.targetProperty().set(dir.resolve("dog-a.png"));
+        export.export(() -> { });
+        vm.open(org.pastiche.ui.FakeImaging.photo(300, 200, 1), "Pasted image");
+        ExportViewModel pasted = vm.exportViewModel().orElseThrow();
+        assertEquals(dir, pasted.targetProperty().get().getParent());
     }
 }
