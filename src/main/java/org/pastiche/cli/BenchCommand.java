@@ -74,8 +74,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--phases", description = "Where a whole run's time goes, first and warm inference side by side.")
     boolean phases;
 
-    @Option(names = "--arena", description = "Session option: CPU memory arena (default: off).")
-    boolean arena;
+    @Option(names = "--no-arena", description = "Session option: no CPU memory arena (default: on).")
+    boolean noArena;
 
     @Option(names = "--no-memory-pattern", description = "Session option: no memory pattern.")
     boolean noMemoryPattern;
@@ -95,7 +95,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
         Phases clock = phases ? Phases.sinceProcessStart() : Phases.off();
-        SessionSettings settings = new SessionSettings(0, !noMemoryPattern, arena, spinning);
+        SessionSettings settings = new SessionSettings(0, !noMemoryPattern, !noArena, spinning);
         TilingSettings tilingSettings = TilingSettings.DEFAULT.withTile(tile, overlap).withStatsLongSide(statsSide);
         if (statsPasses != null && megapixels != null) {
             tilingSettings = tilingSettings.withStatsPasses(statsPasses);
@@ -110,7 +110,7 @@ final class BenchCommand implements Callable<Integer> {
                 return PasticheCli.FAILED;
             }
             out.printf(Locale.ROOT, "ONNX Runtime on %d threads, arena %s, memory pattern %s, spinning %s; %d cores; Java %s%n",
-                    registry.settings().effectiveThreads(), on(arena), on(!noMemoryPattern), on(spinning),
+                    registry.settings().effectiveThreads(), on(!noArena), on(!noMemoryPattern), on(spinning),
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
             if (phases) {
                 phases(stylizer, ids.get(0), clock);
