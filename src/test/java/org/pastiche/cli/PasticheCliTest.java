@@ -158,6 +158,27 @@ class PasticheCliTest {
     }
 
     @Test
+    void verboseSaysWhereTheTimeWent() throws Exception {
+        Path in = photo("in.png");
+        assertEquals(0, run("stylize", "--models", models(), "-s", "tiny", "--verbose", "-o",
+                dir.resolve("o.png").toString(), in.toString()), err);
+        for (String phase : new String[] {"JVM start", "catalog", "session creation", "decode", "inference",
+                "post-processing", "encode, write", "total"}) {
+            assertTrue(err.matches("(?s).*\\n  " + phase + "[^\\n]* [0-9]+ +[0-9]+.*"), phase + " missing: " + err);
+        }
+        assertTrue(err.contains("ONNX Runtime"), err);
+        run("stylize", "--models", models(), "-s", "tiny", "-o", dir.resolve("p.png").toString(), in.toString());
+        assertFalse(err.contains("where the time went"), "only with --verbose: " + err);
+    }
+
+    @Test
+    void benchPhasesComparesTheFirstRunWithAWarmOne() {
+        assertEquals(0, run("bench", "--models", models(), "--phases"), err);
+        assertTrue(out.matches("(?s).*inference, first run .*inference, warm run .*encode, write PNG .*"
+                + "first run / warm run: [0-9.]+.*"), out);
+    }
+
+    @Test
     void manyInputsGoToTheOutputFolderAndFailuresDoNotStopTheOthers() throws Exception {
         Path a = photo("a.png");
         Path bad = Files.writeString(dir.resolve("b.jpg"), "nope");
