@@ -107,8 +107,9 @@ wait "$pid" 2>/dev/null || true
 echo "== apt-get purge pastiche in the minimal root"
 removed=no
 if chroot "$CHROOT" env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq pastiche > "$OUT/purge.log" 2>&1 \
-   && [[ ! -e "$CHROOT/opt/pastiche" && ! -e "$CHROOT/usr/share/applications/pastiche-Pastiche.desktop" \
-         && ! -e "$CHROOT/usr/bin/pastiche" ]]; then
+   && [[ ! -e "$CHROOT/opt/pastiche" && ! -e "$CHROOT/usr/share/applications/org.pastiche.Pastiche.desktop" \
+         && ! -e "$CHROOT/usr/bin/pastiche" && ! -e "$CHROOT/usr/share/applications/defaults.list" \
+         && ! -e "$CHROOT/root/.cache/Microsoft" ]]; then
   removed=yes
 fi
 
@@ -121,7 +122,7 @@ fi
   else
     echo "window:       none within ${TIMEOUT} s"
   fi
-  echo "uninstalled:  $removed (apt-get purge; /opt/pastiche, desktop entry and /usr/bin/pastiche gone)"
+  echo "uninstalled:  $removed (apt-get purge; /opt/pastiche, desktop entry, /usr/bin/pastiche gone; no defaults.list, nothing in ~/.cache/Microsoft)"
   echo "screenshot:   $OUT/screenshot.png"
   echo "app log:      $OUT/app.log"
 } | tee "$OUT/summary.txt"

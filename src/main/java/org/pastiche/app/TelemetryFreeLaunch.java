@@ -39,6 +39,9 @@ final class TelemetryFreeLaunch {
         }
         ProcessBuilder pb = new ProcessBuilder(command.get()).inheritIO();
         pb.environment().put(QuietOrtEnvironment.DISABLE_VARIABLE, "1");
+        // Set by the jpackage launcher for itself: with it, the child launcher would take the
+        // arguments as the JVM's (the main class would be "bench").
+        pb.environment().remove("_JPACKAGE_LAUNCHER");
         Process child;
         try {
             child = pb.start();
