@@ -18,6 +18,8 @@ import org.pastiche.imaging.Resize;
 import org.pastiche.imaging.RgbaImage;
 import org.pastiche.inference.ModelRegistry;
 import org.pastiche.inference.OnnxStylizer;
+import org.pastiche.inference.StrokeScale;
+import org.pastiche.inference.StrokeStylizer;
 import org.pastiche.inference.StyleOptions;
 import org.pastiche.inference.TilingSettings;
 import picocli.CommandLine.ArgGroup;
@@ -76,6 +78,12 @@ final class StylizeCommand implements Callable<Integer> {
                     + "1 up to 6 MP, 0 above).")
     Integer statsPasses;
 
+    @Option(names = "--stroke-scale", paramLabel = "S|native", defaultValue = "1",
+            description = {"Stroke size relative to the picture, the same at any resolution: 1 = the look of the "
+                    + "1024-px preview, 2 = strokes twice as large, 0.5 = finer (0.25..4); native = the network at "
+                    + "the image's full resolution (finest strokes, slowest). Default: ${DEFAULT-VALUE}."})
+    String strokeScale;
+
     @Mixin
     EngineOptions engine;
 
@@ -109,8 +117,9 @@ final class StylizeCommand implements Callable<Integer> {
         }, "pastiche-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         int failures = 0;
-        try (ModelRegistry registry = engine.openRegistry(); OnnxStylizer stylizer = new OnnxStylizer(registry,
-                statsPasses == null ? TilingSettings.DEFAULT : TilingSettings.DEFAULT.withStatsPasses(statsPasses))) {
+        try (ModelRegistry registry = engine.openRegistry(); StrokeStylizer stylizer = new StrokeStylizer(
+                new OnnxStylizer(registry, statsPasses == null ? TilingSettings.DEFAULT
+                        : TilingSettings.DEFAULT.withStatsPasses(statsPasses)), strokes())) {
             phases.end("catalog");
             try {
                 registry.load(style); // a bad style fails once, before any file is read
@@ -188,7 +197,16 @@ final class StylizeCommand implements Callable<Integer> {
         err.flush();
     }
 
+    private StrokeScale strokes() {
+        try {
+            return StrokeScale.parse(strokeScale);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--" + e.getMessage().replace("stroke scale", "stroke-scale"));
+        }
+    }
+
     private void validate() {
+        strokes();
         if (!(strength >= 0 && strength <= 1)) {
             throw new ParameterException(spec.commandLine(), "--strength must be between 0 and 1, was " + strength);
         }
