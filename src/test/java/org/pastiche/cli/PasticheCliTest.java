@@ -91,7 +91,7 @@ class PasticheCliTest {
         Path in = photo("in.png");
         Path result = dir.resolve("out.jpg");
         assertEquals(0, run("stylize", "--models", models(), "--style", "tiny", "--strength", "0.7", "--keep-colors",
-                "--output", result.toString(), in.toString()), err);
+                "--stroke-scale", "native", "--output", result.toString(), in.toString()), err);
         RgbaImage img = new ImageDecoder().decode(result);
         assertEquals(60, img.width());
         assertTrue(out.contains("out.jpg"), out);
@@ -104,7 +104,7 @@ class PasticheCliTest {
         Path in = photo("in.png");
         Path result = dir.resolve("out.png");
         assertEquals(0, run("stylize", "--models", models(), "--style", "tiny", "--strength", "0.7", "--keep-colors",
-                "--output", result.toString(), in.toString()), err);
+                "--stroke-scale", "native", "--output", result.toString(), in.toString()), err);
         RgbaImage original = new ImageDecoder().decode(in);
         try (ModelRegistry registry = new ModelRegistry(List.of(Path.of(models())), SessionSettings.defaults());
                 OnnxStylizer stylizer = new OnnxStylizer(registry)) {
