@@ -5,13 +5,14 @@ import org.pastiche.cli.PasticheCli;
 /**
  * Plain entry point so that the shaded jar starts without the JavaFX module path. A subcommand
  * ({@code styles}, {@code stylize}, {@code bench}, {@code --help}, {@code --version}) runs the
- * command line; anything else (no arguments, or files to open) starts the desktop app.
+ * command line, and so does an option or a bare word that is no file (a mistyped command is a usage
+ * error, not a window); anything else (no arguments, or files to open) starts the desktop app.
  */
 public final class Launcher {
     private Launcher() {}
 
     public static void main(String[] args) {
-        if (args.length > 0 && PasticheCli.isCommand(args[0])) {
+        if (PasticheCli.wantsCommandLine(args)) {
             // A command line shows its own results: only warnings from the libraries, unless asked.
             boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "warn");

@@ -8,9 +8,12 @@ import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferInt;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Iterator;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -164,18 +167,36 @@ public final class ImageDecoder {
     }
 
     private static void checkFile(Path file) throws PasticheException {
+        BasicFileAttributes attrs;
         try {
-            if (!Files.isRegularFile(file)) {
-                throw new PasticheException(Files.exists(file) ? PasticheException.Reason.NOT_A_FILE : PasticheException.Reason.FILE_NOT_FOUND, file + ": " + (Files.exists(file) ? "not a regular file" : "no such file"));
+            attrs = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw new PasticheException(PasticheException.Reason.FILE_NOT_FOUND, file + ": no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new PasticheException(PasticheException.Reason.PERMISSION_DENIED, file
+                    + ": permission denied (a folder on the way cannot be searched)", e);
+        } catch (FileSystemException e) {
+            String why = e.getReason() == null ? "" : e.getReason();
+            if (why.toLowerCase(Locale.ROOT).contains("symbolic link")) {
+                throw new PasticheException(PasticheException.Reason.SYMLINK_LOOP, file
+                        + ": a symbolic link loop (too many levels of symbolic links)", e);
             }
-            if (!Files.isReadable(file)) {
-                throw new PasticheException(PasticheException.Reason.PERMISSION_DENIED, file + ": permission denied");
-            }
-            if (Files.size(file) == 0) {
-                throw new PasticheException(PasticheException.Reason.FILE_EMPTY, file + ": the file is empty");
-            }
+            throw new PasticheException(PasticheException.Reason.FILE_UNREADABLE, file + ": cannot read the file ("
+                    + (why.isEmpty() ? describe(e) : why) + ")", e);
         } catch (IOException e) {
             throw new PasticheException(PasticheException.Reason.FILE_UNREADABLE, file + ": cannot read the file (" + describe(e) + ")", e);
+        }
+        if (attrs.isDirectory()) {
+            throw new PasticheException(PasticheException.Reason.NOT_A_FILE, file + ": is a folder, not an image file");
+        }
+        if (!attrs.isRegularFile()) {
+            throw new PasticheException(PasticheException.Reason.NOT_A_FILE, file + ": not a regular file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new PasticheException(PasticheException.Reason.PERMISSION_DENIED, file + ": permission denied");
+        }
+        if (attrs.size() == 0) {
+            throw new PasticheException(PasticheException.Reason.FILE_EMPTY, file + ": the file is empty");
         }
     }
 
