@@ -1,30 +1,23 @@
 package org.pastiche.cli;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.pastiche.core.CancellationToken;
 import org.pastiche.core.PasticheException;
 import org.pastiche.core.ProgressListener;
 import org.pastiche.imaging.ImageDecoder;
+import org.pastiche.imaging.ImageExporter;
 import org.pastiche.imaging.ImageMetrics;
 import org.pastiche.imaging.Resize;
 import org.pastiche.imaging.RgbaImage;
 import org.pastiche.imaging.SyntheticImage;
-import org.pastiche.imaging.Tensors;
-import org.pastiche.imaging.TileGrid;
-import org.pastiche.imaging.Tiler;
+import org.pastiche.inference.BareSessionRun;
 import org.pastiche.inference.LoadedModel;
 import org.pastiche.inference.ModelRegistry;
 import org.pastiche.inference.OnnxStylizer;
@@ -43,7 +36,9 @@ import picocli.CommandLine.Spec;
             "Default: latency per style at preview size (512 px long side) and at 2 MP, against a bare",
             "ONNX Runtime session run on the same tensor, measured alternately in one process.",
             "--tiling: tiled vs whole PSNR on a 2 MP image, with 0, 1, 2 refinement passes of the statistics.",
-            "--megapixels N: time and peak memory for N MP."})
+            "--megapixels N: time and peak memory for N MP.",
+            "--phases: where a whole run's time goes (catalog, session, decode, first and warm inference,",
+            "post-processing, PNG and JPEG encoding) on --image or a synthetic 2 MP photo."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--style", paramLabel = "ID", description = "Style(s) to measure (default: all available).")
     List<String> styles;
@@ -55,7 +50,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean tiling;
 
     @Option(names = "--image", paramLabel = "FILE",
-            description = "With --tiling: a photo (scaled to 2 MP) instead of the synthetic image.")
+            description = "With --tiling: a photo (scaled to 2 MP) instead of the synthetic image; with --phases: the photo.")
     Path image;
 
     @Option(names = "--megapixels", paramLabel = "MP", description = "Stylize one synthetic image of MP megapixels; print time and peak RSS.")
@@ -75,6 +70,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "Refinement passes of the tiled statistics: with --megapixels, this many (default: by size, "
                     + "as stylize); with --tiling, 0 to N side by side (default: 2).")
     Integer statsPasses;
+
+    @Option(names = "--phases", description = "Where a whole run's time goes, first and warm inference side by side.")
+    boolean phases;
 
     @Option(names = "--arena", description = "Session option: CPU memory arena (default: off).")
     boolean arena;
@@ -97,6 +95,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         check();
         out = spec.commandLine().getOut();
+        Phases clock = phases ? Phases.sinceProcessStart() : Phases.off();
         SessionSettings settings = new SessionSettings(0, !noMemoryPattern, arena, spinning);
         TilingSettings tilingSettings = TilingSettings.DEFAULT.withTile(tile, overlap).withStatsLongSide(statsSide);
         if (statsPasses != null && megapixels != null) {
@@ -104,6 +103,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         try (ModelRegistry registry = engine.openRegistry(settings);
                 OnnxStylizer stylizer = new OnnxStylizer(registry, tilingSettings)) {
+            clock.end("catalog");
             List<String> ids = styles != null ? styles
                     : registry.styles().stream().filter(StyleModel::available).map(StyleModel::id).toList();
             if (ids.isEmpty()) {
@@ -113,7 +113,9 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "ONNX Runtime on %d threads, arena %s, memory pattern %s, spinning %s; %d cores; Java %s%n",
                     registry.settings().effectiveThreads(), on(arena), on(!noMemoryPattern), on(spinning),
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-            if (megapixels != null) {
+            if (phases) {
+                phases(stylizer, ids.get(0), clock);
+            } else if (megapixels != null) {
                 large(stylizer, ids.get(0), megapixels);
             } else if (tiling) {
                 for (String id : ids) {
@@ -168,19 +170,14 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Times the whole Java pipeline and a bare session run on the same padded tensor, alternately. */
     private double[][] sideBySide(OnnxStylizer stylizer, LoadedModel model, RgbaImage img) throws Exception {
-        TileGrid grid = TileGrid.whole(img.width(), img.height(), model.style().sizeMultiple());
-        FloatBuffer buf = Tiler.directFloats(3 * grid.tileWidth() * grid.tileHeight());
-        Tensors.readWindow(img, 0, 0, grid.tileWidth(), grid.tileHeight(), buf);
-        long[] shape = {1, 3, grid.tileHeight(), grid.tileWidth()};
         double[] java = new double[runs];
         double[] bare = new double[runs];
         double[] javaSide = new double[runs];
         double[] cpu = new double[runs];
-        try (OnnxTensor tensor = OnnxTensor.createTensor(ModelRegistry.environment(), buf, shape)) {
-            OrtSession session = model.session();
+        try (BareSessionRun bareRun = BareSessionRun.of(model, img)) {
             String id = model.style().id();
             stylizer.stylize(img, id, ProgressListener.NONE, CancellationToken.none()); // warm-up
-            bareRun(session, tensor);
+            bareRun.run();
             for (int i = 0; i < runs; i++) {
                 long cpu0 = processCpuNanos();
                 long a = System.nanoTime();
@@ -189,7 +186,7 @@ final class BenchCommand implements Callable<Integer> {
                 long b = System.nanoTime();
                 javaSide[i] = (b - a - OnnxStylizer.ortNanosOfLastCall()) / 1e6;
                 cpu[i] = (processCpuNanos() - cpu0) / 1e6;
-                bareRun(session, tensor);
+                bareRun.run();
                 long c = System.nanoTime();
                 java[i] = (b - a) / 1e6;
                 bare[i] = (c - b) / 1e6;
@@ -198,10 +195,38 @@ final class BenchCommand implements Callable<Integer> {
         return new double[][] {java, bare, javaSide, cpu};
     }
 
-    private static void bareRun(OrtSession session, OnnxTensor tensor) throws OrtException {
-        try (OrtSession.Result r = session.run(Map.of(LoadedModel.INPUT, tensor), Set.of(LoadedModel.OUTPUT))) {
-            r.get(0); // the output stays in native memory: the floor of any Java pipeline
+    /**
+     * One photo as {@code stylize} runs it, phase by phase, with the inference run a second time on
+     * the same size: the difference is what ONNX Runtime spends on a shape it has not seen.
+     */
+    private void phases(OnnxStylizer stylizer, String id, Phases clock) throws Exception {
+        stylizer.registry().load(id);
+        clock.end("session creation");
+        RgbaImage img = image != null ? new ImageDecoder().decode(image) : SyntheticImage.photoLike(1632, 1224, 42);
+        clock.end(image != null ? "decode" : "synthetic photo");
+        RgbaImage r = stylizer.stylize(img, id, ProgressListener.NONE, CancellationToken.none());
+        clock.endInference("inference, first run", OnnxStylizer.ortNanosOfLastCall());
+        r = stylizer.stylize(img, id, ProgressListener.NONE, CancellationToken.none());
+        clock.endInference("inference, warm run", OnnxStylizer.ortNanosOfLastCall());
+        RgbaImage f = stylizer.finish(img, r, new StyleOptions(0.8, false));
+        clock.end("post-processing (strength 0.8)");
+        Path dir = Files.createTempDirectory("pastiche-bench");
+        try {
+            Path png = dir.resolve("out.png");
+            Path jpg = dir.resolve("out.jpg");
+            ImageExporter.write(f, png);
+            clock.end("encode, write PNG", String.format(Locale.ROOT, "%.1f MB", Files.size(png) / 1e6));
+            ImageExporter.write(f, jpg);
+            clock.end("encode, write JPEG", String.format(Locale.ROOT, "%.1f MB", Files.size(jpg) / 1e6));
+            Files.delete(png);
+            Files.delete(jpg);
+        } finally {
+            Files.deleteIfExists(dir);
         }
+        clock.print(out, String.format(Locale.ROOT, "%s on %dx%d (%.2f MP), %s:", id, img.width(), img.height(),
+                img.pixelCount() / 1e6, image != null ? image.getFileName() : "synthetic"));
+        out.printf(Locale.ROOT, "first run / warm run: %.3f%n", clock.wallNanos("inference, first run")
+                / (double) clock.wallNanos("inference, warm run"));
     }
 
     private void tiling(ModelRegistry registry, String id, TilingSettings base) throws PasticheException {

@@ -95,6 +95,7 @@ final class StylizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Phases phases = engine.verbose ? Phases.sinceProcessStart() : Phases.off(); // --verbose: where the time went
         validate();
         java.util.Set<Path> skip = OutputChecks.check(spec.commandLine(), inputs, this::outputFor, force, noClobber);
         PrintWriter out = spec.commandLine().getOut();
@@ -116,6 +117,7 @@ final class StylizeCommand implements Callable<Integer> {
         int failures = 0;
         try (ModelRegistry registry = engine.openRegistry(); OnnxStylizer stylizer = new OnnxStylizer(registry,
                 statsPasses == null ? TilingSettings.DEFAULT : TilingSettings.DEFAULT.withStatsPasses(statsPasses))) {
+            phases.end("catalog");
             try {
                 registry.load(style); // a bad style fails once, before any file is read
             } catch (PasticheException e) {
@@ -124,6 +126,7 @@ final class StylizeCommand implements Callable<Integer> {
                         : ""));
                 return PasticheCli.FAILED;
             }
+            phases.end("session creation");
             for (Path input : inputs) {
                 Path output = outputFor(input);
                 if (skip.contains(input)) {
@@ -142,10 +145,14 @@ final class StylizeCommand implements Callable<Integer> {
                     if (maxSize != null) {
                         original = Resize.fitLongSide(original, maxSize);
                     }
+                    phases.end("decode");
                     RgbaImage stylized = stylizer.stylize(original, style,
                             progress != null ? progress : ProgressListener.NONE, cancel);
+                    phases.endInference("inference", OnnxStylizer.ortNanosOfLastCall());
                     RgbaImage result = stylizer.finish(original, stylized, options);
+                    phases.end("post-processing");
                     ImageExporter.write(result, output, quality / 100f, inputs, cancel);
+                    phases.end("encode, write");
                     if (progress != null) {
                         progress.clear();
                     }
@@ -176,6 +183,8 @@ final class StylizeCommand implements Callable<Integer> {
                 // shutting down already
             }
         }
+        phases.end("close");
+        phases.print(err, "pastiche: where the time went");
         err.flush();
         return failures == 0 ? PasticheCli.OK : PasticheCli.FAILED;
     }
