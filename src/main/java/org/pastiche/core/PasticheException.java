@@ -43,6 +43,10 @@ public class PasticheException extends Exception {
         MODEL_INVALID,
         /** ONNX Runtime failed while running the network. */
         INFERENCE_FAILED,
+        /** The network returned NaN or infinite values. */
+        MODEL_OUTPUT_INVALID,
+        /** Too small or too long and thin to paint. Arguments: width, height. */
+        IMAGE_SHAPE,
         CATALOG_INVALID,
         UNSUPPORTED_OUTPUT_TYPE,
         OVERWRITES_INPUT,

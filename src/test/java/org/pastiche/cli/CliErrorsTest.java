@@ -189,4 +189,29 @@ class CliErrorsTest {
             assertTrue(line.startsWith("pastiche: "), err);
         }
     }
+
+    @Test
+    void aDisabledStylesReasonIsSaidOnce() throws Exception {
+        Path models = Files.createDirectories(dir.resolve("models"));
+        try (java.io.InputStream in = getClass().getResourceAsStream("/models/contract/fixed.onnx")) {
+            Files.copy(in, models.resolve("fixed.onnx"));
+        }
+        Files.writeString(models.resolve("catalog.json"),
+                "{\"models\": [{\"id\": \"fixed\", \"file\": \"fixed.onnx\", \"size_multiple\": 4}]}");
+        Path in = photo("in.png");
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        int code;
+        try {
+            System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+            code = run("stylize", "--models", models.toString(), "-s", "fixed", "-o", dir.resolve("o.png").toString(),
+                    in.toString());
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals(1, code);
+        String all = log.toString(java.nio.charset.StandardCharsets.UTF_8) + err;
+        assertEquals(1, all.split("fixed size", -1).length - 1, all);
+        assertTrue(err.startsWith("pastiche: "), err);
+    }
 }
