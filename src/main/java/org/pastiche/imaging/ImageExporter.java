@@ -114,7 +114,15 @@ public final class ImageExporter {
         if (Files.isDirectory(abs)) {
             throw new PasticheException(PasticheException.Reason.NOT_A_FILE, target + ": is a folder");
         }
+        int nameBytes = abs.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (nameBytes > MAX_NAME_BYTES) {
+            throw new PasticheException(PasticheException.Reason.WRITE_FAILED, target + ": the file name is too long ("
+                    + nameBytes + " bytes; file systems allow " + MAX_NAME_BYTES + ")");
+        }
     }
+
+    /** The longest file name most file systems take (ext4, XFS, APFS, NTFS in UTF-16 units). */
+    static final int MAX_NAME_BYTES = 255;
 
     /**
      * Writes atomically: to a temporary file in the target's folder (created with the umask's

@@ -48,6 +48,10 @@ class ExportSafetyTest {
         ImageExporter.write(img, out);
         assertArrayEquals(img.argb(), new ImageDecoder().decode(out).argb());
         assertEquals(List.of(name), names());
+        // One byte more is refused before any work, with the reason.
+        PasticheException e = assertThrows(PasticheException.class,
+                () -> ImageExporter.checkTarget(dir.resolve("b".repeat(252) + ".png"), List.of()));
+        assertTrue(e.getMessage().contains("too long"), e.getMessage());
     }
 
     @Test
