@@ -4,6 +4,7 @@
 
 ztxt-bomb.png     a 64 x 48 PNG with a zTXt chunk that inflates to 1 GiB (about 1 MB on disk)
 iccp-bomb.png     a 64 x 48 PNG whose iCCP profile inflates to 2 GiB (about 2 MB on disk)
+iccp-2gb.png      a 64 x 48 PNG (under 1 KB) whose iCCP chunk header declares 2 GB
 photo-12mp.jpg    a 4000 x 3000 photo-like JPEG (quality 92)
 nested-exif.jpg   a 64 x 48 JPEG whose EXIF chains 3600 nested SubIFDs
 deep-subifd.tif   a 4 x 2 TIFF whose IFD0 starts a 10,000-deep SubIFD chain
@@ -103,6 +104,9 @@ def main(out_dir):
         f.write(with_chunk(png, chunk(b"zTXt", b"Comment\x00\x00" + zeros_deflated(1 << 30))))
     with open(os.path.join(out_dir, "iccp-bomb.png"), "wb") as f:
         f.write(with_chunk(png, chunk(b"iCCP", b"icc\x00\x00" + zeros_deflated(2 << 30))))
+    with open(os.path.join(out_dir, "iccp-2gb.png"), "wb") as f:
+        end_ihdr = 8 + 8 + 13 + 4
+        f.write(png[:end_ihdr] + struct.pack(">I", 0x7FFFFFF0) + b"iCCP" + b"icc\x00\x00" + png[end_ihdr:])
     photo(4000, 3000).save(os.path.join(out_dir, "photo-12mp.jpg"), quality=92)
     buf = io.BytesIO()
     Image.new("RGB", (64, 48), (200, 30, 30)).save(buf, "JPEG", quality=92)

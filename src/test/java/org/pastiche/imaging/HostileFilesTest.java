@@ -113,6 +113,21 @@ class HostileFilesTest {
     }
 
     @Test
+    void aChunkThatDeclares2GbIsRefusedCheaply() throws Exception {
+        // A 200-byte file whose iCCP chunk header claims 2 GB: the old metadata reader allocated it.
+        byte[] png = png(rgb(8, 8, 0x336699));
+        int ihdrEnd = 8 + 8 + 13 + 4;
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.write(png, 0, ihdrEnd);
+        b.write(new byte[] {0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xF0, 'i', 'C', 'C', 'P', 'i', 'c', 'c', 0, 0});
+        b.write(png, ihdrEnd, png.length - ihdrEnd);
+        Path f = HostileFixtures.write(dir.resolve("declares.png"), b.toByteArray());
+        long bytes = allocatedBytes(() -> assertEquals(Reason.CORRUPT_FILE,
+                assertThrows(PasticheException.class, () -> decoder.decode(f)).reason()));
+        assertTrue(bytes < 32L << 20, "allocated " + (bytes >> 20) + " MiB");
+    }
+
+    @Test
     void pngExifOrientationIsRead() throws Exception {
         byte[] file = HostileFixtures.withChunks(png(rgb(20, 10, 0x336699)),
                 HostileFixtures.exifChunk(HostileFixtures.exif(6, 0)));
