@@ -6,8 +6,9 @@ import org.pastiche.cli.PasticheCli;
 /**
  * Plain entry point so that the shaded jar starts without the JavaFX module path. A subcommand
  * ({@code styles}, {@code stylize}, {@code bench}, {@code --help}, {@code --version}) runs the
- * command line; anything else (no arguments, or files to open) starts the desktop app. Either runs
- * with ONNX Runtime's telemetry off ({@link TelemetryFreeLaunch}).
+ * command line, and so does an option or a bare word that is no file (a mistyped command is a usage
+ * error, not a window); anything else (no arguments, or files to open) starts the desktop app.
+ * Either runs with ONNX Runtime's telemetry off ({@link TelemetryFreeLaunch}).
  */
 public final class Launcher {
     private Launcher() {}
@@ -17,7 +18,7 @@ public final class Launcher {
         if (relaunched.isPresent()) {
             System.exit(relaunched.getAsInt());
         }
-        if (args.length > 0 && PasticheCli.isCommand(args[0])) {
+        if (PasticheCli.wantsCommandLine(args)) {
             // A command line shows its own results: only warnings from the libraries, unless asked.
             boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "warn");

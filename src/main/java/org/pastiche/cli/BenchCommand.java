@@ -93,6 +93,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        check();
         out = spec.commandLine().getOut();
         Phases clock = phases ? Phases.sinceProcessStart() : Phases.off();
         SessionSettings settings = new SessionSettings(0, !noMemoryPattern, !noArena, spinning);
@@ -126,6 +127,18 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return PasticheCli.OK;
+    }
+
+    /** Usage errors (exit 2) for values the measurements cannot use. */
+    private void check() {
+        OptionChecks c = new OptionChecks(spec.commandLine());
+        c.range("--runs", runs, 1, 1000);
+        c.range("--megapixels", megapixels, 0.01, 150.0);
+        c.range("--tile", tile, 64, 8192);
+        c.range("--overlap", overlap, 0, tile / 3);
+        c.range("--stats-side", statsSide, 16, 8192);
+        c.range("--stats-passes", statsPasses, 0, 20);
+        engine.check();
     }
 
     private static String on(boolean b) {

@@ -2,6 +2,9 @@ package org.pastiche.cli;
 
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import org.pastiche.core.CancelledException;
@@ -41,11 +44,65 @@ public final class PasticheCli implements Runnable {
         return COMMANDS.contains(firstArg);
     }
 
+    /**
+     * Whether the arguments are for the command line rather than photos to open in the app: a
+     * command, an option, or a bare word that is no existing file (a mistyped command such as
+     * {@code stylise} is a usage error, not a window).
+     */
+    public static boolean wantsCommandLine(String... args) {
+        if (args.length == 0) {
+            return false;
+        }
+        String first = args[0];
+        if (isCommand(first) || first.startsWith("-")) {
+            return true;
+        }
+        boolean bareWord = first.matches("[A-Za-z][A-Za-z0-9_-]*");
+        return bareWord && !Files.exists(Path.of(first));
+    }
+
     /** The configured command line; tests set their own out and err writers on it. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new PasticheCli());
         cl.setExecutionExceptionHandler(PasticheCli::handle);
+        cl.setParameterExceptionHandler(PasticheCli::usageError);
         return cl;
+    }
+
+    /**
+     * A usage error: one line with the reason (and a suggestion for a mistyped name), one line that
+     * says where the help is; never the whole usage text. Exit 2.
+     */
+    static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        String message = e.getMessage();
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String arg = u.getUnmatched().get(0);
+            boolean top = cl.getCommandSpec().parent() == null;
+            List<String> suggestions = u.getSuggestions();
+            if (top && !arg.startsWith("-")) {
+                message = "unknown command '" + arg + "'";
+            } else {
+                message = (arg.startsWith("-") ? "unknown option '" : "unexpected argument '") + arg + "'";
+            }
+            if (!suggestions.isEmpty()) {
+                message += "; did you mean '" + suggestions.get(0) + "'?";
+            }
+        }
+        err.println("pastiche: " + lowerFirst(message));
+        err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return USAGE;
+    }
+
+    private static String lowerFirst(String s) {
+        if (s == null || s.isEmpty()) {
+            return "bad usage";
+        }
+        // picocli's own messages start with a capital ("Missing required option"); ours do not.
+        return s.length() > 1 && Character.isUpperCase(s.charAt(0)) && Character.isLowerCase(s.charAt(1))
+                ? Character.toLowerCase(s.charAt(0)) + s.substring(1) : s;
     }
 
     public static int run(String... args) {
@@ -60,7 +117,8 @@ public final class PasticheCli implements Runnable {
             return INTERRUPTED;
         }
         String message = e instanceof PasticheException ? e.getMessage()
-                : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                : "unexpected error (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                        + "); --verbose shows where";
         err.println("pastiche: " + message);
         if (parsed.hasMatchedOption("--verbose") || parsed.subcommands().stream()
                 .anyMatch(p -> p.hasMatchedOption("--verbose"))) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -49,6 +48,12 @@ final class StylizeCommand implements Callable<Integer> {
                 description = "Output folder for many inputs: NAME-STYLE.png (see --format); created if needed.")
         Path outputDir;
     }
+
+    @Option(names = {"-f", "--force"}, description = "Replace outputs that exist (default: refuse before any work).")
+    boolean force;
+
+    @Option(names = {"-n", "--no-clobber"}, description = "Skip inputs whose output exists.")
+    boolean noClobber;
 
     @Option(names = "--strength", paramLabel = "0..1", defaultValue = "1.0",
             description = "Style strength: 0 = the original, 1 = full style (default: ${DEFAULT-VALUE}).")
@@ -100,6 +105,7 @@ final class StylizeCommand implements Callable<Integer> {
     public Integer call() {
         Phases phases = engine.verbose ? Phases.sinceProcessStart() : Phases.off(); // --verbose: where the time went
         validate();
+        java.util.Set<Path> skip = OutputChecks.check(spec.commandLine(), inputs, this::outputFor, force, noClobber);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         StyleOptions options = new StyleOptions(strength, keepColors);
@@ -125,14 +131,19 @@ final class StylizeCommand implements Callable<Integer> {
                 registry.load(style); // a bad style fails once, before any file is read
             } catch (PasticheException e) {
                 err.println("pastiche: " + e.getMessage() + (registry.find(style).isEmpty()
-                        ? "; known styles: " + registry.styles().stream().map(s -> s.id()).toList() : ""));
+                        ? "; known styles: " + String.join(", ", registry.styles().stream().map(s -> s.id()).toList())
+                        : ""));
                 return PasticheCli.FAILED;
             }
             phases.end("session creation");
             for (Path input : inputs) {
                 Path output = outputFor(input);
+                if (skip.contains(input)) {
+                    out.printf(Locale.ROOT, "%s -> %s exists, skipped (--no-clobber)%n", input, output);
+                    continue;
+                }
                 long start = System.nanoTime();
-                String name = input.getFileName().toString();
+                String name = nameOf(input);
                 ProgressBar progress = forceProgressBar == null ? ProgressBar.onTerminal(name)
                         : forceProgressBar ? new ProgressBar(err, name) : null;
                 if (progress != null) {
@@ -149,7 +160,7 @@ final class StylizeCommand implements Callable<Integer> {
                     phases.endInference("inference", OnnxStylizer.ortNanosOfLastCall());
                     RgbaImage result = stylizer.finish(original, stylized, options);
                     phases.end("post-processing");
-                    ImageExporter.write(result, output, quality / 100f, inputs);
+                    ImageExporter.write(result, output, quality / 100f, inputs, cancel);
                     phases.end("encode, write");
                     if (progress != null) {
                         progress.clear();
@@ -163,6 +174,9 @@ final class StylizeCommand implements Callable<Integer> {
                 } catch (OutOfMemoryError e) {
                     failures++;
                     fail(err, progress, input, "not enough memory (try --max-size or a larger -Xmx)", e);
+                } catch (StackOverflowError e) {
+                    failures++;
+                    fail(err, progress, input, "refused, its structure is nested too deeply to read", e);
                 } catch (CancelledException e) {
                     if (progress != null) {
                         progress.clear();
@@ -213,9 +227,10 @@ final class StylizeCommand implements Callable<Integer> {
         if (quality < 1 || quality > 100) {
             throw new ParameterException(spec.commandLine(), "--quality must be between 1 and 100");
         }
-        if (maxSize != null && maxSize < 16) {
-            throw new ParameterException(spec.commandLine(), "--max-size must be at least 16");
-        }
+        OptionChecks checks = new OptionChecks(spec.commandLine());
+        checks.range("--max-size", maxSize, 16, OptionChecks.MAX_SIDE);
+        checks.range("--max-megapixels", maxMegapixels, OptionChecks.MIN_MEGAPIXELS, OptionChecks.MAX_MEGAPIXELS);
+        engine.check();
         if (statsPasses != null && (statsPasses < 0 || statsPasses > 20)) {
             throw new ParameterException(spec.commandLine(), "--stats-passes must be between 0 and 20");
         }
@@ -243,26 +258,18 @@ final class StylizeCommand implements Callable<Integer> {
                         + e.getMessage());
             }
         }
-        List<Path> seen = new ArrayList<>();
-        for (Path in : inputs) {
-            Path o = outputFor(in).toAbsolutePath().normalize();
-            for (Path other : inputs) {
-                if (o.equals(other.toAbsolutePath().normalize())) {
-                    throw new ParameterException(spec.commandLine(), "refusing to write over the input " + other);
-                }
-            }
-            if (seen.contains(o)) {
-                throw new ParameterException(spec.commandLine(), "two inputs would both be written to " + o);
-            }
-            seen.add(o);
-        }
+    }
+
+    /** The file name of an input; "image" for a path that has none (such as "/"). */
+    private static String nameOf(Path input) {
+        return input.getFileName() == null ? "image" : input.getFileName().toString();
     }
 
     private Path outputFor(Path input) {
         if (target.output != null) {
             return target.output;
         }
-        String name = input.getFileName().toString();
+        String name = nameOf(input);
         int dot = name.lastIndexOf('.');
         String stem = dot > 0 ? name.substring(0, dot) : name;
         String ext = format.toLowerCase(Locale.ROOT).equals("jpeg") ? "jpg" : format.toLowerCase(Locale.ROOT);

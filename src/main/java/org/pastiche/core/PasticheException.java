@@ -22,6 +22,14 @@ public class PasticheException extends Exception {
         /** The file system refused to read the file. */
         FILE_UNREADABLE,
         UNSUPPORTED_FORMAT,
+        /** A camera raw file (DNG, CR2, NEF, ...). Arguments: the kind. */
+        CAMERA_RAW,
+        /** A supported format in an unsupported variant. Arguments: what, e.g. "12-bit JPEG". */
+        UNSUPPORTED_VARIANT,
+        /** Metadata built to exhaust a reader (nesting, counts). Arguments: why, in English. */
+        MALFORMED_METADATA,
+        /** A symbolic link that points back to itself, directly or not. */
+        SYMLINK_LOOP,
         /** Truncated, corrupt or an unreadable header. */
         CORRUPT_FILE,
         /** Arguments: width, height, the limit in megapixels. */
@@ -35,11 +43,21 @@ public class PasticheException extends Exception {
         MODEL_INVALID,
         /** ONNX Runtime failed while running the network. */
         INFERENCE_FAILED,
+        /** The network returned NaN or infinite values. */
+        MODEL_OUTPUT_INVALID,
+        /** Too small or too long and thin to paint. Arguments: width, height. */
+        IMAGE_SHAPE,
         CATALOG_INVALID,
         UNSUPPORTED_OUTPUT_TYPE,
         OVERWRITES_INPUT,
         /** Arguments: the folder. */
         FOLDER_MISSING,
+        /** Arguments: the folder. */
+        FOLDER_NOT_WRITABLE,
+        /** The output exists and overwriting was not asked for. Arguments: the file. */
+        OUTPUT_EXISTS,
+        /** No space left on the device. Arguments: the folder. */
+        DISK_FULL,
         WRITE_FAILED
     }
 

@@ -1,18 +1,19 @@
 package org.pastiche.imaging;
 
-import com.drew.imaging.ImageMetadataReader;
-import com.drew.metadata.Metadata;
-import com.drew.metadata.exif.ExifIFD0Directory;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferInt;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Iterator;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -63,15 +64,18 @@ public final class ImageDecoder {
     /** Reads the size, format and orientation without decoding pixels. */
     public ImageInfo readInfo(Path file) throws PasticheException {
         checkFile(file);
+        ContainerScan.Result scan = ContainerScan.scan(file);
         try (ImageInputStream in = open(file)) {
             ImageReader reader = readerFor(file, in);
             try {
-                return info(file, reader);
+                return info(reader, scan);
             } finally {
                 reader.dispose();
             }
         } catch (UnsupportedFormatException e) {
             throw new PasticheException(PasticheException.Reason.UNSUPPORTED_FORMAT, file + ": " + e.getMessage(), e);
+        } catch (StackOverflowError e) {
+            throw ContainerScan.hostile(file, "its structure is nested too deeply to read");
         } catch (IOException | RuntimeException e) {
             throw new PasticheException(PasticheException.Reason.CORRUPT_FILE, file + ": cannot read the image header (" + describe(e) + ")", e);
         }
@@ -96,13 +100,14 @@ public final class ImageDecoder {
 
     private RgbaImage decode(Path file, int previewLongSide) throws PasticheException {
         checkFile(file);
+        ContainerScan.Result scan = ContainerScan.scan(file);
         ImageInfo info;
         BufferedImage image;
         StringBuilder fatalWarning = new StringBuilder();
         try (ImageInputStream in = open(file)) {
             ImageReader reader = readerFor(file, in);
             try {
-                info = info(file, reader);
+                info = info(reader, scan);
                 checkSize(file, info);
                 // The JDK's JPEG reader only warns about a truncated file and fills the rest with grey.
                 reader.addIIOReadWarningListener(new IIOReadWarningListener() {
@@ -134,6 +139,8 @@ public final class ImageDecoder {
             throw new PasticheException(PasticheException.Reason.UNSUPPORTED_FORMAT, file + ": " + e.getMessage(), e);
         } catch (OutOfMemoryError e) {
             throw new PasticheException(PasticheException.Reason.OUT_OF_MEMORY, file + ": not enough memory to decode the image", e);
+        } catch (StackOverflowError e) {
+            throw ContainerScan.hostile(file, "its structure is nested too deeply to read");
         } catch (IOException | RuntimeException e) {
             throw new PasticheException(PasticheException.Reason.CORRUPT_FILE, file + ": the file is truncated or corrupt (" + describe(e) + ")", e);
         }
@@ -141,7 +148,12 @@ public final class ImageDecoder {
             throw new PasticheException(PasticheException.Reason.CORRUPT_FILE, file + ": the file is truncated or corrupt (" + fatalWarning + ")");
         }
         RgbaImage raw = new RgbaImage(image.getWidth(), image.getHeight(), toArgb(image));
+        boolean gray = image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY
+                && !(image.getColorModel() instanceof java.awt.image.IndexColorModel);
         image.flush();
+        if ("png".equalsIgnoreCase(info.format())) {
+            PngColour.toSrgb(file, raw, scan, gray);
+        }
         return Orientation.apply(raw, info.orientation());
     }
 
@@ -155,18 +167,36 @@ public final class ImageDecoder {
     }
 
     private static void checkFile(Path file) throws PasticheException {
+        BasicFileAttributes attrs;
         try {
-            if (!Files.isRegularFile(file)) {
-                throw new PasticheException(Files.exists(file) ? PasticheException.Reason.NOT_A_FILE : PasticheException.Reason.FILE_NOT_FOUND, file + ": " + (Files.exists(file) ? "not a regular file" : "no such file"));
+            attrs = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw new PasticheException(PasticheException.Reason.FILE_NOT_FOUND, file + ": no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new PasticheException(PasticheException.Reason.PERMISSION_DENIED, file
+                    + ": permission denied (a folder on the way cannot be searched)", e);
+        } catch (FileSystemException e) {
+            String why = e.getReason() == null ? "" : e.getReason();
+            if (why.toLowerCase(Locale.ROOT).contains("symbolic link")) {
+                throw new PasticheException(PasticheException.Reason.SYMLINK_LOOP, file
+                        + ": a symbolic link loop (too many levels of symbolic links)", e);
             }
-            if (!Files.isReadable(file)) {
-                throw new PasticheException(PasticheException.Reason.PERMISSION_DENIED, file + ": permission denied");
-            }
-            if (Files.size(file) == 0) {
-                throw new PasticheException(PasticheException.Reason.FILE_EMPTY, file + ": the file is empty");
-            }
+            throw new PasticheException(PasticheException.Reason.FILE_UNREADABLE, file + ": cannot read the file ("
+                    + (why.isEmpty() ? describe(e) : why) + ")", e);
         } catch (IOException e) {
             throw new PasticheException(PasticheException.Reason.FILE_UNREADABLE, file + ": cannot read the file (" + describe(e) + ")", e);
+        }
+        if (attrs.isDirectory()) {
+            throw new PasticheException(PasticheException.Reason.NOT_A_FILE, file + ": is a folder, not an image file");
+        }
+        if (!attrs.isRegularFile()) {
+            throw new PasticheException(PasticheException.Reason.NOT_A_FILE, file + ": not a regular file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new PasticheException(PasticheException.Reason.PERMISSION_DENIED, file + ": permission denied");
+        }
+        if (attrs.size() == 0) {
+            throw new PasticheException(PasticheException.Reason.FILE_EMPTY, file + ": the file is empty");
         }
     }
 
@@ -188,10 +218,10 @@ public final class ImageDecoder {
         return reader;
     }
 
-    private static ImageInfo info(Path file, ImageReader reader) throws IOException {
+    private static ImageInfo info(ImageReader reader, ContainerScan.Result scan) throws IOException {
         int w = reader.getWidth(0);
         int h = reader.getHeight(0);
-        int orientation = orientation(file);
+        int orientation = scan.orientation();
         String format = reader.getFormatName();
         return Orientation.swapsAxes(orientation)
                 ? new ImageInfo(h, w, format, orientation)
@@ -199,19 +229,8 @@ public final class ImageDecoder {
     }
 
     /** EXIF orientation, 1 when absent or unreadable (a broken EXIF block should not lose the photo). */
-    static int orientation(Path file) {
-        try {
-            Metadata metadata = ImageMetadataReader.readMetadata(file.toFile());
-            for (ExifIFD0Directory dir : metadata.getDirectoriesOfType(ExifIFD0Directory.class)) {
-                Integer o = dir.getInteger(ExifIFD0Directory.TAG_ORIENTATION);
-                if (o != null && o >= 1 && o <= 8) {
-                    return o;
-                }
-            }
-        } catch (Exception e) {
-            LOG.debug("{}: no readable EXIF orientation ({})", file, e.toString());
-        }
-        return 1;
+    static int orientation(Path file) throws PasticheException {
+        return ContainerScan.scan(file).orientation();
     }
 
     /**
@@ -235,6 +254,20 @@ public final class ImageDecoder {
         } else if (cm instanceof ComponentColorModel && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
             Raster r = img.getRaster();
             int bands = r.getNumBands();
+            int transfer = r.getTransferType();
+            if (transfer == DataBuffer.TYPE_FLOAT || transfer == DataBuffer.TYPE_DOUBLE) {
+                // Float samples are 0..1 (getPixels into int[] would truncate them all to 0 or 1).
+                float[] row = new float[w * bands];
+                for (int y = 0; y < h; y++) {
+                    r.getPixels(0, y, w, 1, row);
+                    for (int x = 0; x < w; x++) {
+                        int g = unit8(row[x * bands]);
+                        int a = bands > 1 ? unit8(row[x * bands + 1]) : 255;
+                        out[y * w + x] = a << 24 | g << 16 | g << 8 | g;
+                    }
+                }
+                return out;
+            }
             int grayBits = cm.getComponentSize(0);
             int alphaBits = bands > 1 ? cm.getComponentSize(1) : 8;
             int[] row = new int[w * bands];
@@ -252,6 +285,14 @@ public final class ImageDecoder {
             }
         }
         return out;
+    }
+
+    /** A 0..1 sample (clamped; NaN as 0) to 0..255. */
+    private static int unit8(float v) {
+        if (!(v > 0)) {
+            return 0;
+        }
+        return v >= 1 ? 255 : Math.round(v * 255);
     }
 
     private static int to8(int v, int bits) {

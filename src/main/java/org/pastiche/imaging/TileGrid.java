@@ -12,6 +12,13 @@ import java.util.Arrays;
  * everywhere, so blending identical tiles changes nothing.
  */
 public record TileGrid(int width, int height, int tileWidth, int tileHeight, int[] xs, int[] ys) {
+    /**
+     * The least tile side given to a network, whatever the image: the networks pad by reflection
+     * inside (4 px before the 9x9 convolution, 1 px at quarter resolution), which fails on fewer
+     * rows than that ("Pad reflect: pre-pad exceeds maximum"). Thinner images are mirrored out to
+     * this side and cropped back, so a 1 x 1 or 7 x 2000 photo is painted too.
+     */
+    public static final int MIN_SIDE = 16;
 
     /**
      * @param tileSize the largest tile side; rounded down to {@code multiple}
@@ -35,7 +42,8 @@ public record TileGrid(int width, int height, int tileWidth, int tileHeight, int
     /** One tile covering the whole image, padded to the multiple. */
     public static TileGrid whole(int width, int height, int multiple) {
         int m = Math.max(1, multiple);
-        return new TileGrid(width, height, roundUp(width, m), roundUp(height, m), new int[] {0}, new int[] {0});
+        return new TileGrid(width, height, roundUp(Math.max(width, MIN_SIDE), m), roundUp(Math.max(height, MIN_SIDE), m),
+                new int[] {0}, new int[] {0});
     }
 
     public int tileCount() {
@@ -55,7 +63,7 @@ public record TileGrid(int width, int height, int tileWidth, int tileHeight, int
      */
     private static int[][] axis(int n, int tile, int overlap, int m) {
         if (n <= tile) {
-            return new int[][] {{n}, {0}};
+            return new int[][] {{Math.max(n, roundUp(MIN_SIDE, m))}, {0}};
         }
         int count = (int) Math.ceil((double) (n - overlap) / (tile - overlap));
         int side = roundUp((int) Math.ceil((double) (n + (count - 1) * overlap) / count), m);

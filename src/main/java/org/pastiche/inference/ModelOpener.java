@@ -25,6 +25,7 @@ final class ModelOpener {
         OrtSession main = createSession(s.file());
         try {
             long statsLength = ModelContract.checkWhole(s.file(), main);
+            ModelContract.probe(s.file(), main, s.sizeMultiple());
             boolean mainHasStats = ModelContract.hasStats(main);
             LOG.info("style '{}' loaded in {} ms", s.id(), (System.nanoTime() - start) / 1_000_000);
             return new LoadedModel(s, main, statsLength, () -> openTile(s, mainHasStats, statsLength));

@@ -121,7 +121,8 @@ public final class ModelRegistry implements AutoCloseable {
                 String reason = ex instanceof PasticheException ? ex.getMessage()
                         : "the model cannot be loaded (" + ModelOpener.firstLine(ex.getMessage()) + ")";
                 e.style = s.unavailable(reason);
-                LOG.warn("style '{}' disabled: {}", id, reason);
+                // The exception says it (the command line prints it, the app shows it): no second copy in the log.
+                LOG.debug("style '{}' disabled: {}", id, reason);
                 throw unavailable(e.style);
             }
         }

@@ -81,7 +81,7 @@ public final class OnnxStylizer implements Stylizer {
                 }
                 long total = 1L + passes * (grid.tileCount() + 1L) + grid.tileCount();
                 progress.progress(0, total);
-                RgbaImage small = Resize.fitLongSide(source, tiling.statsLongSide());
+                RgbaImage small = statisticsCopy(source, tiling.statsLongSide());
                 float[] stats = statistics.ofCopy(model, small, cancel);
                 progress.progress(1, total);
                 long done = 1;
@@ -135,6 +135,46 @@ public final class OnnxStylizer implements Stylizer {
         return OrtRun.nanos();
     }
 
+    /** The statistics copy keeps at least this short side where it can (fitting the long side alone cut 30000 x 80 to 1024 x 3). */
+    static final int MIN_STATS_SHORT_SIDE = 64;
+    /** ... and is never larger than this, which bounds the aspect ratio that can be painted tiled. */
+    static final long MAX_STATS_PIXELS = 4L << 20;
+
+    /**
+     * The downscaled copy whose statistics start the tiling: the long side fitted to
+     * {@code longSide}, unless that leaves the short side under {@link #MIN_STATS_SHORT_SIDE}
+     * (then the short side decides, up to {@link #MAX_STATS_PIXELS}). A picture whose copy would
+     * still be thinner than {@link TileGrid#MIN_SIDE} is refused before any network runs.
+     */
+    static RgbaImage statisticsCopy(RgbaImage source, int longSide) throws PasticheException {
+        int w = source.width();
+        int h = source.height();
+        int longer = Math.max(w, h);
+        int shorter = Math.min(w, h);
+        double scale = Math.min(1.0, Math.max((double) longSide / longer, (double) MIN_STATS_SHORT_SIDE / shorter));
+        if ((double) w * h * scale * scale > MAX_STATS_PIXELS) {
+            scale = Math.sqrt((double) MAX_STATS_PIXELS / ((double) w * h));
+        }
+        if (shorter * scale < TileGrid.MIN_SIDE - 1e-9 && shorter * scale < shorter) {
+            throw thin(w, h);
+        }
+        if (shorter < TileGrid.MIN_SIDE && (double) longer / shorter > 4096) {
+            throw thin(w, h);
+        }
+        if (scale >= 1.0) {
+            return source;
+        }
+        int cw = Math.max(1, (int) Math.round(w * scale));
+        int ch = Math.max(1, (int) Math.round(h * scale));
+        return Resize.resize(source, cw, ch);
+    }
+
+    private static PasticheException thin(int w, int h) {
+        return new PasticheException(PasticheException.Reason.IMAGE_SHAPE, String.format(java.util.Locale.ROOT,
+                "the picture (%d x %d) is too long and thin to paint: its statistics copy would be under %d px across",
+                w, h, TileGrid.MIN_SIDE), w, h);
+    }
+
     /**
      * The statistics the tiles of {@code source} are normalised with after {@code passes} refinement
      * passes (0: those of the downscaled copy), laid out as the {@code stats} output; for tests and
@@ -147,7 +187,7 @@ public final class OnnxStylizer implements Stylizer {
         if (passes < 0) {
             return statistics.ofCopy(model, source, cancel);
         }
-        RgbaImage small = Resize.fitLongSide(source, tiling.statsLongSide());
+        RgbaImage small = statisticsCopy(source, tiling.statsLongSide());
         float[] stats = statistics.ofCopy(model, small, cancel);
         if (passes > 0) {
             TileNetwork tile = model.tile().filter(TileNetwork::hasMoments)

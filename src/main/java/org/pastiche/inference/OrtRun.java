@@ -84,10 +84,37 @@ final class OrtRun {
             if (cancel.isCancelled()) {
                 throw new CancelledException();
             }
-            throw new PasticheException(PasticheException.Reason.INFERENCE_FAILED, "the style network failed on a " + w + "x" + h + " image: " + e.getMessage(), e);
+            throw new PasticheException(PasticheException.Reason.INFERENCE_FAILED, "the style network failed on a " + w + "x" + h + " image: " + ModelOpener.firstLine(e.getMessage()), e);
         }
         in.clear();
         out.clear();
+        checkFinite(out, 3 * w * h, "picture");
+    }
+
+    /**
+     * A network whose output holds NaN or infinity would be clamped to a black or white picture
+     * and pass as a result: it fails instead, with the reason.
+     */
+    static void checkFinite(FloatBuffer values, int n, String what) throws PasticheException {
+        for (int i = 0; i < n; i++) {
+            float v = values.get(i);
+            if (!Float.isFinite(v)) {
+                throw nonFinite(what, v);
+            }
+        }
+    }
+
+    static void checkFinite(float[] values, String what) throws PasticheException {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                throw nonFinite(what, v);
+            }
+        }
+    }
+
+    private static PasticheException nonFinite(String what, float v) {
+        return new PasticheException(PasticheException.Reason.MODEL_OUTPUT_INVALID, "the style network returned "
+                + (Float.isNaN(v) ? "NaN" : "infinite") + " values in its " + what + ": the model is broken");
     }
 
     /**
@@ -109,6 +136,7 @@ final class OrtRun {
                 FloatBuffer fb = t.getFloatBuffer();
                 float[] values = new float[fb.remaining()];
                 fb.get(values);
+                checkFinite(values, output);
                 return values;
             } finally {
                 cancel.removeOnCancel(stop);
@@ -117,7 +145,7 @@ final class OrtRun {
             if (cancel.isCancelled()) {
                 throw new CancelledException();
             }
-            throw new PasticheException(PasticheException.Reason.INFERENCE_FAILED, failed + ": " + e.getMessage(), e);
+            throw new PasticheException(PasticheException.Reason.INFERENCE_FAILED, failed + ": " + ModelOpener.firstLine(e.getMessage()), e);
         }
     }
 

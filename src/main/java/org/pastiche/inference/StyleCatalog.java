@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads a {@code catalog.json} (schema in README.md, shared with the model lab). Paths are
- * resolved against the catalog's folder. An entry whose model file is missing is returned
+ * resolved against the catalog's folder and must stay inside it, links followed (a model outside
+ * makes its style unavailable; a tile model or thumbnail outside is dropped). An entry whose model file is missing is returned
  * unavailable, with the reason; an entry without an id is skipped with a warning.
  */
 public final class StyleCatalog {
@@ -50,22 +51,52 @@ public final class StyleCatalog {
         return out;
     }
 
+    /** The largest size multiple a network may ask for (the lab's have 4: two stride-2 layers). */
+    static final int MAX_SIZE_MULTIPLE = 256;
+
+    /**
+     * Whether {@code path} lies inside {@code dir}, after following links where it exists: a
+     * catalog must not point at files elsewhere ("../../etc/passwd", a link out of the folder).
+     */
+    static boolean confined(Path dir, Path path) {
+        try {
+            Path realDir = dir.toRealPath();
+            Path real = Files.exists(path) ? path.toRealPath() : path.toAbsolutePath().normalize();
+            return real.startsWith(realDir) && !real.equals(realDir);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Optional<Path> confinedOrEmpty(Path dir, String id, String field, Optional<String> name) {
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        Path p = dir.resolve(name.get()).normalize();
+        if (!confined(dir, p)) {
+            LOG.warn("style '{}': ignoring {} \"{}\": outside the catalog's folder {}", id, field, name.get(), dir);
+            return Optional.empty();
+        }
+        return Optional.of(p);
+    }
+
     private static StyleModel entry(Path dir, String id, JsonNode m) {
         Optional<String> file = text(m, "file");
         Path modelFile = dir.resolve(file.orElse(id + ".onnx")).normalize();
+        int sizeMultiple = m.path("size_multiple").asInt(1);
         StyleModel style = new StyleModel(
                 id,
                 texts(m.get("names")),
                 texts(m.get("descriptions")),
                 modelFile,
-                text(m, "tile_file").map(f -> dir.resolve(f).normalize()),
-                text(m, "thumbnail").map(f -> dir.resolve(f).normalize()),
+                confinedOrEmpty(dir, id, "tile_file", text(m, "tile_file")),
+                confinedOrEmpty(dir, id, "thumbnail", text(m, "thumbnail")),
                 text(m, "teacher"),
                 text(m, "license").orElse(""),
                 text(m, "attribution").orElse(""),
                 m.path("params").asLong(0),
                 m.path("macs_per_megapixel").asDouble(0),
-                Math.max(1, m.path("size_multiple").asInt(1)),
+                Math.max(1, Math.min(MAX_SIZE_MULTIPLE, sizeMultiple)),
                 m.has("fidelity") && m.get("fidelity").isObject()
                         ? JSON.convertValue(m.get("fidelity"), new TypeReference<Map<String, Object>>() { })
                         : Map.of(),
@@ -73,6 +104,14 @@ public final class StyleCatalog {
                 Optional.empty());
         if (file.isEmpty()) {
             return style.unavailable("the catalog names no model file");
+        }
+        if (!confined(dir, modelFile)) {
+            return style.unavailable("the model file \"" + file.get() + "\" is outside the catalog's folder " + dir);
+        }
+        if (sizeMultiple < 1 || sizeMultiple > MAX_SIZE_MULTIPLE || !m.path("size_multiple").isMissingNode()
+                && !m.path("size_multiple").canConvertToInt()) {
+            return style.unavailable("size_multiple " + m.path("size_multiple").asText() + " is out of range (1 to "
+                    + MAX_SIZE_MULTIPLE + ")");
         }
         if (!Files.isRegularFile(modelFile)) {
             return style.unavailable("model file missing: " + modelFile);
