@@ -31,7 +31,6 @@ public final class AboutViewModel {
             new Component("Ikonli + Material Design Icons", "Apache-2.0", "https://kordamp.org/ikonli"),
             new Component("picocli", "Apache-2.0", "https://picocli.info"),
             new Component("TwelveMonkeys ImageIO", "BSD-3-Clause", "https://github.com/haraldk/TwelveMonkeys"),
-            new Component("metadata-extractor", "Apache-2.0", "https://github.com/drewnoakes/metadata-extractor"),
             new Component("Jackson", "Apache-2.0", "https://github.com/FasterXML/jackson"),
             new Component("SLF4J", "MIT", "https://www.slf4j.org"));
 
