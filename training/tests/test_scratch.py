@@ -64,6 +64,11 @@ def test_style_loss_is_zero_on_the_style_image_and_content_zero_on_identity():
     style = torch.rand(1, 3, 24, 24)
     _, parts = loss(style, style)
     assert parts["style"] < 1e-10 and parts["content"] < 1e-10
+    # and both terms see a difference: another image is far from the style and from the photo
+    other = torch.rand(1, 3, 24, 24)
+    total, parts = loss(other, style)
+    assert parts["style"] > 1e-3 and parts["content"] > 1e-3 and parts["tv"] > 0
+    assert abs(float(total) - (1.0 * parts["content"] + 5.0 * parts["style"] + 0.1 * parts["tv"])) < 1e-5
 
 
 def test_a_few_steps_decrease_the_total_loss():
