@@ -766,12 +766,26 @@ def cmd_evaluate(args):
     run = args.run_dir or os.path.join(TRAINING, "runs", args.id)
     _, ck = load_checkpoint(os.path.join(run, "ckpt.pt"))
     ev = evaluate_run(ck, args.photos_n, args.size)
+    if getattr(args, "poster", False):      # issue 10's poster measures (pastiche_lab/poster_metrics.py)
+        ev["poster"] = _poster_measures(ck, args.photos_dir, args.photos_n, args.size)
     rep = args.report_dir or os.path.join(TRAINING, "reports", args.id)
     os.makedirs(rep, exist_ok=True)
     with open(os.path.join(rep, "eval.json"), "w") as f:
         json.dump(ev, f, indent=1)
     print(json.dumps(ev))
     return ev
+
+
+def _poster_measures(ck, photos_dir, n, size):
+    """palette90 / flat gain / edge recall of the checkpoint's network and of the unstylized photo."""
+    if TRAINING not in sys.path:
+        sys.path.insert(0, TRAINING)
+    from pastiche_lab import poster_train
+    net = TransformerNet.from_config(ck["config"]); net.load_state_dict(ck["net"])
+    folder = photos_dir or os.path.join(ck["args"].get("photos", os.path.join(DATA, "photos")), "val")
+    res = poster_train.evaluate({"photo (unstylized)": lambda x: x,
+                                 "network": lambda x: poster_train.run_net(net, x)}, folder, n, size)
+    return {k: {"mean": v["mean"], "meets_goals": v["meets_goals"]} for k, v in res["systems"].items()}
 
 
 def cmd_sheet(args):
@@ -847,6 +861,8 @@ def parser():
     v.add_argument("--report-dir", default=None)
     v.add_argument("--photos-n", type=int, default=20)
     v.add_argument("--size", type=int, default=384)
+    v.add_argument("--poster", action="store_true", help="also the poster measures of issue 10 (palette90, flat gain, edge recall)")
+    v.add_argument("--photos-dir", default=None, help="photo folder for the poster measures (default: the run's photos/val)")
     b = sub.add_parser("bench", help="s/iteration of the shipping width vs the full width, measured side by side")
     b.add_argument("--style-image", required=True)
     b.add_argument("--style-size", type=int, default=384)
