@@ -38,8 +38,6 @@ REPO = os.path.dirname(TRAINING)
 DATA = os.environ.get("PASTICHE_DATA") or os.path.join(os.path.dirname(REPO), "shared", "data")
 STYLE_ID = "gongnongbing"
 DEFAULT_WIDTHS = "16,32,64,48,48,48,48,48,32,16"     # 0.238 of the classic net's MACs
-PUBLISHABLE = ["kodim04.png", "kodim05.png", "kodim15.png", "kodim18.png", "kodim20.png", "kodim22.png",
-               "kodim23.png", "kodim24.png"]          # Kodak: people, street/town, landscape, interior
 
 
 def list_photos(folder):
@@ -180,7 +178,15 @@ def cmd_train(a):
         history["args"].append({"from_step": step, **args})
         print(f"resumed at step {step}", flush=True)
     else:
-        net = init_net(Widths.from_list(a.widths.split(",")), a.seed).to(dev)
+        net = init_net(Widths.from_list(a.widths.split(",")), a.seed)
+        # The net maps to 0..255 through a plain conv: from the default init its outputs sit near 0
+        # (half clamped, no gradient) and Adam moves the bias ~lr a step, so it would spend hundreds
+        # of steps just reaching mid-grey. Start at the targets' mean colour, with a usable gain.
+        mean = torch.stack([t.float().mean(dim=(1, 2)) for _, t in sampler.pairs]).mean(0)
+        with torch.no_grad():
+            net.conv_out.conv.bias.copy_(mean)
+            net.conv_out.conv.weight.mul_(a.out_gain)
+        net = net.to(dev)
         opt = torch.optim.Adam(net.parameters(), lr=a.lr)
         step, history = 0, {"args": [{"from_step": 0, **args}], "train": [], "val": [], "seconds": 0.0,
                             "cached_targets": len(files)}
@@ -281,14 +287,20 @@ def cmd_evaluate(a):
 
 # ----------------------------------------------------------------- contact sheet
 def cmd_sheet(a):
+    """Rows: one photo each. Columns: the photo (only for the project's own shippable samples in
+    assets/samples: ../shared/data's rule forbids committing its photos in any form, so a Kodak
+    row leaves that cell grey), the old model (--old-onnx), the renderer, the network."""
     net, ck = load_net(a.checkpoint or os.path.join(TRAINING, "runs", a.id, "ckpt.pt"))
     old = onnx_fn(a.old_onnx) if a.old_onnx and os.path.exists(a.old_onnx) else None
     kodak = os.path.join(DATA, "photos", "kodak")
     cells = []
     for f in a.photos.split(","):
-        x = load_side(os.path.join(kodak, f), a.side, 4)
-        row = [x] + ([old(x)] if old else []) + [PR.render(x), run_net(net, x)]
+        p = f if os.path.isabs(f) or os.path.exists(f) else os.path.join(kodak, f)
+        x = load_side(p, a.side, 4)
+        own = os.path.realpath(p).startswith(os.path.realpath(os.path.join(REPO, "assets", "samples")))
+        row = [x if own else np.full_like(x, 200)] + ([old(x)] if old else []) + [PR.render(x), run_net(net, x)]
         cells.append(row)
+        print(os.path.basename(p), flush=True)
     pad = 6
     cw = max(c.shape[1] for r in cells for c in r)
     ch = max(c.shape[0] for r in cells for c in r)
@@ -301,7 +313,8 @@ def cmd_sheet(a):
     out = a.out or os.path.join(TRAINING, "reports", a.id, "poster_contact.jpg")
     os.makedirs(os.path.dirname(out), exist_ok=True)
     Image.fromarray(sheet).save(out, quality=88)
-    print("wrote", out, "columns: photo" + (", old model" if old else "") + ", renderer, network", "step", ck["step"])
+    print("wrote", out, "columns: photo (own samples only)" + (", old model" if old else "") +
+          ", renderer, network at step", ck["step"])
 
 
 # ----------------------------------------------------------------- export
@@ -387,7 +400,8 @@ def parser():
     t.add_argument("--widths", default=DEFAULT_WIDTHS)
     t.add_argument("--crop", type=int, default=144); t.add_argument("--batch", type=int, default=4)
     t.add_argument("--iters", type=int, default=4000); t.add_argument("--lr", type=float, default=2e-3)
-    t.add_argument("--grad-weight", type=float, default=1.0)
+    t.add_argument("--grad-weight", type=float, default=0.5)
+    t.add_argument("--out-gain", type=float, default=50.0, help="initial scale of the output conv's weights")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--val-photos", type=int, default=3); t.add_argument("--val-size", type=int, default=384)
     t.add_argument("--val-every", type=int, default=250); t.add_argument("--log-every", type=int, default=10)
@@ -404,7 +418,9 @@ def parser():
     e.set_defaults(func=cmd_evaluate, argv=None)
     s = sub.add_parser("sheet", help="contact sheet on Kodak photos (publishable)")
     s.add_argument("--id", default=STYLE_ID); s.add_argument("--checkpoint", default=None)
-    s.add_argument("--photos", default="kodim04.png,kodim05.png,kodim22.png,kodim20.png")
+    s.add_argument("--photos", default="kodim04.png,kodim14.png,kodim08.png,kodim13.png,kodim03.png,"
+                   "../assets/samples/astronaut.jpg,../assets/samples/coffee.jpg",
+                   help="comma list: Kodak file names or paths")
     s.add_argument("--side", type=int, default=384); s.add_argument("--old-onnx", default=None)
     s.add_argument("--out", default=None)
     s.set_defaults(func=cmd_sheet)
