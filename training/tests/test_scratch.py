@@ -1,5 +1,7 @@
 """Loss terms of the from-scratch method (pastiche_lab.perceptual, johnson) and the scratch command
 (train, resume), on tiny tensors and a toy loss network."""
+import json
+
 import torch
 
 from pastiche_lab import checkpoints, perceptual as P, johnson as J, scratch as S
@@ -111,5 +113,12 @@ def test_train_command_resumes(tmp_path):
         ck = checkpoints.load(tmp_path / "run" / "ckpt.pt")
         assert ck["step"] == 5 and len(ck["history"]["train"]) == 5
         assert (tmp_path / "run" / "curves.png").exists()
+        # export: ONNX pair, thumbnail and the catalog entry in the models folder
+        out = tmp_path / "models"
+        entry = S.main(["export", "--id", "t", "--run-dir", str(tmp_path / "run"), "--out-dir", str(out), "--no-eval"])
+        assert (out / "t.onnx").exists() and (out / "t.tile.onnx").exists() and (out / "thumbnails" / "t.png").exists()
+        cat = json.loads((out / "catalog.json").read_text())
+        assert [m["id"] for m in cat["models"]] == ["t"] and entry["lab"]["iterations"] == 5
+        assert entry["fidelity"]["iterations"] == 5 and entry["teacher"] is None
     finally:
         J.load_lossnet = orig
