@@ -291,3 +291,28 @@ def test_crop_sampler_applies_photometric_augmentation(tmp_path):
     aug = CropSampler(d, 16, seed=0, photometric=1.0).batch(12)
     means = aug.mean(dim=(1, 2, 3))
     assert float(means.std()) > 5 and float(means.min()) < 100
+
+
+def test_paired_batches_reach_the_objective(tmp_path):
+    class Pairs:                                   # (crops, targets), as a paired-data method samples
+        def __init__(self):
+            self.rng = random.Random(0)
+
+        def batch(self, n):
+            x = torch.full((n, 3, 16, 16), float(self.rng.randrange(50, 200)))
+            return x, 255.0 - x
+
+        def state(self):
+            return self.rng.getstate()
+
+        def set_state(self, s):
+            self.rng.setstate(s)
+    seen = []
+
+    def objective(n, batch, step):
+        x, t = batch
+        seen.append(float((x + t).mean()))
+        return (n(x) - t).abs().mean() / 255.0, {}
+    Trainer(net(), objective, Pairs(), tmp_path / "p", batch=2, schedule=Schedule("constant", 1e-2), max_iters=3,
+            log=lambda *a: None).fit()
+    assert seen == [255.0] * 3
