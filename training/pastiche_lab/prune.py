@@ -113,7 +113,7 @@ def repair(code, full: Widths, kind, max_mac, rng: random.Random, importance=Non
             break
         tot = sum(c for c, _ in cands)
         r, acc = rng.random() * tot, 0
-        for c, _g in cands:
+        for c, g in cands:  # noqa: B007 (g, the group drawn, is used after the loop)
             acc += c
             if acc >= r:
                 break

@@ -188,11 +188,23 @@ def cmd_export(args):
 def cmd_evaluate(args):
     ck = checkpoints.load(run_dir(args) / "ckpt.pt")
     ev = J.evaluate_run(ck, args.photos_n, args.size)
+    if getattr(args, "poster", False):      # issue 10's poster measures (pastiche_lab/poster_metrics.py)
+        ev["poster"] = _poster_measures(ck, args.photos_dir, args.photos_n, args.size)
     rep = Path(args.report_dir) if args.report_dir else LAB / "reports" / args.id
     rep.mkdir(parents=True, exist_ok=True)
     (rep / "eval.json").write_text(json.dumps(ev, indent=1))
     print(json.dumps(ev))
     return ev
+
+
+def _poster_measures(ck, photos_dir, n, size):
+    """palette90 / flat gain / edge recall of the checkpoint's network and of the unstylized photo."""
+    from . import poster_train
+    net = TransformerNet.from_config(ck["config"]); net.load_state_dict(ck["state_dict"])
+    folder = photos_dir or os.path.join((ck["meta"].get("args") or {}).get("photos", str(DATA / "photos")), "val")
+    res = poster_train.evaluate({"photo (unstylized)": lambda x: x,
+                                 "network": lambda x: poster_train.run_net(net, x)}, folder, n, size)
+    return {k: {"mean": v["mean"], "meets_goals": v["meets_goals"]} for k, v in res["systems"].items()}
 
 
 def cmd_sheet(args):
@@ -267,6 +279,8 @@ def parser():
     v.add_argument("--report-dir", default=None)
     v.add_argument("--photos-n", type=int, default=20)
     v.add_argument("--size", type=int, default=384)
+    v.add_argument("--poster", action="store_true", help="also the poster measures of issue 10 (palette90, flat gain, edge recall)")
+    v.add_argument("--photos-dir", default=None, help="photo folder for the poster measures (default: the run's photos/val)")
     b = sub.add_parser("bench", help="s/iteration of the shipping width vs the full width, measured side by side")
     b.add_argument("--style-image", required=True)
     b.add_argument("--style-size", type=int, default=384)

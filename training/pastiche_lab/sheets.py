@@ -77,3 +77,48 @@ def plot_curves(history, path, title=""):
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)
+
+
+def compare_sheet(style, models, photos, size=768, device="cpu", threads=1):
+    """Rows: one per photo; columns: photo | teacher (16-px reflection context for format A, as the
+    evaluation) | each model (None = the shipped one), all at long side `size`. Returns an HxWx3 array."""
+    import torch.nn.functional as F
+
+    from .data import STYLES, data_root, load_rgb, resize_long
+    from .evaluate import model_fn, pad_run
+    from .teachers import load_teacher
+    teacher = load_teacher(data_root(), STYLES[style][0]).to(device).eval()
+    c = 16 if STYLES[style][1] == "A" else 0
+
+    def tfn(x):
+        x = x.to(device)
+        return (teacher(F.pad(x, (c,) * 4, mode="reflect"))[:, :, c:-c, c:-c] if c else teacher(x)).cpu()
+    fns = [model_fn(m, style, device, threads)[0] for m in models]
+    rows = []
+    with torch.no_grad():
+        for p in photos:
+            img = resize_long(load_rgb(p), size)
+            rows.append(np.concatenate([img, pad_run(tfn, img)] + [pad_run(f, img) for f in fns], 1))
+    w = min(r.shape[1] for r in rows)
+    return np.concatenate([r[:, :w] for r in rows], 0)
+
+
+def main(argv=None):
+    import argparse
+
+    from .data import STYLES, save_rgb
+    ap = argparse.ArgumentParser(description="Side-by-side sheet: photo | teacher | model(s), at one size.")
+    ap.add_argument("--style", required=True, choices=sorted(STYLES))
+    ap.add_argument("--models", nargs="+", default=["shipped"], help="'shipped', student .pt files or .onnx files")
+    ap.add_argument("--photos", nargs="+", default=[str(REPO / "assets" / "samples" / n) for n in ("astronaut.jpg", "coffee.jpg")])
+    ap.add_argument("--size", type=int, default=768)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args(argv)
+    torch.set_num_threads(1)
+    sheet = compare_sheet(a.style, [None if m == "shipped" else m for m in a.models], a.photos, a.size)
+    save_rgb(sheet, a.out)
+    print("wrote", a.out, "columns: photo | teacher |", " | ".join(a.models))
+
+
+if __name__ == "__main__":
+    main()

@@ -3,8 +3,8 @@ teacher, training from a style image): Adam, a learning-rate schedule, gradient 
 validation with the best model kept, logging, and checkpoints from which a run resumes exactly
 where it stopped (weights, optimiser, step, training time, crop stream, RNG).
 
-A method supplies an *objective*: objective(net, x, step) -> (loss, parts), x a batch of crops
-[N,3,H,W] 0..255 and parts a dict of named terms (floats or 0-d tensors; None = not computed at this
+A method supplies an *objective*: objective(net, x, step) -> (loss, parts), x the sampler's batch
+(crops [N,3,H,W] 0..255, or a tuple of tensors such as (crops, targets) for paired data) and parts a dict of named terms (floats or 0-d tensors; None = not computed at this
 step, left out of that term's mean), and optionally a *validator*: validator(net, step) -> dict of
 figures with a "score" (lower is better; the best-scoring network is saved).
 """
@@ -144,7 +144,8 @@ class Trainer:
         while not self.done():
             for g in self.opt.param_groups:
                 g["lr"] = self.schedule.at(self.step, self.elapsed, self.total_s, self.max_iters)
-            x = self.sampler.batch(self.batch).to(self.device)
+            x = self.sampler.batch(self.batch)
+            x = tuple(t.to(self.device) for t in x) if isinstance(x, (tuple, list)) else x.to(self.device)
             loss, parts = self.objective(net, x, self.step)
             self.opt.zero_grad(set_to_none=True)
             loss.backward()

@@ -164,3 +164,28 @@ def test_compare_runs_paired_differences(tmp_path, capsys):
     assert "| mean (sd) | -0.0300 (0.0141)" in capsys.readouterr().out
     with pytest.raises(ValueError):
         cr.paired(runs[:3], ["a1", "b1", "a2"])
+
+
+def test_distill_objective_weighs_its_terms_and_is_zero_for_the_teacher_itself():
+    from pastiche_lab.finetune import DistillObjective
+    teacher = tiny_net()
+    code = [1] * sum(TINY.as_list())
+    masks = masks_from_code(code, TINY, "cpu")
+    kept = kept_indices(masks)
+    x = torch.rand(2, 3, 16, 16) * 255
+    w = dict(w_pix=1.0, w_low=2.0, w_feat=3.0, w_content=4.0, w_style=5.0)
+    obj = DistillObjective(teacher, kept, TinyLoss(), vgg_every=2, **w)
+    same = slim(teacher, masks)
+    loss0, _ = obj(same, x, 0)
+    assert float(loss0) < 1e-5                     # the teacher's own channels: nothing to learn
+    other = tiny_net(seed=1)
+    loss, p = obj(other, x, 0)
+    assert all(float(p[k]) > 1e-4 for k in ("pix", "low", "feat", "style", "content"))
+    expect = sum(wv * float(p[k]) for k, wv in zip(("pix", "low", "feat", "content", "style"), w.values()))
+    assert float(loss) == pytest.approx(expect, rel=1e-5)
+    with torch.no_grad():                          # the low-pass term: L1 of the 4x average-pooled outputs
+        t, o = teacher(x), other(x)
+    assert float(p["low"]) == pytest.approx(float((F.avg_pool2d(o, 4) - F.avg_pool2d(t, 4)).abs().mean() / 255), rel=1e-5)
+    assert float(p["pix"]) == pytest.approx(float((o - t).abs().mean() / 255), rel=1e-5)
+    _, p1 = obj(other, x, 1)                       # VGG terms only every vgg_every-th step
+    assert p1["style"] is None and p1["content"] is None

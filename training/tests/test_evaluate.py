@@ -1,9 +1,10 @@
 """The evaluation's pieces that need no third-party data: the distance from cached Grams equals the
 one from features, the table marks what is short of the goal, the held-out set's stride."""
+import pytest
 import torch
 
 from pastiche_lab import evaluate as E
-from pastiche_lab.data import photo_set
+from pastiche_lab.data import data_root, photo_set
 from pastiche_lab.perceptual import gram, style_distance
 
 
@@ -33,3 +34,18 @@ def test_test_set_stride(tmp_path):
     full, _ = photo_set(["test"], tmp_path)
     half, tag = photo_set(["test:2"], tmp_path)
     assert half == full[::2] and tag == "test2" and len(full) == 14
+
+
+DATA = data_root()
+
+
+@pytest.mark.skipif(not (DATA / "teachers").exists(), reason=f"third-party teachers not found at {DATA}")
+def test_side_by_side_sheet_has_photo_teacher_and_model_columns():
+    from pastiche_lab.data import REPO
+    from pastiche_lab.sheets import compare_sheet
+    sheet = compare_sheet("candy", [None], [REPO / "assets" / "samples" / "coffee.jpg"], size=64)
+    h, w, _ = sheet.shape
+    assert h == 40 and w == 3 * 64                  # 600x400 photo at long side 64: 64x40, three columns
+    photo, teacher, student = sheet[:, :64], sheet[:, 64:128], sheet[:, 128:]
+    assert abs(photo - teacher).mean() > 10          # the teacher restyles the photo
+    assert abs(teacher - student).mean() < abs(photo - student).mean()   # the student is closer to its teacher

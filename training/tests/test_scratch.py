@@ -1,5 +1,7 @@
 """Loss terms of the from-scratch method (pastiche_lab.perceptual, johnson) and the scratch command
 (train, resume), on tiny tensors and a toy loss network."""
+import json
+
 import torch
 
 from pastiche_lab import checkpoints, perceptual as P, johnson as J, scratch as S
@@ -64,6 +66,11 @@ def test_style_loss_is_zero_on_the_style_image_and_content_zero_on_identity():
     style = torch.rand(1, 3, 24, 24)
     _, parts = loss(style, style)
     assert parts["style"] < 1e-10 and parts["content"] < 1e-10
+    # and both terms see a difference: another image is far from the style and from the photo
+    other = torch.rand(1, 3, 24, 24)
+    total, parts = loss(other, style)
+    assert parts["style"] > 1e-3 and parts["content"] > 1e-3 and parts["tv"] > 0
+    assert abs(float(total) - (1.0 * parts["content"] + 5.0 * parts["style"] + 0.1 * parts["tv"])) < 1e-5
 
 
 def test_a_few_steps_decrease_the_total_loss():
@@ -106,5 +113,12 @@ def test_train_command_resumes(tmp_path):
         ck = checkpoints.load(tmp_path / "run" / "ckpt.pt")
         assert ck["step"] == 5 and len(ck["history"]["train"]) == 5
         assert (tmp_path / "run" / "curves.png").exists()
+        # export: ONNX pair, thumbnail and the catalog entry in the models folder
+        out = tmp_path / "models"
+        entry = S.main(["export", "--id", "t", "--run-dir", str(tmp_path / "run"), "--out-dir", str(out), "--no-eval"])
+        assert (out / "t.onnx").exists() and (out / "t.tile.onnx").exists() and (out / "thumbnails" / "t.png").exists()
+        cat = json.loads((out / "catalog.json").read_text())
+        assert [m["id"] for m in cat["models"]] == ["t"] and entry["lab"]["iterations"] == 5
+        assert entry["fidelity"]["iterations"] == 5 and entry["teacher"] is None
     finally:
         J.load_lossnet = orig

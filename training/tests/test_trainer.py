@@ -162,6 +162,21 @@ def test_older_checkpoint_layouts_load_and_convert(tmp_path):
         checkpoints.normalise({"weights": 1})
 
 
+def test_a_failed_save_leaves_the_previous_checkpoint(tmp_path, monkeypatch):
+    p = tmp_path / "c.pt"
+    checkpoints.save(p, net(1), step=3)
+
+    def broken(obj, f, *a, **k):              # the disk fills up half-way through the write
+        with open(f, "wb") as fh:
+            fh.write(b"partial")
+        raise OSError("no space left")
+    monkeypatch.setattr(torch, "save", broken)
+    with pytest.raises(OSError):
+        checkpoints.save(p, net(2), step=9)
+    monkeypatch.undo()
+    assert checkpoints.load(p)["step"] == 3
+
+
 def test_a_trainer_resumes_an_old_fine_tuning_state(tmp_path):
     run = tmp_path / "old"; run.mkdir()
     n = net(5)
@@ -194,6 +209,13 @@ def test_catalog_update_replaces_by_id_keeps_order_and_is_atomic(tmp_path, monke
     with pytest.raises(ValueError):
         catalog.update(p, {"id": "nofile"})
     assert p.read_bytes() == before
+
+    def fail(*a, **k):                        # the rename into place fails: the old file stays whole
+        raise OSError("read-only")
+    monkeypatch.setattr(catalog.os, "replace", fail)
+    with pytest.raises(OSError):
+        catalog.update(p, {"id": "candy", "file": "other.onnx"})
+    assert p.read_bytes() == before and not (tmp_path / "catalog.json.tmp").exists()
 
 
 # ----- data -----
@@ -259,3 +281,38 @@ def test_the_test_set_is_held_out_of_training(tmp_path):
     with pytest.raises(SystemExit):
         photo_set([str(root / "nope")], root)
     assert os.path.isdir(root)
+
+
+def test_crop_sampler_applies_photometric_augmentation(tmp_path):
+    d = tmp_path / "grey"; d.mkdir()
+    Image.fromarray(np.full((64, 64, 3), 128, np.uint8)).save(d / "g.png")
+    plain = CropSampler(d, 16, seed=0).batch(12)
+    assert float((plain - 128).abs().max()) < 1.0
+    aug = CropSampler(d, 16, seed=0, photometric=1.0).batch(12)
+    means = aug.mean(dim=(1, 2, 3))
+    assert float(means.std()) > 5 and float(means.min()) < 100
+
+
+def test_paired_batches_reach_the_objective(tmp_path):
+    class Pairs:                                   # (crops, targets), as a paired-data method samples
+        def __init__(self):
+            self.rng = random.Random(0)
+
+        def batch(self, n):
+            x = torch.full((n, 3, 16, 16), float(self.rng.randrange(50, 200)))
+            return x, 255.0 - x
+
+        def state(self):
+            return self.rng.getstate()
+
+        def set_state(self, s):
+            self.rng.setstate(s)
+    seen = []
+
+    def objective(n, batch, step):
+        x, t = batch
+        seen.append(float((x + t).mean()))
+        return (n(x) - t).abs().mean() / 255.0, {}
+    Trainer(net(), objective, Pairs(), tmp_path / "p", batch=2, schedule=Schedule("constant", 1e-2), max_iters=3,
+            log=lambda *a: None).fit()
+    assert seen == [255.0] * 3

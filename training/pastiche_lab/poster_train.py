@@ -1,0 +1,444 @@
+"""The 工农兵 poster path (issue 10): train the `gongnongbing` network to reproduce the procedural
+poster renderer (`poster_render.render`) on photos, measure it (`poster_metrics`), ship it.
+
+From training/ (CPU, 1 thread; `--device cuda` on a GPU):
+    python -m pastiche_lab.poster_train cache                  # renderer targets of photos/train at 768 px
+    python -m pastiche_lab.poster_train train --iters 4000     # resumes from runs/gongnongbing/ckpt.pt
+    python -m pastiche_lab.poster_train evaluate --size 768    # measures -> reports/gongnongbing/poster_eval.json
+    python -m pastiche_lab.poster_train sheet                  # contact sheet (publishable photos)
+    python -m pastiche_lab.poster_train export --out-dir ../models   # ONNX + tile model + catalog + thumbnail
+
+Loss: L1 between the network's output and renderer(photo) (both 0..1) plus `--grad-weight` times
+the L1 between their horizontal and vertical differences (keeps the outlines crisp). The target is
+a deterministic function of the photo, so the network learns flat fields of the palette and the
+outlines that follow the photo's contours, not the texture of a reference image. Checkpoints
+have the scratch trainer's earlier layout (`checkpoints.load` reads them).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from . import poster_metrics as PM
+from . import poster_render as PR
+from .model import TransformerNet, Widths, Geometry, mac_ratio, macs_per_pixel, count_params
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TRAINING = os.path.dirname(HERE)
+REPO = os.path.dirname(TRAINING)
+DATA = os.environ.get("PASTICHE_DATA") or os.path.join(os.path.dirname(REPO), "shared", "data")
+STYLE_ID = "gongnongbing"
+DEFAULT_WIDTHS = "16,32,64,48,48,48,48,48,32,16"     # 0.238 of the classic net's MACs
+
+
+def list_photos(folder):
+    return sorted(os.path.join(folder, f) for f in os.listdir(folder)
+                  if f.lower().endswith((".png", ".jpg", ".jpeg")))
+
+
+def load_side(path, side=None, multiple=1):
+    im = Image.open(path).convert("RGB")
+    if side:
+        s = side / max(im.size)
+        im = im.resize((max(1, round(im.size[0] * s)), max(1, round(im.size[1] * s))), Image.LANCZOS)
+    a = np.asarray(im)
+    if multiple > 1:
+        a = a[:a.shape[0] - a.shape[0] % multiple, :a.shape[1] - a.shape[1] % multiple]
+    return np.ascontiguousarray(a)
+
+
+# ----------------------------------------------------------------- targets
+def cmd_cache(a):
+    src = a.photos or os.path.join(DATA, "photos", "train")
+    out = a.cache_dir or os.path.join(TRAINING, "cache", "poster", str(a.side))
+    os.makedirs(out, exist_ok=True)
+    paths = list_photos(src)[:a.n] if a.n else list_photos(src)
+    t0 = time.time()
+    for i, p in enumerate(paths):
+        name = os.path.splitext(os.path.basename(p))[0]
+        dst = os.path.join(out, name + ".npz")
+        if os.path.exists(dst):
+            continue
+        x = load_side(p, a.side)
+        y = PR.render(x)
+        tmp = dst + ".tmp.npz"
+        np.savez_compressed(tmp, photo=x, target=y)
+        os.replace(tmp, dst)
+        print(f"{i + 1}/{len(paths)} {name} {time.time() - t0:.0f}s", flush=True)
+    print("cached", len(paths), "in", out)
+
+
+class PairSampler:
+    """Random crops of (photo, target) pairs: random scale (both resized alike; the target by
+    nearest neighbour so it keeps the palette), flips."""
+
+    def __init__(self, files, crop, scale=(0.6, 1.0), seed=0):
+        self.pairs = []
+        for f in files:
+            d = np.load(f)
+            self.pairs.append((torch.from_numpy(d["photo"]).permute(2, 0, 1).contiguous(),
+                               torch.from_numpy(d["target"]).permute(2, 0, 1).contiguous()))
+        self.crop, self.scale = crop, scale
+        self.rng = random.Random(seed)
+
+    def sample(self, n):
+        xs, ys = [], []
+        for _ in range(n):
+            x, y = self.pairs[self.rng.randrange(len(self.pairs))]
+            h, w = x.shape[1:]
+            s = max(self.rng.uniform(*self.scale), (self.crop + 1) / min(h, w))
+            if abs(s - 1) > 1e-3:
+                size = (max(self.crop, round(h * s)), max(self.crop, round(w * s)))
+                x = F.interpolate(x[None].float(), size=size, mode="bilinear", antialias=True, align_corners=False)[0]
+                y = F.interpolate(y[None].float(), size=size, mode="nearest")[0]
+            h, w = x.shape[1:]
+            y0, x0 = self.rng.randrange(h - self.crop + 1), self.rng.randrange(w - self.crop + 1)
+            cx, cy = x[:, y0:y0 + self.crop, x0:x0 + self.crop].float(), y[:, y0:y0 + self.crop, x0:x0 + self.crop].float()
+            if self.rng.random() < 0.5:
+                cx, cy = cx.flip(2), cy.flip(2)
+            xs.append(cx); ys.append(cy)
+        return torch.stack(xs).clamp(0, 255), torch.stack(ys)
+
+
+def poster_loss(y, t, grad_weight=1.0):
+    """y, t: [N,3,H,W] 0..255. L1 on 0..1 plus grad_weight * L1 of the finite differences."""
+    y, t = y / 255.0, t / 255.0
+    l1 = (y - t).abs().mean()
+    gx = ((y[..., :, 1:] - y[..., :, :-1]) - (t[..., :, 1:] - t[..., :, :-1])).abs().mean()
+    gy = ((y[..., 1:, :] - y[..., :-1, :]) - (t[..., 1:, :] - t[..., :-1, :])).abs().mean()
+    g = gx + gy
+    return l1 + grad_weight * g, {"l1": float(l1.detach()), "grad": float(g.detach())}
+
+
+# ----------------------------------------------------------------- train
+def init_net(widths, seed=0):
+    torch.manual_seed(seed)
+    return TransformerNet(widths, Geometry("B", "reflect"))
+
+
+def save_ck(path, net, opt, step, args, history, sampler):
+    tmp = path + ".tmp"
+    torch.save({"step": step, "net": net.state_dict(), "config": net.config(), "opt": opt.state_dict(),
+                "args": args, "history": history, "sampler": sampler.rng.getstate(),
+                "torch_rng": torch.get_rng_state(), "extra": {"method": "poster renderer"}}, tmp)
+    os.replace(tmp, path)
+
+
+def load_net(path, device="cpu"):
+    ck = torch.load(path, map_location=device, weights_only=False)
+    net = TransformerNet.from_config(ck["config"]).to(device)
+    net.load_state_dict(ck["net"])
+    return net.eval(), ck
+
+
+@torch.no_grad()
+def run_net(net, x_uint8, device="cpu"):
+    """HxWx3 uint8 (sides multiples of 4) -> HxWx3 uint8 as the engine rounds."""
+    x = torch.from_numpy(np.ascontiguousarray(x_uint8)).permute(2, 0, 1)[None].float().to(device)
+    y = net.eval()(x)[0].permute(1, 2, 0).cpu().numpy()
+    return np.clip(np.rint(y), 0, 255).astype(np.uint8)
+
+
+def validate(net, photos, device):
+    rows = [PM.measures(run_net(net, x, device), x) for x in photos]
+    return PM.mean_measures(rows)
+
+
+def cmd_train(a):
+    torch.set_num_threads(a.threads)
+    dev = a.device
+    run = a.run_dir or os.path.join(TRAINING, "runs", a.id)
+    os.makedirs(run, exist_ok=True)
+    ckp = os.path.join(run, "ckpt.pt")
+    cache = a.cache_dir or os.path.join(TRAINING, "cache", "poster", "768")
+    files = sorted(os.path.join(cache, f) for f in os.listdir(cache) if f.endswith(".npz") and ".tmp" not in f)
+    if not files:
+        raise SystemExit(f"no cached targets in {cache}: run `poster_train cache` first")
+    sampler = PairSampler(files, a.crop, seed=a.seed)
+    args = {k: v for k, v in vars(a).items() if k != "func"}
+    if os.path.exists(ckp) and not a.restart:
+        net, ck = load_net(ckp, dev)
+        net.train()
+        opt = torch.optim.Adam(net.parameters(), lr=a.lr)
+        opt.load_state_dict(ck["opt"])
+        for g in opt.param_groups:
+            g["lr"] = a.lr
+        step, history = ck["step"], ck["history"]
+        sampler.rng.setstate(ck["sampler"])
+        torch.set_rng_state(ck["torch_rng"])
+        history["args"].append({"from_step": step, **args})
+        print(f"resumed at step {step}", flush=True)
+    else:
+        net = init_net(Widths.from_list(a.widths.split(",")), a.seed)
+        # The net maps to 0..255 through a plain conv: from the default init its outputs sit near 0
+        # (half clamped, no gradient) and Adam moves the bias ~lr a step, so it would spend hundreds
+        # of steps just reaching mid-grey. Start at the targets' mean colour, with a usable gain.
+        mean = torch.stack([t.float().mean(dim=(1, 2)) for _, t in sampler.pairs]).mean(0)
+        with torch.no_grad():
+            net.conv_out.conv.bias.copy_(mean)
+            net.conv_out.conv.weight.mul_(a.out_gain)
+        net = net.to(dev)
+        opt = torch.optim.Adam(net.parameters(), lr=a.lr)
+        step, history = 0, {"args": [{"from_step": 0, **args}], "train": [], "val": [], "seconds": 0.0,
+                            "cached_targets": len(files)}
+    vals = [load_side(p, a.val_size, 4) for p in list_photos(os.path.join(DATA, "photos", "val"))[:a.val_photos]]
+    print(f"{len(files)} pairs, widths {net.widths}, mac ratio {mac_ratio(net.widths):.4f}", flush=True)
+    t_last, t_ck, acc = time.time(), time.time(), []
+    net.train()
+    while step < a.iters:
+        x, t = sampler.sample(a.batch)
+        y = net(x.to(dev))
+        loss, parts = poster_loss(y, t.to(dev), a.grad_weight)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        step += 1
+        acc.append(parts["l1"])
+        now = time.time()
+        history["seconds"] += now - t_last
+        t_last = now
+        if step % a.log_every == 0:
+            m = float(np.mean(acc)); acc = []
+            history["train"].append({"step": step, "l1": m})
+            print(f"step {step} l1 {m:.4f} grad {parts['grad']:.4f} {history['seconds'] / 60:.1f} min", flush=True)
+        if step % a.val_every == 0 or step == a.iters:
+            v = validate(net, vals, dev); net.train()
+            history["val"].append({"step": step, **v})
+            print("val", step, json.dumps({k: round(x, 4) for k, x in v.items()}), flush=True)
+            t_last = time.time()
+        if now - t_ck > a.ckpt_seconds or step == a.iters or step % a.val_every == 0:
+            save_ck(ckp, net, opt, step, args, history, sampler)
+            t_ck = time.time()
+    print("done", step)
+
+
+# ----------------------------------------------------------------- evaluate
+def onnx_fn(path, threads=1):
+    import onnxruntime as ort
+    so = ort.SessionOptions(); so.intra_op_num_threads = threads
+    sess = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+
+    def fn(x):
+        y = sess.run(["output"], {"input": x.transpose(2, 0, 1)[None].astype(np.float32)})[0][0]
+        return np.clip(np.rint(y.transpose(1, 2, 0)), 0, 255).astype(np.uint8)
+    return fn
+
+
+def evaluate(systems, photos_dir, n, size, references=None):
+    """systems: name -> fn(HxWx3 uint8) -> HxWx3 uint8. Returns per-system means and per-photo rows."""
+    paths = list_photos(photos_dir)[:n] if n else list_photos(photos_dir)
+    photos = [(os.path.basename(p), load_side(p, size, 4)) for p in paths]
+    res = {"photos_dir": os.path.relpath(photos_dir, REPO) if photos_dir.startswith(REPO) else photos_dir,
+           "n": len(photos), "size": size, "systems": {}}
+    for name, fn in systems.items():
+        rows = []
+        for pn, x in photos:
+            m = PM.measures(fn(x), x)
+            rows.append({"photo": pn, **{k: round(v, 4) for k, v in m.items()}})
+        mean = PM.mean_measures([{k: v for k, v in r.items() if k != "photo"} for r in rows])
+        res["systems"][name] = {"mean": {k: round(v, 4) for k, v in mean.items()},
+                                "meets_goals": PM.meets_goals(mean), "rows": rows}
+        print(name, json.dumps(res["systems"][name]["mean"]), "meets" if PM.meets_goals(mean) else "", flush=True)
+    if references:
+        rows = []
+        for p in references:
+            y = load_side(p, size)
+            rows.append({"image": os.path.basename(p), "palette90": PM.palette90(y),
+                         "flat_fraction": round(PM.flat_fraction(y), 4)})
+        res["reference_posters"] = {"rows": rows, "mean": PM.mean_measures(
+            [{k: v for k, v in r.items() if k != "image"} for r in rows])}
+        print("reference posters", json.dumps(res["reference_posters"]["mean"]), flush=True)
+    return res
+
+
+def cmd_evaluate(a):
+    torch.set_num_threads(a.threads)
+    systems = {"photo (unstylized)": lambda x: x, "renderer (teacher)": PR.render}
+    for spec in a.onnx or []:
+        name, path = spec.split("=", 1) if "=" in spec else (os.path.basename(spec), spec)
+        systems[name] = onnx_fn(path, a.threads)
+    ck = a.checkpoint or os.path.join(TRAINING, "runs", a.id, "ckpt.pt")
+    if os.path.exists(ck) and not a.no_checkpoint:
+        net, c = load_net(ck)
+        systems[f"network (step {c['step']})"] = lambda x: run_net(net, x)
+    refs = sorted(os.path.join(TRAINING, "poster", f) for f in os.listdir(os.path.join(TRAINING, "poster"))
+                  if f.startswith("poster_") and f.endswith(".png"))
+    photos_dir = a.photos or os.path.join(DATA, "photos", "val")
+    res = evaluate(systems, photos_dir, a.photos_n, a.size, refs)
+    res["goals"] = PM.GOALS
+    res["command"] = "python -m pastiche_lab.poster_train evaluate " + " ".join(sys.argv[2:] if a.argv is None else a.argv)
+    out = a.out or os.path.join(TRAINING, "reports", a.id, "poster_eval.json")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out + ".tmp", "w") as f:
+        json.dump(res, f, indent=1, ensure_ascii=False)
+    os.replace(out + ".tmp", out)
+    print("wrote", out)
+    return res
+
+
+# ----------------------------------------------------------------- contact sheet
+def cmd_sheet(a):
+    """Rows: one photo each. Columns: the photo (only for the project's own shippable samples in
+    assets/samples: ../shared/data's rule forbids committing its photos in any form, so a Kodak
+    row leaves that cell grey), the old model (--old-onnx), the renderer, the network."""
+    net, ck = load_net(a.checkpoint or os.path.join(TRAINING, "runs", a.id, "ckpt.pt"))
+    old = onnx_fn(a.old_onnx) if a.old_onnx and os.path.exists(a.old_onnx) else None
+    kodak = os.path.join(DATA, "photos", "kodak")
+    cells = []
+    for f in a.photos.split(","):
+        p = f if os.path.isabs(f) or os.path.exists(f) else os.path.join(kodak, f)
+        x = load_side(p, a.side, 4)
+        own = os.path.realpath(p).startswith(os.path.realpath(os.path.join(REPO, "assets", "samples")))
+        row = [x if own else np.full_like(x, 200)] + ([old(x)] if old else []) + [PR.render(x), run_net(net, x)]
+        cells.append(row)
+        print(os.path.basename(p), flush=True)
+    pad = 6
+    cw = max(c.shape[1] for r in cells for c in r)
+    ch = max(c.shape[0] for r in cells for c in r)
+    ncol = len(cells[0])
+    sheet = np.full((len(cells) * (ch + pad) + pad, ncol * (cw + pad) + pad, 3), 255, np.uint8)
+    for i, r in enumerate(cells):
+        for j, c in enumerate(r):
+            y0, x0 = pad + i * (ch + pad), pad + j * (cw + pad)
+            sheet[y0:y0 + c.shape[0], x0:x0 + c.shape[1]] = c
+    out = a.out or os.path.join(TRAINING, "reports", a.id, "poster_contact.jpg")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    Image.fromarray(sheet).save(out, quality=88)
+    print("wrote", out, "columns: photo (own samples only)" + (", old model" if old else "") +
+          ", renderer, network at step", ck["step"])
+
+
+# ----------------------------------------------------------------- export
+def cmd_export(a):
+    from . import catalog, ship
+    from .export import export_pair
+    net, ck = load_net(a.checkpoint or os.path.join(TRAINING, "runs", a.id, "ckpt.pt"))
+    out = os.path.abspath(a.out_dir)
+    os.makedirs(out, exist_ok=True)
+    path = os.path.join(out, f"{a.id}.onnx")
+    tmp_dir = os.path.join(out, f".{a.id}.export")
+    os.makedirs(tmp_dir, exist_ok=True)
+    export_pair(net, os.path.join(tmp_dir, f"{a.id}.onnx"), os.path.join(tmp_dir, f"{a.id}.tile.onnx"))
+    files = {"file": f"{a.id}.onnx", "tile_file": f"{a.id}.tile.onnx"}
+    whole, tile = os.path.join(tmp_dir, files["file"]), os.path.join(tmp_dir, files["tile_file"])
+    if hasattr(ship, "parity"):
+        print("parity", ship.parity(net, whole, tile), flush=True)
+    os.replace(whole, path)
+    os.replace(tile, os.path.join(out, files["tile_file"]))
+    os.rmdir(tmp_dir)
+    repo_models = os.path.realpath(out) == os.path.realpath(os.path.join(REPO, "models"))
+    thumb_dir = os.path.join(REPO, "assets", "thumbnails") if repo_models else os.path.join(out, "thumbnails")
+    thumb_rel = f"../assets/thumbnails/{a.id}.png" if repo_models else f"thumbnails/{a.id}.png"
+    os.makedirs(thumb_dir, exist_ok=True)
+    th = load_side(os.path.join(REPO, "assets", "samples", "chelsea.jpg"), 256, 4)
+    Image.fromarray(onnx_fn(path)(th)).save(os.path.join(thumb_dir, f"{a.id}.png"))
+    ev_path = os.path.join(TRAINING, "reports", a.id, "poster_eval.json")
+    fid = {"psnr_db": None, "ssim": None}
+    if os.path.exists(ev_path):
+        ev = json.load(open(ev_path))
+        mine = [v for k, v in ev["systems"].items() if k.startswith("network")]
+        if mine:
+            fid.update({"eval_set": f"{ev['photos_dir']}, first {ev['n']} photos, long side {ev['size']} px; "
+                                    "poster measures of issue 10 (training/pastiche_lab/poster_metrics.py)",
+                        "photos": ev["n"], "eval_size": ev["size"], **mine[-1]["mean"],
+                        "unstylized_photo": ev["systems"]["photo (unstylized)"]["mean"]})
+    w = net.widths
+    entry = {
+        "id": a.id,
+        "names": {"en": "Workers-Peasants-Soldiers Poster", "zh": "工农兵海报"},
+        "descriptions": {
+            "en": "A 1960s-70s Chinese propaganda poster: large flat fields of vermilion, golden yellow and "
+                  "cream with the blues, greens and browns of clothing, and bold dark outlines that follow the photo.",
+            "zh": "二十世纪六七十年代中国宣传画：朱红、金黄、米色与衣着的蓝、绿、棕色大块平涂，粗重的深色轮廓随照片的形体而走。"},
+        "file": os.path.basename(path),
+        "tile_file": files["tile_file"],
+        "thumbnail": thumb_rel,
+        "teacher": None,
+        "license": "The project's own licence, like the project's other original work: trained from scratch "
+                   "(no teacher network, no third-party image) to reproduce the project's own procedural poster "
+                   "renderer (training/pastiche_lab/poster_render.py) on photos.",
+        "attribution": "Trained from scratch by the Pastiche model lab to imitate its procedural poster renderer "
+                       "(L0 smoothing after Xu et al. 2011, a hand-made palette of the 1960s-70s Chinese propaganda "
+                       "poster, difference-of-Gaussians outlines). Training photos: BSDS500 (research use, not shipped).",
+        "params": count_params(w),
+        "macs_per_megapixel": int(round(macs_per_pixel(w) * 1e6)),
+        "size_multiple": 4,
+        "fidelity": fid,
+        "stats_length": net.stats_len(),
+        "lab": {"config": net.config(), "method": "poster renderer imitation (L1 + gradient L1), pastiche_lab/poster_train.py",
+                "minutes_trained": round(ck["history"].get("seconds", 0) / 60, 1), "iterations": ck["step"],
+                "mac_ratio": round(mac_ratio(w), 4)},
+    }
+    if repo_models and hasattr(ship, "update_catalog"):
+        ship.update_catalog(entry)
+    else:
+        catalog.update(os.path.join(out, "catalog.json"), entry)
+    print(json.dumps(entry, ensure_ascii=False, indent=1))
+    return entry
+
+
+def parser():
+    ap = argparse.ArgumentParser(description="The gongnongbing poster path (issue 10).")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("cache", help="render targets of training photos")
+    c.add_argument("--photos", default=None, help="default ../shared/data/photos/train")
+    c.add_argument("--side", type=int, default=768)
+    c.add_argument("--n", type=int, default=0)
+    c.add_argument("--cache-dir", default=None)
+    c.set_defaults(func=cmd_cache)
+    t = sub.add_parser("train", help="train (resumes from <run-dir>/ckpt.pt)")
+    t.add_argument("--id", default=STYLE_ID)
+    t.add_argument("--run-dir", default=None); t.add_argument("--cache-dir", default=None)
+    t.add_argument("--restart", action="store_true")
+    t.add_argument("--widths", default=DEFAULT_WIDTHS)
+    t.add_argument("--crop", type=int, default=144); t.add_argument("--batch", type=int, default=4)
+    t.add_argument("--iters", type=int, default=4000); t.add_argument("--lr", type=float, default=2e-3)
+    t.add_argument("--grad-weight", type=float, default=0.5)
+    t.add_argument("--out-gain", type=float, default=50.0, help="initial scale of the output conv's weights")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--val-photos", type=int, default=3); t.add_argument("--val-size", type=int, default=384)
+    t.add_argument("--val-every", type=int, default=250); t.add_argument("--log-every", type=int, default=10)
+    t.add_argument("--ckpt-seconds", type=float, default=120)
+    t.add_argument("--threads", type=int, default=1); t.add_argument("--device", default="cpu")
+    t.set_defaults(func=cmd_train)
+    e = sub.add_parser("evaluate", help="poster measures: photo, renderer, --onnx models, the run's checkpoint")
+    e.add_argument("--id", default=STYLE_ID)
+    e.add_argument("--photos", default=None, help="photo folder (default ../shared/data/photos/val)")
+    e.add_argument("--photos-n", type=int, default=20); e.add_argument("--size", type=int, default=768)
+    e.add_argument("--onnx", action="append", help="NAME=path.onnx, repeatable")
+    e.add_argument("--checkpoint", default=None); e.add_argument("--no-checkpoint", action="store_true")
+    e.add_argument("--out", default=None); e.add_argument("--threads", type=int, default=1)
+    e.set_defaults(func=cmd_evaluate, argv=None)
+    s = sub.add_parser("sheet", help="contact sheet on Kodak photos (publishable)")
+    s.add_argument("--id", default=STYLE_ID); s.add_argument("--checkpoint", default=None)
+    s.add_argument("--photos", default="kodim04.png,kodim14.png,kodim08.png,kodim13.png,kodim03.png,"
+                   "../assets/samples/astronaut.jpg,../assets/samples/coffee.jpg",
+                   help="comma list: Kodak file names or paths")
+    s.add_argument("--side", type=int, default=384); s.add_argument("--old-onnx", default=None)
+    s.add_argument("--out", default=None)
+    s.set_defaults(func=cmd_sheet)
+    x = sub.add_parser("export", help="ONNX + tile model + catalog entry + thumbnail")
+    x.add_argument("--id", default=STYLE_ID); x.add_argument("--checkpoint", default=None)
+    x.add_argument("--out-dir", default=os.path.join(REPO, "models"))
+    x.set_defaults(func=cmd_export)
+    return ap
+
+
+def main(argv=None):
+    a = parser().parse_args(argv)
+    if a.cmd == "evaluate":
+        a.argv = argv
+    return a.func(a)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Issue 10: train the gongnongbing poster network within a few minutes where a GPU is at hand.
+# From the repository root: bash training/scripts/train_poster_gpu.sh [ITERS]
+# Renders the targets of all 200 training photos (CPU, cached under training/cache/poster/768; the
+# renderer is numpy, ~1-3 s a photo), trains on the GPU at batch 16 / 256 px crops into
+# training/runs/gongnongbing-gpu (resumable), then measures it on the val photos at 768 px.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ITERS="${1:-4000}"
+python3 -m pastiche_lab.poster_train cache
+python3 -m pastiche_lab.poster_train train --device cuda --threads 8 --batch 16 --crop 256 \
+    --iters "$ITERS" --val-every 500 --run-dir runs/gongnongbing-gpu
+python3 -m pastiche_lab.poster_train evaluate --size 768 --photos-n 20 \
+    --checkpoint runs/gongnongbing-gpu/ckpt.pt --out runs/gongnongbing-gpu/poster_eval.json
+echo "ship with: cd training && python3 -m pastiche_lab.poster_train export --checkpoint runs/gongnongbing-gpu/ckpt.pt"
