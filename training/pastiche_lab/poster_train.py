@@ -109,10 +109,22 @@ class PairSampler:
         return torch.stack(xs).clamp(0, 255), torch.stack(ys)
 
 
-def poster_loss(y, t, grad_weight=1.0):
-    """y, t: [N,3,H,W] 0..255. L1 on 0..1 plus grad_weight * L1 of the finite differences."""
+def target_edges(t):
+    """[N,1,H,W] 1 where the target's colour changes within the 3x3 neighbourhood (its outlines and
+    field borders), else 0."""
+    rng = F.max_pool2d(t, 3, 1, 1) + F.max_pool2d(-t, 3, 1, 1)
+    return (rng.amax(1, keepdim=True) > 0).float()
+
+
+def poster_loss(y, t, grad_weight=1.0, edge_weight=0.0):
+    """y, t: [N,3,H,W] 0..255. L1 on 0..1 (pixels at the target's borders weigh 1 + edge_weight)
+    plus grad_weight * L1 of the finite differences."""
     y, t = y / 255.0, t / 255.0
-    l1 = (y - t).abs().mean()
+    if edge_weight:
+        w = 1 + edge_weight * target_edges(t)
+        l1 = ((y - t).abs() * w).mean() / w.mean()
+    else:
+        l1 = (y - t).abs().mean()
     gx = ((y[..., :, 1:] - y[..., :, :-1]) - (t[..., :, 1:] - t[..., :, :-1])).abs().mean()
     gy = ((y[..., 1:, :] - y[..., :-1, :]) - (t[..., 1:, :] - t[..., :-1, :])).abs().mean()
     g = gx + gy
@@ -123,6 +135,34 @@ def poster_loss(y, t, grad_weight=1.0):
 def init_net(widths, seed=0):
     torch.manual_seed(seed)
     return TransformerNet(widths, Geometry("B", "reflect"))
+
+
+class PaletteSnapNet(TransformerNet):
+    """The transformer with a pointwise output layer that replaces each output pixel by the nearest
+    (RGB distance) colour of a fixed palette: the ONNX graph ends in ArgMin + Gather, so the engine
+    needs nothing new, and tiles stay exact (the layer sees one pixel at a time). The catalog says so."""
+
+    def __init__(self, widths, geo, palette):
+        super().__init__(widths, geo)
+        self.register_buffer("palette", torch.as_tensor(np.asarray(palette), dtype=torch.float32))
+
+    def snap(self, y):
+        p = self.palette                                    # [K,3]
+        d = ((y[:, None] - p[None, :, :, None, None]) ** 2).sum(2)     # [N,K,H,W]
+        k = d.argmin(1)                                     # [N,H,W]
+        return p[k].permute(0, 3, 1, 2)
+
+    def forward(self, x, *args, **kw):
+        out = super().forward(x, *args, **kw)
+        if isinstance(out, tuple):
+            return (self.snap(out[0]),) + tuple(out[1:])
+        return self.snap(out)
+
+    @staticmethod
+    def wrap(net, palette):
+        s = PaletteSnapNet(net.widths, net.geo, palette)
+        s.load_state_dict({**net.state_dict(), "palette": s.palette}, strict=True)
+        return s.eval()
 
 
 def save_ck(path, net, opt, step, args, history, sampler):
@@ -197,7 +237,7 @@ def cmd_train(a):
     while step < a.iters:
         x, t = sampler.sample(a.batch)
         y = net(x.to(dev))
-        loss, parts = poster_loss(y, t.to(dev), a.grad_weight)
+        loss, parts = poster_loss(y, t.to(dev), a.grad_weight, a.edge_weight)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -270,12 +310,17 @@ def cmd_evaluate(a):
     if os.path.exists(ck) and not a.no_checkpoint:
         net, c = load_net(ck)
         systems[f"network (step {c['step']})"] = lambda x: run_net(net, x)
+        if a.snap:
+            snap = PaletteSnapNet.wrap(net, PR.COLOURS)
+            systems[f"network + palette snap (step {c['step']})"] = lambda x: run_net(snap, x)
     refs = sorted(os.path.join(TRAINING, "poster", f) for f in os.listdir(os.path.join(TRAINING, "poster"))
                   if f.startswith("poster_") and f.endswith(".png"))
     photos_dir = a.photos or os.path.join(DATA, "photos", "val")
     res = evaluate(systems, photos_dir, a.photos_n, a.size, refs)
     res["goals"] = PM.GOALS
-    res["command"] = "python -m pastiche_lab.poster_train evaluate " + " ".join(sys.argv[2:] if a.argv is None else a.argv)
+    import shlex
+    res["command"] = "cd training && python3 -m pastiche_lab.poster_train evaluate " + shlex.join(
+        sys.argv[2:] if a.argv is None else a.argv)
     out = a.out or os.path.join(TRAINING, "reports", a.id, "poster_eval.json")
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out + ".tmp", "w") as f:
@@ -291,6 +336,8 @@ def cmd_sheet(a):
     assets/samples: ../shared/data's rule forbids committing its photos in any form, so a Kodak
     row leaves that cell grey), the old model (--old-onnx), the renderer, the network."""
     net, ck = load_net(a.checkpoint or os.path.join(TRAINING, "runs", a.id, "ckpt.pt"))
+    if a.snap:
+        net = PaletteSnapNet.wrap(net, PR.COLOURS)
     old = onnx_fn(a.old_onnx) if a.old_onnx and os.path.exists(a.old_onnx) else None
     kodak = os.path.join(DATA, "photos", "kodak")
     cells = []
@@ -322,6 +369,8 @@ def cmd_export(a):
     from . import catalog, ship
     from .export import export_pair
     net, ck = load_net(a.checkpoint or os.path.join(TRAINING, "runs", a.id, "ckpt.pt"))
+    if a.snap:
+        net = PaletteSnapNet.wrap(net, PR.COLOURS)
     out = os.path.abspath(a.out_dir)
     os.makedirs(out, exist_ok=True)
     path = os.path.join(out, f"{a.id}.onnx")
@@ -345,7 +394,8 @@ def cmd_export(a):
     fid = {"psnr_db": None, "ssim": None}
     if os.path.exists(ev_path):
         ev = json.load(open(ev_path))
-        mine = [v for k, v in ev["systems"].items() if k.startswith("network")]
+        want = "network + palette snap (step %d)" % ck["step"] if a.snap else "network (step %d)" % ck["step"]
+        mine = [v for k, v in ev["systems"].items() if k == want]
         if mine:
             fid.update({"eval_set": f"{ev['photos_dir']}, first {ev['n']} photos, long side {ev['size']} px; "
                                     "poster measures of issue 10 (training/pastiche_lab/poster_metrics.py)",
@@ -374,7 +424,10 @@ def cmd_export(a):
         "size_multiple": 4,
         "fidelity": fid,
         "stats_length": net.stats_len(),
-        "lab": {"config": net.config(), "method": "poster renderer imitation (L1 + gradient L1), pastiche_lab/poster_train.py",
+        "lab": {"config": net.config(), "method": "poster renderer imitation (L1 + gradient L1), pastiche_lab/poster_train.py"
+                + ("; output layer snaps each pixel to the nearest of the renderer's %d palette colours (ArgMin + Gather in "
+                   "the ONNX graph)" % len(PR.COLOURS) if a.snap else ""),
+                **({"output_palette": PR.COLOURS.tolist()} if a.snap else {}),
                 "minutes_trained": round(ck["history"].get("seconds", 0) / 60, 1), "iterations": ck["step"],
                 "mac_ratio": round(mac_ratio(w), 4)},
     }
@@ -403,6 +456,7 @@ def parser():
     t.add_argument("--crop", type=int, default=144); t.add_argument("--batch", type=int, default=4)
     t.add_argument("--iters", type=int, default=4000); t.add_argument("--lr", type=float, default=2e-3)
     t.add_argument("--grad-weight", type=float, default=0.5)
+    t.add_argument("--edge-weight", type=float, default=0.0, help="extra L1 weight of the target's border pixels")
     t.add_argument("--out-gain", type=float, default=50.0, help="initial scale of the output conv's weights")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--val-photos", type=int, default=3); t.add_argument("--val-size", type=int, default=384)
@@ -417,6 +471,7 @@ def parser():
     e.add_argument("--onnx", action="append", help="NAME=path.onnx, repeatable")
     e.add_argument("--checkpoint", default=None); e.add_argument("--no-checkpoint", action="store_true")
     e.add_argument("--out", default=None); e.add_argument("--threads", type=int, default=1)
+    e.add_argument("--snap", action="store_true", help="also the network with the palette-snap output layer")
     e.set_defaults(func=cmd_evaluate, argv=None)
     s = sub.add_parser("sheet", help="contact sheet on Kodak photos (publishable)")
     s.add_argument("--id", default=STYLE_ID); s.add_argument("--checkpoint", default=None)
@@ -424,11 +479,12 @@ def parser():
                    "../assets/samples/astronaut.jpg,../assets/samples/coffee.jpg",
                    help="comma list: Kodak file names or paths")
     s.add_argument("--side", type=int, default=384); s.add_argument("--old-onnx", default=None)
-    s.add_argument("--out", default=None)
+    s.add_argument("--out", default=None); s.add_argument("--snap", action="store_true")
     s.set_defaults(func=cmd_sheet)
     x = sub.add_parser("export", help="ONNX + tile model + catalog entry + thumbnail")
     x.add_argument("--id", default=STYLE_ID); x.add_argument("--checkpoint", default=None)
     x.add_argument("--out-dir", default=os.path.join(REPO, "models"))
+    x.add_argument("--snap", action="store_true", help="ship with the palette-snap output layer")
     x.set_defaults(func=cmd_export)
     return ap
 

@@ -195,3 +195,33 @@ def test_train_resumes_on_tiny_cache(tmp_path, monkeypatch):
     assert ck2["step"] == 5 and len(ck2["history"]["args"]) == 2
     net, _ = PT.load_net(str(run / "ckpt.pt"))
     assert any(not torch.equal(ck["net"][k], v) for k, v in net.state_dict().items())
+
+
+def test_palette_snap_net_outputs_only_palette_colours_and_keeps_stats():
+    from pastiche_lab.poster_train import PaletteSnapNet, init_net
+    from pastiche_lab.model import Widths
+    net = init_net(Widths.from_list("4,4,8,4,4,4,4,4,4,4".split(",")))
+    with torch.no_grad():
+        net.conv_out.conv.bias.fill_(128); net.conv_out.conv.weight.mul_(80)
+    snap = PaletteSnapNet.wrap(net, PR.COLOURS)
+    x = torch.rand(1, 3, 24, 28) * 255
+    with torch.no_grad():
+        y, st = snap(x, return_stats=True)
+        y0, st0 = net(x, return_stats=True)
+    assert torch.equal(st, st0)                           # the transformer itself is unchanged
+    pal = torch.as_tensor(PR.COLOURS, dtype=torch.float32)
+    px = y[0].reshape(3, -1).T
+    d0 = ((y0[0].reshape(3, -1).T[:, None] - pal[None]) ** 2).sum(-1)
+    assert torch.equal(px, pal[d0.argmin(1)])             # each pixel: the nearest palette colour
+    assert len(torch.unique(px, dim=0)) >= 2
+
+
+def test_edge_weight_counts_border_pixels_more():
+    from pastiche_lab.poster_train import poster_loss, target_edges
+    t = torch.zeros(1, 3, 8, 8); t[..., 4:] = 255
+    e = target_edges(t)[0, 0]
+    assert e[:, 3:5].eq(1).all() and e[:, :3].eq(0).all() and e[:, 5:].eq(0).all()
+    border, inner = t.clone(), t.clone()
+    border[..., 0, 3] += 20; inner[..., 0, 0] += 20
+    lb = poster_loss(border, t, 0, 4)[1]["l1"]; li = poster_loss(inner, t, 0, 4)[1]["l1"]
+    assert lb == pytest.approx(5 * li)
