@@ -70,6 +70,8 @@ class _TileV1(nn.Module):
         return self.net(x, stats=stats)
 
 
+# The stats tail protocol; mirrored (with its documentation) in src/main/java/org/pastiche/inference/StatsTail.java
+# and checked by StatsTailTest: change both together.
 TAIL_DEFAULT = [0.0, 0.0, float(1 << 24), float(1 << 24), 0.0]   # box (the whole tile), mode 0
 META_CHANNELS = "pastiche.norm_channels"
 META_EPS = "pastiche.norm_eps"

@@ -1,18 +1,12 @@
 package org.pastiche.cli;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.pastiche.core.CancellationToken;
 import org.pastiche.core.PasticheException;
@@ -22,9 +16,7 @@ import org.pastiche.imaging.ImageMetrics;
 import org.pastiche.imaging.Resize;
 import org.pastiche.imaging.RgbaImage;
 import org.pastiche.imaging.SyntheticImage;
-import org.pastiche.imaging.Tensors;
-import org.pastiche.imaging.TileGrid;
-import org.pastiche.imaging.Tiler;
+import org.pastiche.inference.BareSessionRun;
 import org.pastiche.inference.LoadedModel;
 import org.pastiche.inference.ModelRegistry;
 import org.pastiche.inference.OnnxStylizer;
@@ -155,19 +147,14 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Times the whole Java pipeline and a bare session run on the same padded tensor, alternately. */
     private double[][] sideBySide(OnnxStylizer stylizer, LoadedModel model, RgbaImage img) throws Exception {
-        TileGrid grid = TileGrid.whole(img.width(), img.height(), model.style().sizeMultiple());
-        FloatBuffer buf = Tiler.directFloats(3 * grid.tileWidth() * grid.tileHeight());
-        Tensors.readWindow(img, 0, 0, grid.tileWidth(), grid.tileHeight(), buf);
-        long[] shape = {1, 3, grid.tileHeight(), grid.tileWidth()};
         double[] java = new double[runs];
         double[] bare = new double[runs];
         double[] javaSide = new double[runs];
         double[] cpu = new double[runs];
-        try (OnnxTensor tensor = OnnxTensor.createTensor(ModelRegistry.environment(), buf, shape)) {
-            OrtSession session = model.session();
+        try (BareSessionRun bareRun = BareSessionRun.of(model, img)) {
             String id = model.style().id();
             stylizer.stylize(img, id, ProgressListener.NONE, CancellationToken.none()); // warm-up
-            bareRun(session, tensor);
+            bareRun.run();
             for (int i = 0; i < runs; i++) {
                 long cpu0 = processCpuNanos();
                 long a = System.nanoTime();
@@ -176,19 +163,13 @@ final class BenchCommand implements Callable<Integer> {
                 long b = System.nanoTime();
                 javaSide[i] = (b - a - OnnxStylizer.ortNanosOfLastCall()) / 1e6;
                 cpu[i] = (processCpuNanos() - cpu0) / 1e6;
-                bareRun(session, tensor);
+                bareRun.run();
                 long c = System.nanoTime();
                 java[i] = (b - a) / 1e6;
                 bare[i] = (c - b) / 1e6;
             }
         }
         return new double[][] {java, bare, javaSide, cpu};
-    }
-
-    private static void bareRun(OrtSession session, OnnxTensor tensor) throws OrtException {
-        try (OrtSession.Result r = session.run(Map.of(LoadedModel.INPUT, tensor), Set.of(LoadedModel.OUTPUT))) {
-            r.get(0); // the output stays in native memory: the floor of any Java pipeline
-        }
     }
 
     private void tiling(ModelRegistry registry, String id, TilingSettings base) throws PasticheException {

@@ -9,10 +9,6 @@ import java.util.Optional;
  * opened on first use (the first image large enough to be tiled).
  */
 public final class LoadedModel {
-    public static final String INPUT = "input";
-    public static final String OUTPUT = "output";
-    public static final String STATS = "stats";
-
     /** Opens and checks the tile network; empty if the style has none or it is unusable. */
     @FunctionalInterface
     interface TileOpener {

@@ -24,8 +24,12 @@ public final class ModelLocations {
         if (prop != null && !prop.isBlank()) {
             return Path.of(prop);
         }
-        Optional<Path> nearApp = appFolder().flatMap(ModelLocations::searchUpwards);
-        return nearApp.orElse(Path.of("models").toAbsolutePath());
+        return bundledNear(appFolder());
+    }
+
+    /** The {@code models/} folder with a catalog in {@code appFolder} or up to three above it, else the working directory's. */
+    static Path bundledNear(Optional<Path> appFolder) {
+        return appFolder.flatMap(ModelLocations::searchUpwards).orElse(Path.of("models").toAbsolutePath());
     }
 
     public static Path user() {

@@ -16,10 +16,6 @@ import java.util.Optional;
  *                older tile model, which tiles with shared statistics but cannot refine them
  */
 public record TileNetwork(OrtSession session, long statsLength, Optional<NormLayout> layout) {
-    public static final String MOMENTS = "moments";
-    public static final String META_CHANNELS = "pastiche.norm_channels";
-    public static final String META_EPS = "pastiche.norm_eps";
-
     public boolean hasMoments() {
         return layout.isPresent();
     }

@@ -25,6 +25,12 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("org.pastiche.ui..", "org.pastiche.app..");
 
     @ArchTest
+    static final ArchRule onlyInferenceUsesOnnxRuntime = noClasses().that()
+            .resideOutsideOfPackage("org.pastiche.inference..")
+            .should().dependOnClassesThat().resideInAPackage("ai.onnxruntime..")
+            .because("sessions, tensors and runs stay behind the engine's own types (ModelRegistry, Stylizer)");
+
+    @ArchTest
     static final ArchRule onlyTheCliPrints = noClasses().that()
             .resideInAnyPackage("org.pastiche.core..", "org.pastiche.imaging..", "org.pastiche.inference..")
             .should(GeneralCodingRules.ACCESS_STANDARD_STREAMS)

@@ -1,11 +1,15 @@
 package org.pastiche.inference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelLocationsTest {
     private String bundled;
@@ -48,6 +52,25 @@ class ModelLocationsTest {
     @Test
     void withoutThePropertyAModelsFolderIsFound() {
         System.clearProperty(ModelLocations.MODELS_DIR_PROPERTY);
-        assertEquals("models", ModelLocations.bundled().getFileName().toString());
+        // Run from target/classes: the repository's models/ (with its catalog) is two folders up.
+        Path found = ModelLocations.bundled();
+        assertEquals("models", found.getFileName().toString());
+        assertTrue(Files.isRegularFile(found.resolve(ModelLocations.CATALOG)), found + " has no catalog");
+    }
+
+    /** An installed layout (app/lib/pastiche.jar, app/models): found from the jar's folder, not the working directory. */
+    @Test
+    void theModelsFolderIsSearchedAboveTheApplication(@TempDir Path tmp) throws Exception {
+        Path lib = Files.createDirectories(tmp.resolve("app/lib/deep"));
+        Path models = Files.createDirectories(tmp.resolve("app/models"));
+        assertEquals(Path.of("models").toAbsolutePath(), ModelLocations.bundledNear(Optional.of(lib)),
+                "a folder without a catalog is not taken");
+        Files.writeString(models.resolve(ModelLocations.CATALOG), "{\"styles\": []}");
+        assertEquals(models, ModelLocations.bundledNear(Optional.of(lib)));
+        assertEquals(models, ModelLocations.bundledNear(Optional.of(tmp.resolve("app"))));
+        Path tooDeep = Files.createDirectories(tmp.resolve("app/a/b/c/d"));
+        assertEquals(Path.of("models").toAbsolutePath(), ModelLocations.bundledNear(Optional.of(tooDeep)),
+                "at most three folders up");
+        assertEquals(Path.of("models").toAbsolutePath(), ModelLocations.bundledNear(Optional.empty()));
     }
 }

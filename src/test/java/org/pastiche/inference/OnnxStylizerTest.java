@@ -171,7 +171,7 @@ class OnnxStylizerTest {
         FloatBuffer in = Tiler.directFloats(3 * 64 * 64);
         FloatBuffer out = Tiler.directFloats(3 * 64 * 64);
         // The token is already cancelled: the run's terminate flag is set, and ONNX Runtime refuses to run.
-        assertThrows(CancelledException.class, () -> OnnxStylizer.runOnce(m.session(), in, out, 64, 64, null, cancel));
+        assertThrows(CancelledException.class, () -> OrtRun.runInto(m.session(), in, out, 64, 64, null, cancel));
     }
 
     @Test
@@ -218,9 +218,26 @@ class OnnxStylizerTest {
         assertEquals(0xFF, p >>> 24);
     }
 
+    /** Warming up runs the network once (the session is created and the run planned), on a thread of its own here. */
     @Test
     void warmUpLoadsTheStyle() throws Exception {
-        stylizer.warmUp("tiny");
-        assertTrue(stylizer.styles().get(0).available());
+        try (OnnxStylizer fresh = new OnnxStylizer(TinyModel.registry())) {
+            long[] ortNanos = {-1};
+            Throwable[] failure = {null};
+            Thread t = new Thread(() -> {
+                try {
+                    fresh.warmUp("tiny");
+                    ortNanos[0] = OnnxStylizer.ortNanosOfLastCall();
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+            });
+            t.start();
+            t.join();
+            assertEquals(null, failure[0]);
+            assertTrue(ortNanos[0] > 0, "warm-up ran no network: " + ortNanos[0] + " ns in ONNX Runtime");
+            assertTrue(fresh.styles().get(0).available());
+        }
+        assertThrows(PasticheException.class, () -> stylizer.warmUp("nope"));
     }
 }

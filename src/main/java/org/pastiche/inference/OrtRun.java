@@ -1,0 +1,136 @@
+package org.pastiche.inference;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.pastiche.core.CancellationToken;
+import org.pastiche.core.CancelledException;
+import org.pastiche.core.PasticheException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One network run on ONNX Runtime: the environment, tensors over direct buffers, cancellation
+ * through the run's terminate flag, the failure reasons, and the time spent inside ONNX Runtime.
+ */
+final class OrtRun {
+    private static final Logger LOG = LoggerFactory.getLogger(OrtRun.class);
+    /** Nanoseconds this thread has spent inside ONNX Runtime since the last {@link #resetNanos}. */
+    private static final ThreadLocal<long[]> ORT_NANOS = ThreadLocal.withInitial(() -> new long[1]);
+
+    private OrtRun() {}
+
+    /** The one ONNX Runtime environment of this JVM; never closed (native state lives as long as the process). */
+    static OrtEnvironment environment() {
+        return Env.INSTANCE;
+    }
+
+    private static final class Env {
+        static final OrtEnvironment INSTANCE = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+                "pastiche");
+    }
+
+    static void resetNanos() {
+        ORT_NANOS.get()[0] = 0;
+    }
+
+    static long nanos() {
+        return ORT_NANOS.get()[0];
+    }
+
+    /** A [1,3,h,w] tensor over the first 3wh floats of {@code data} (no copy). */
+    static OnnxTensor image(FloatBuffer data, int w, int h) throws OrtException {
+        return OnnxTensor.createTensor(environment(), data.clear().limit(3 * w * h), new long[] {1, 3, h, w});
+    }
+
+    /** A [n] tensor of {@code values}. */
+    static OnnxTensor vector(float[] values) throws OrtException {
+        return OnnxTensor.createTensor(environment(), FloatBuffer.wrap(values), new long[] {values.length});
+    }
+
+    /**
+     * One network run on [1,3,h,w] data, writing {@code output} straight into {@code out} (a
+     * pinned output over the reused direct buffer: no copies). Cancellation sets the run's
+     * terminate flag, which ONNX Runtime checks between operators.
+     */
+    static void runInto(OrtSession session, FloatBuffer in, FloatBuffer out, int w, int h, OnnxTensor stats,
+            CancellationToken cancel) throws PasticheException {
+        try (OnnxTensor input = image(in, w, h);
+                OnnxTensor output = image(out, w, h);
+                OrtSession.RunOptions options = new OrtSession.RunOptions()) {
+            Runnable stop = terminateOnCancel(options, cancel);
+            try {
+                Map<String, OnnxTensor> inputs = new HashMap<>();
+                inputs.put(ModelContract.INPUT, input);
+                if (stats != null) {
+                    inputs.put(ModelContract.STATS, stats);
+                }
+                Map<String, OnnxValue> pinned = Map.of(ModelContract.OUTPUT, output);
+                long t0 = System.nanoTime();
+                session.run(inputs, Set.of(), pinned, options).close();
+                ORT_NANOS.get()[0] += System.nanoTime() - t0;
+            } finally {
+                cancel.removeOnCancel(stop);
+            }
+        } catch (OrtException e) {
+            if (cancel.isCancelled()) {
+                throw new CancelledException();
+            }
+            throw new PasticheException(PasticheException.Reason.INFERENCE_FAILED, "the style network failed on a " + w + "x" + h + " image: " + e.getMessage(), e);
+        }
+        in.clear();
+        out.clear();
+    }
+
+    /**
+     * One run of {@code session} returning its {@code output} as floats, terminated if {@code cancel}
+     * fires; {@code missing} is the message when the output is not a tensor, {@code failed} the
+     * start of the one when the run fails.
+     */
+    static float[] runForFloats(OrtSession session, Map<String, OnnxTensor> inputs, String output,
+            CancellationToken cancel, String missing, String failed) throws PasticheException {
+        try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
+            Runnable stop = terminateOnCancel(options, cancel);
+            long t0 = System.nanoTime();
+            try (OrtSession.Result r = session.run(inputs, Set.of(output), options)) {
+                ORT_NANOS.get()[0] += System.nanoTime() - t0;
+                Optional<OnnxValue> v = r.get(output);
+                if (v.isEmpty() || !(v.get() instanceof OnnxTensor t)) {
+                    throw new PasticheException(PasticheException.Reason.MODEL_INVALID, missing);
+                }
+                FloatBuffer fb = t.getFloatBuffer();
+                float[] values = new float[fb.remaining()];
+                fb.get(values);
+                return values;
+            } finally {
+                cancel.removeOnCancel(stop);
+            }
+        } catch (OrtException e) {
+            if (cancel.isCancelled()) {
+                throw new CancelledException();
+            }
+            throw new PasticheException(PasticheException.Reason.INFERENCE_FAILED, failed + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Registers a listener that makes ONNX Runtime stop {@code options}' run when {@code cancel} fires; remove it after the run. */
+    private static Runnable terminateOnCancel(OrtSession.RunOptions options, CancellationToken cancel) {
+        Runnable stop = () -> {
+            try {
+                options.setTerminate(true);
+            } catch (OrtException e) {
+                LOG.debug("cannot stop the run: {}", e.getMessage());
+            }
+        };
+        cancel.onCancel(stop);
+        return stop;
+    }
+}
