@@ -116,14 +116,17 @@ class Encoder(nn.Module):
         self.r2 = ResBlock(w.trunk, w.r2)
 
     def forward(self, x):
+        f1 = self.head(x)
+        return f1, self.r2(f1)
+
+    def head(self, x):
+        """Up to f1 (the output of R1)."""
         y = F.relu(self.conv1(x))
         y = F.relu(self.dw1(y))
         y = F.relu(self.pw1(y))
         y = F.relu(self.dw2(y))
         y = F.relu(self.pw2(y))
-        f1 = self.r1(y)
-        f2 = self.r2(f1)
-        return f1, f2
+        return self.r1(y)
 
     def load_teacher(self, sd):
         m = {"enc1.0": "conv1", "enc1.2": "dw1", "enc1.4": "pw1", "enc1.6": "dw2", "enc1.8": "pw2",
@@ -159,7 +162,10 @@ class StyleNet(nn.Module):
         return int(self.trunk_idx.numel())
 
     def forward(self, s):
-        f1, f2 = self.enc(s)
+        return self.code_from_f1(self.enc.head(s))
+
+    def code_from_f1(self, f1):
+        f2 = self.enc.r2(f1)
         idx = self.trunk_idx
         out = []
         for f in (f1, f2):

@@ -243,12 +243,19 @@ def teacher_feats(content: M.ContentNet, x, code, idx):
 
 def finetune(teacher: M.MicroAST, student: M.MicroAST, idx, vgg, run: Path, droot, *, minutes=60.0, lr=2e-4,
              style_lr_scale=0.3, crop=192, batch=2, w_pix=1.0, w_low=2.0, w_feat=1.0, w_style=3.0, w_content=1.0,
-             val_every=100, validator=None, log=print, seed=0):
+             val_every=100, validator=None, log=print, seed=0, vgg_every=2):
     state_p, best_p, log_p = run / "ft_state.pt", run / "student.pt", run / "ft_log.jsonl"
     student.train()
     student.content.clamp_output = False
+    # The style encoder's head (up to f1, full resolution of the painting) stays the teacher's: only
+    # its R2 block and the modulator are fine-tuned, so the student's f1 is the teacher's, computed once.
+    for p in student.style.enc.parameters():
+        p.requires_grad_(False)
+    style_params = list(student.style.enc.r2.parameters()) + list(student.style.mod.parameters())
+    for p in style_params:
+        p.requires_grad_(True)
     opt = torch.optim.Adam([{"params": student.content.parameters(), "lr": lr},
-                            {"params": student.style.parameters(), "lr": lr * style_lr_scale}])
+                            {"params": style_params, "lr": lr * style_lr_scale}])
     it, elapsed, best = 0, 0.0, {"score": math.inf}
     if state_p.exists():
         st = torch.load(state_p, map_location="cpu", weights_only=False)
@@ -275,16 +282,20 @@ def finetune(teacher: M.MicroAST, student: M.MicroAST, idx, vgg, run: Path, droo
         for _ in range(batch):
             x, s = sampler.photo(), sampler.style()
             with torch.no_grad():
-                tcode = teacher.style(s)
+                f1 = teacher.style.enc.head(s)
+                tcode = teacher.style.code_from_f1(f1)
             tout, tf = teacher_feats(teacher.content, x, tcode, idx)
             sf = []
-            out = student.content(x, student.style(s), features=sf)
+            out = student.content(x, student.style.code_from_f1(f1), features=sf)
             l_pix = (out - tout).abs().mean()
             l_low = (F.avg_pool2d(out, 4) - F.avg_pool2d(tout, 4)).abs().mean()
             l_feat = sum(((a - b) ** 2).mean() / (b ** 2).mean().clamp_min(1e-6) for a, b in zip(sf, tf)) / len(sf)
-            fs, ft = vgg(out * 255), vgg(tout * 255)
-            l_style = style_distance(fs, ft)
-            l_content = content_distance(fs[1], ft[1])
+            if it % vgg_every == 0:
+                fs, ft = vgg(out * 255), vgg(tout * 255)
+                l_style = style_distance(fs, ft)
+                l_content = content_distance(fs[1], ft[1])
+            else:
+                l_style = l_content = torch.zeros(())
             loss = w_pix * l_pix + w_low * l_low + w_feat * l_feat + w_style * l_style + w_content * l_content
             (loss / batch).backward()
             for k, v in (("loss", loss), ("pix", l_pix), ("low", l_low), ("feat", l_feat), ("style", l_style),
@@ -394,7 +405,8 @@ def main(argv=None):
     ap.add_argument("--gamma", type=float, default=0.3)
     ap.add_argument("--population", type=int, default=16)
     ap.add_argument("--generations", type=int, default=12)
-    ap.add_argument("--crop", type=int, default=192)
+    ap.add_argument("--crop", type=int, default=160)
+    ap.add_argument("--vgg-every", type=int, default=2)
     ap.add_argument("--batch", type=int, default=2)
     ap.add_argument("--lr", type=float, default=2e-4)
     ap.add_argument("--threads", type=int, default=1)
@@ -432,7 +444,7 @@ def main(argv=None):
     validator = lambda st: evaluate_pairs(st, teacher, vgg, val_photos, val_styles, 384)
     if not a.eval_only:
         best = finetune(teacher, student, idx, vgg, run, droot, minutes=a.minutes, lr=a.lr, crop=a.crop,
-                        batch=a.batch, validator=validator, log=log)
+                        batch=a.batch, validator=validator, log=log, vgg_every=a.vgg_every)
         log(f"fine-tuning done, best {best}")
     best_p = run / "student.pt"
     st = load_student(best_p) if best_p.exists() else student.eval()
