@@ -145,3 +145,21 @@ def test_onnx_parity(tmp_path):
     assert r["style_code_abs"] < 1e-4, r
     assert r["output_abs"] < 0.05, r          # 0..255 scale
     assert r["stats_rel"] < 1e-4 and r["tile_vs_whole_abs"] < 0.05 and r["moments_vs_stats_rel"] < 1e-4, r
+
+
+def test_search_repair_keeps_the_budget_and_whole_groups():
+    from pastiche_lab.microast_lab import repair, mac_ratio, importance_code, importance
+    rng = random.Random(0)
+    imp = importance(_random_net(1))
+    for frac in (1.0, 0.9, 0.6):
+        code = repair(importance_code(imp, frac), 0.58, rng, imp)
+        assert mac_ratio(code) <= 0.58
+        idx = M.indices_from_code(code)
+        for g in M.PAIRED:                                   # paired groups: both channels of a pair or none
+            kept = set(idx[g])
+            assert all((c ^ 1) in kept for c in kept)
+        for g, (s, e) in M.group_slices().items():
+            assert sum(code[s:e]) >= 2
+        small = M.slim(_random_net(1), idx)
+        assert abs(M.content_macs_per_pixel(small.w) / M.content_macs_per_pixel(M.FULL) - mac_ratio(code)) < 1e-9
+    assert mac_ratio([1] * M.code_len()) == 1.0
