@@ -102,8 +102,10 @@ final class BenchCommand implements Callable<Integer> {
                 OnnxStylizer stylizer = new OnnxStylizer(registry, tilingSettings)) {
             List<String> ids = styles != null ? styles
                     : registry.styles().stream().filter(StyleModel::available).map(StyleModel::id).toList();
-            if (styleImage != null) {
-                ids = List.of(paintingStyle(registry));
+            if (styleImage != null) { // the painting, after the --style ones (if any) for comparison
+                List<String> with = new java.util.ArrayList<>(styles != null ? styles : List.of());
+                with.add(paintingStyle(registry));
+                ids = with;
             }
             if (ids.isEmpty()) {
                 spec.commandLine().getErr().println("pastiche: no styles to measure (use --models DIR)");
