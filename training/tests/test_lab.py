@@ -367,6 +367,10 @@ def check_catalog(path: Path, shipped=True):
     assert isinstance(cat["models"], list) and cat["models"]
     ids = set()
     for m in cat["models"]:
+        if m.get("kind") == "arbitrary":
+            check_arbitrary(path, m, shipped)
+            assert m["id"] not in ids; ids.add(m["id"])
+            continue
         for k in REQUIRED:
             assert k in m, (m.get("id"), k)
         assert m["id"] not in ids; ids.add(m["id"])
@@ -398,6 +402,37 @@ def check_catalog(path: Path, shipped=True):
             assert m["teacher"] is None or m["teacher"].startswith(("ncnn/", "tfjs-vars/"))
             if m["id"] == "picasso":
                 assert "non-commercial" in m["license"].lower()
+
+
+def check_arbitrary(path: Path, m, shipped):
+    """An arbitrary-style network (README "Model contract"): content, tile and style-encoder ONNX files."""
+    import onnx
+    for k in REQUIRED + ["style_file", "style_size", "style_code_length"]:
+        assert k in m, (m["id"], k)
+    assert set(m["names"]) >= {"en", "zh"} and set(m["descriptions"]) >= {"en", "zh"}
+    assert m["license"] and m["attribution"] and m["size_multiple"] == 4 and m["params"] > 0
+    L = m["style_code_length"]
+    for key, inputs, outputs in (("file", ["input", "style"], ["output", "stats"]),
+                                 ("tile_file", ["input", "style", "stats"], ["output", "moments"]),
+                                 ("style_file", ["input"], ["style"])):
+        f = path.parent / m[key]
+        assert f.exists(), f
+        g = onnx.load(str(f), load_external_data=False).graph
+        assert [i.name for i in g.input] == inputs and [o.name for o in g.output] == outputs, (f, g.input, g.output)
+        if key == "style_file":
+            assert [d.dim_value for d in g.output[0].type.tensor_type.shape.dim] == [L]
+        if key == "file":
+            assert [d.dim_value for d in g.input[1].type.tensor_type.shape.dim] == [L]
+    if m["thumbnail"] is not None:
+        assert (path.parent / m["thumbnail"]).exists()
+    if shipped:
+        assert m["teacher"] == "microast/" and "MIT" in m["license"] and "Zhizhong Wang" in m["license_notice"]
+        assert m["macs_per_megapixel"] <= 0.6 * m["teacher_macs_per_megapixel"] + 1
+        assert {"style_distance_ratio", "ssim_lum_4x", "meets_goal", "eval_set"} <= set(m["fidelity"])
+
+
+def test_fixture_arbitrary_catalog():
+    check_catalog(REPO / "src" / "test" / "resources" / "models" / "tiny-arbitrary" / "catalog.json", shipped=False)
 
 
 def test_fixture_catalog():

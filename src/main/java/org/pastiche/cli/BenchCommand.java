@@ -83,6 +83,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--spinning", description = "Session option: idle threads spin-wait (default: they sleep).")
     boolean spinning;
 
+    @Option(names = "--style-image", paramLabel = "PAINTING",
+            description = "Measure a painting as the style (an arbitrary-style network): the style encoder's time, "
+                    + "then the cases above with that style.")
+    Path styleImage;
+
     @Mixin
     EngineOptions engine;
 
@@ -106,6 +111,11 @@ final class BenchCommand implements Callable<Integer> {
             clock.end("catalog");
             List<String> ids = styles != null ? styles
                     : registry.styles().stream().filter(StyleModel::available).map(StyleModel::id).toList();
+            if (styleImage != null) { // the painting, after the --style ones (if any) for comparison
+                List<String> with = new java.util.ArrayList<>(styles != null ? styles : List.of());
+                with.add(paintingStyle(registry));
+                ids = with;
+            }
             if (ids.isEmpty()) {
                 spec.commandLine().getErr().println("pastiche: no styles to measure (use --models DIR)");
                 return PasticheCli.FAILED;
@@ -139,6 +149,26 @@ final class BenchCommand implements Callable<Integer> {
         c.range("--stats-side", statsSide, 16, 8192);
         c.range("--stats-passes", statsPasses, 0, 20);
         engine.check();
+    }
+
+    /** Registers --style-image as a style, timing its style encoder (median of --runs, after one warm-up). */
+    private String paintingStyle(ModelRegistry registry) throws PasticheException {
+        org.pastiche.inference.PaintingStyles p = registry.paintings();
+        String net = p.defaultNetwork().orElseThrow(() -> new PasticheException("no arbitrary-style network available"))
+                .id();
+        RgbaImage painting = new ImageDecoder().decode(styleImage);
+        org.pastiche.inference.StyleCode code = p.encode(net, painting, 0, CancellationToken.none());
+        double[] ms = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            code = p.encode(net, painting, 0, CancellationToken.none());
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        out.printf(Locale.ROOT, "%s: style encoder on %s (%dx%d, scaled to %d px long side): %.1f ms (median of %d)%n",
+                net, styleImage.getFileName(), painting.width(), painting.height(), p.network(net).get().styleSize(),
+                median(ms), runs);
+        p.use(code, "painting", java.util.Map.of("en", "painting"), java.util.Optional.empty());
+        return "painting";
     }
 
     private static String on(boolean b) {

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.pastiche.core.PasticheException;
 import org.pastiche.inference.ModelRegistry;
+import org.pastiche.inference.PaintingStyles;
 import org.pastiche.inference.StyleModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,7 +39,7 @@ final class StylesCommand implements Callable<Integer> {
                     }
                 }
             }
-            if (registry.styles().isEmpty()) {
+            if (registry.styles().isEmpty() && registry.paintings().networks().isEmpty()) {
                 err.println("pastiche: no styles found (use --models DIR)");
                 return PasticheCli.FAILED;
             }
@@ -47,6 +48,12 @@ final class StylesCommand implements Callable<Integer> {
                 String names = s.name(Locale.ENGLISH) + (zh == null ? "" : " / " + zh);
                 out.printf("%-16s %-36s %s%n", s.id(), names,
                         s.available() ? "" : "(unavailable: " + s.unavailableReason().orElse("?") + ")");
+            }
+            for (PaintingStyles.Network n : registry.paintings().networks()) {
+                String zh = n.names().get("zh");
+                out.printf("%-16s %-36s %s%n", n.id(), n.name(Locale.ENGLISH) + (zh == null ? "" : " / " + zh),
+                        n.available() ? "(any painting: stylize --style-image PAINTING)"
+                                : "(unavailable: " + n.unavailableReason().orElse("?") + ")");
             }
             out.flush();
             return PasticheCli.OK;

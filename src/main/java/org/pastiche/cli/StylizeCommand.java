@@ -34,8 +34,11 @@ import picocli.CommandLine.Spec;
         description = {"Paints photos in a style, at full resolution.",
             "Never writes over an input; every output is written to a temporary file, then renamed."})
 final class StylizeCommand implements Callable<Integer> {
-    @Option(names = {"-s", "--style"}, required = true, paramLabel = "ID", description = "Style id (see 'styles').")
+    @Option(names = {"-s", "--style"}, paramLabel = "ID", description = "Style id (see 'styles'); or --style-image.")
     String style;
+
+    @Mixin
+    PaintingStyleOptions painting;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
@@ -98,6 +101,9 @@ final class StylizeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The style's part of output names (fixed before a painting is registered). */
+    private String outputTag;
+
     /** Tests force the bar off or on (then it is drawn on standard error); null = only on a terminal. */
     static Boolean forceProgressBar;
 
@@ -128,6 +134,9 @@ final class StylizeCommand implements Callable<Integer> {
                         : TilingSettings.DEFAULT.withStatsPasses(statsPasses)), strokes())) {
             phases.end("catalog");
             try {
+                if (painting.active()) { // a painting becomes a registered style; a bad one fails before any photo
+                    style = painting.register(registry, decoder, cancel, out);
+                }
                 registry.load(style); // a bad style fails once, before any file is read
             } catch (PasticheException e) {
                 err.println("pastiche: " + e.getMessage() + (registry.find(style).isEmpty()
@@ -221,6 +230,8 @@ final class StylizeCommand implements Callable<Integer> {
 
     private void validate() {
         strokes();
+        painting.validate(spec.commandLine(), style);
+        outputTag = style != null ? style : painting.outputTag();
         if (!(strength >= 0 && strength <= 1)) {
             throw new ParameterException(spec.commandLine(), "--strength must be between 0 and 1, was " + strength);
         }
@@ -273,6 +284,6 @@ final class StylizeCommand implements Callable<Integer> {
         int dot = name.lastIndexOf('.');
         String stem = dot > 0 ? name.substring(0, dot) : name;
         String ext = format.toLowerCase(Locale.ROOT).equals("jpeg") ? "jpg" : format.toLowerCase(Locale.ROOT);
-        return target.outputDir.resolve(stem + "-" + style + "." + ext);
+        return target.outputDir.resolve(stem + "-" + (outputTag != null ? outputTag : style) + "." + ext);
     }
 }

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.pastiche.core.PasticheException;
@@ -20,10 +21,14 @@ import org.pastiche.imaging.Tiler;
 public final class BareSessionRun implements AutoCloseable {
     private final OrtSession session;
     private final OnnxTensor tensor;
+    private final Map<String, OnnxTensor> inputs;
 
-    private BareSessionRun(OrtSession session, OnnxTensor tensor) {
+    private BareSessionRun(OrtSession session, OnnxTensor tensor, Map<String, OnnxTensor> constants) {
         this.session = session;
         this.tensor = tensor;
+        Map<String, OnnxTensor> all = new HashMap<>(constants);
+        all.put(ModelContract.INPUT, tensor);
+        this.inputs = Map.copyOf(all);
     }
 
     /** Pads {@code image} to the style's size multiple, as a whole run does, into a tensor. */
@@ -32,7 +37,8 @@ public final class BareSessionRun implements AutoCloseable {
         FloatBuffer buf = Tiler.directFloats(3 * grid.tileWidth() * grid.tileHeight());
         Tensors.readWindow(image, 0, 0, grid.tileWidth(), grid.tileHeight(), buf);
         try {
-            return new BareSessionRun(model.session(), OrtRun.image(buf, grid.tileWidth(), grid.tileHeight()));
+            return new BareSessionRun(model.session(), OrtRun.image(buf, grid.tileWidth(), grid.tileHeight()),
+                    model.constants());
         } catch (OrtException e) {
             throw new PasticheException(PasticheException.Reason.INFERENCE_FAILED, "cannot prepare the tensor: "
                     + e.getMessage(), e);
@@ -41,7 +47,7 @@ public final class BareSessionRun implements AutoCloseable {
 
     /** One run; the output stays in native memory and is released at once. */
     public void run() throws PasticheException {
-        try (OrtSession.Result r = session.run(Map.of(ModelContract.INPUT, tensor), Set.of(ModelContract.OUTPUT))) {
+        try (OrtSession.Result r = session.run(inputs, Set.of(ModelContract.OUTPUT))) {
             r.get(0);
         } catch (OrtException e) {
             throw new PasticheException(PasticheException.Reason.INFERENCE_FAILED, "the bare run failed: "

@@ -1,7 +1,9 @@
 package org.pastiche.inference;
 
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,14 +21,34 @@ public final class LoadedModel {
     private final OrtSession session;
     private final long statsLength;
     private final TileOpener opener;
+    private final Map<String, OnnxTensor> constants;
+    private final boolean ownsSessions;
     private Optional<TileNetwork> tile;
     private boolean closed;
 
     LoadedModel(StyleModel style, OrtSession session, long statsLength, TileOpener opener) {
+        this(style, session, statsLength, opener, Map.of(), true);
+    }
+
+    /**
+     * @param constants    more inputs fed to every run of both networks (an arbitrary-style network's
+     *                     {@code style} code); closed with this model
+     * @param ownsSessions whether {@link #close} closes the sessions (false: they are shared, e.g. by
+     *                     every painting of one arbitrary-style network, and closed by their owner)
+     */
+    LoadedModel(StyleModel style, OrtSession session, long statsLength, TileOpener opener,
+            Map<String, OnnxTensor> constants, boolean ownsSessions) {
         this.style = style;
         this.session = session;
         this.statsLength = statsLength;
         this.opener = opener;
+        this.constants = Map.copyOf(constants);
+        this.ownsSessions = ownsSessions;
+    }
+
+    /** Inputs besides {@code input} and {@code stats} that every run of this style's networks takes. */
+    public Map<String, OnnxTensor> constants() {
+        return constants;
     }
 
     public StyleModel style() {
@@ -84,6 +106,11 @@ public final class LoadedModel {
 
     synchronized void close() throws OrtException {
         closed = true;
+        constants.values().forEach(OnnxTensor::close);
+        if (!ownsSessions) {
+            tile = null;
+            return;
+        }
         try {
             session.close();
         } finally {

@@ -131,6 +131,11 @@ public final class ModelContract {
         return layout;
     }
 
+    /** Checks that {@code infos} has a float32 tensor {@code name} of rank 1 ([N]) or 4 ([1,3,H,W]). */
+    static void checkTensorOf(Path file, Map<String, NodeInfo> infos, String name, int rank) throws PasticheException {
+        checkTensor(file, infos, name, rank);
+    }
+
     private static void checkTensor(Path file, Map<String, NodeInfo> infos, String name, int rank)
             throws PasticheException {
         NodeInfo info = infos.get(name);

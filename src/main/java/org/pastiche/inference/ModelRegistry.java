@@ -25,13 +25,26 @@ public final class ModelRegistry implements AutoCloseable {
     private final ModelOpener opener;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
+    private final PaintingStyles paintings;
+
+    /** Creates the model of a style that was {@link #register registered} rather than read from a catalog. */
+    @FunctionalInterface
+    public interface Opener {
+        LoadedModel open(StyleModel style) throws PasticheException, OrtException;
+    }
 
     private static final class Entry {
         volatile StyleModel style;
         LoadedModel loaded;
+        final Opener opener; // null: a catalog style, opened by the ModelOpener
 
         Entry(StyleModel style) {
+            this(style, null);
+        }
+
+        Entry(StyleModel style, Opener opener) {
             this.style = style;
+            this.opener = opener;
         }
     }
 
@@ -60,7 +73,64 @@ public final class ModelRegistry implements AutoCloseable {
                 problems.add(e.getMessage());
             }
         }
+        this.paintings = new PaintingStyles(this, modelDirs);
         problems.forEach(LOG::warn);
+    }
+
+    /** The arbitrary-style networks of these folders, and the painting styles made with them. */
+    public PaintingStyles paintings() {
+        return paintings;
+    }
+
+    void addProblem(String message) {
+        problems.add(message);
+    }
+
+    /**
+     * Adds (or replaces) a style that is not in a catalog, such as a painting used as a style; its
+     * model is made by {@code opener} on first use. A catalog style's id cannot be taken.
+     *
+     * @throws IllegalArgumentException if a catalog style has that id
+     */
+    public void register(StyleModel style, Opener opener) {
+        Entry old;
+        synchronized (entries) {
+            old = entries.get(style.id());
+            if (old != null && old.opener == null) {
+                throw new IllegalArgumentException("style '" + style.id() + "' is already in a catalog");
+            }
+            entries.put(style.id(), new Entry(style, opener));
+        }
+        closeEntry(old);
+    }
+
+    /** Removes a {@link #register registered} style (closing what it holds); catalog styles stay. */
+    public void unregister(String id) {
+        Entry old;
+        synchronized (entries) {
+            old = entries.get(id);
+            if (old == null || old.opener == null) {
+                return;
+            }
+            entries.remove(id);
+        }
+        closeEntry(old);
+    }
+
+    private static void closeEntry(Entry e) {
+        if (e == null) {
+            return;
+        }
+        synchronized (e) {
+            if (e.loaded != null) {
+                try {
+                    e.loaded.close();
+                } catch (OrtException ex) {
+                    LOG.warn("closing style '{}': {}", e.style.id(), ex.getMessage());
+                }
+                e.loaded = null;
+            }
+        }
     }
 
     /** The bundled models and the user's. */
@@ -115,7 +185,7 @@ public final class ModelRegistry implements AutoCloseable {
                 throw unavailable(s);
             }
             try {
-                e.loaded = opener.open(s);
+                e.loaded = e.opener != null ? e.opener.open(s) : opener.open(s);
                 return e.loaded;
             } catch (PasticheException | OrtException | RuntimeException ex) {
                 String reason = ex instanceof PasticheException ? ex.getMessage()
@@ -140,16 +210,8 @@ public final class ModelRegistry implements AutoCloseable {
             all = new ArrayList<>(entries.values());
         }
         for (Entry e : all) {
-            synchronized (e) {
-                if (e.loaded != null) {
-                    try {
-                        e.loaded.close();
-                    } catch (OrtException ex) {
-                        LOG.warn("closing style '{}': {}", e.style.id(), ex.getMessage());
-                    }
-                    e.loaded = null;
-                }
-            }
+            closeEntry(e);
         }
+        paintings.close();
     }
 }

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.pastiche.core.CancellationToken;
@@ -68,7 +69,7 @@ public final class OnnxStylizer implements Stylizer {
         RgbaImage out;
         if (source.pixelCount() <= tiling.maxWholePixels()) {
             TileGrid grid = TileGrid.whole(source.width(), source.height(), multiple);
-            out = runGrid(source, grid, model.session(), null, progress, 0, 1, cancel);
+            out = runGrid(source, grid, model.session(), null, model.constants(), progress, 0, 1, cancel);
         } else {
             TileGrid grid = TileGrid.plan(source.width(), source.height(), tiling.tileSize(), tiling.overlap(),
                     multiple);
@@ -86,19 +87,19 @@ public final class OnnxStylizer implements Stylizer {
                 progress.progress(1, total);
                 long done = 1;
                 if (passes > 0) {
-                    stats = statistics.refine(tile.get(), source, small, grid, multiple, stats, passes, progress, done, total,
-                            cancel);
+                    stats = statistics.refine(tile.get(), model.constants(), source, small, grid, multiple, stats, passes,
+                            progress, done, total, cancel);
                     done += passes * (grid.tileCount() + 1L);
                 }
                 if (tile.get().hasMoments()) {
                     stats = StatsTail.forOutputPass(stats); // no moments needed: a tiny box saves computing them
                 }
-                out = runGrid(source, grid, tile.get().session(), stats, progress, done, total, cancel);
+                out = runGrid(source, grid, tile.get().session(), stats, model.constants(), progress, done, total, cancel);
             } else {
                 if (tiling.sharedStats()) {
                     LOG.warn("style '{}' has no tile model: {} tiled with per-tile statistics", styleId, grid);
                 }
-                out = runGrid(source, grid, model.session(), null, progress, 0, grid.tileCount(), cancel);
+                out = runGrid(source, grid, model.session(), null, model.constants(), progress, 0, grid.tileCount(), cancel);
             }
         }
         LOG.debug("'{}' on {}x{} in {} ms", styleId, source.width(), source.height(),
@@ -108,7 +109,7 @@ public final class OnnxStylizer implements Stylizer {
 
     /** Runs {@code session} over the grid; with {@code stats}, as the tile network. */
     private RgbaImage runGrid(RgbaImage source, TileGrid grid, OrtSession session, float[] stats,
-            ProgressListener progress, long doneBefore, long total, CancellationToken cancel)
+            Map<String, OnnxTensor> constants, ProgressListener progress, long doneBefore, long total, CancellationToken cancel)
             throws PasticheException {
         AtomicLong done = new AtomicLong(doneBefore);
         progress.progress(doneBefore, total);
@@ -117,7 +118,7 @@ public final class OnnxStylizer implements Stylizer {
             FloatBuffer[] pair = buffers.take(n);
             try {
                 return Tiler.run(source, grid,
-                        (in, out, w, h) -> OrtRun.runInto(session, in, out, w, h, statsTensor, cancel),
+                        (in, out, w, h) -> OrtRun.runInto(session, in, out, w, h, statsTensor, constants, cancel),
                         () -> progress.progress(done.incrementAndGet(), total), cancel, pair[0], pair[1]);
             } finally {
                 buffers.giveBack(pair);
@@ -194,8 +195,8 @@ public final class OnnxStylizer implements Stylizer {
                     .orElseThrow(() -> new PasticheException(PasticheException.Reason.MODEL_INVALID, "style '" + styleId + "' cannot refine statistics"));
             TileGrid grid = TileGrid.plan(source.width(), source.height(), tiling.tileSize(), tiling.overlap(),
                     multiple);
-            stats = statistics.refine(tile, source, small, grid, multiple, stats, passes, ProgressListener.NONE, 0, 1,
-                    cancel);
+            stats = statistics.refine(tile, model.constants(), source, small, grid, multiple, stats, passes,
+                    ProgressListener.NONE, 0, 1, cancel);
         }
         return stats;
     }

@@ -63,12 +63,18 @@ final class OrtRun {
      */
     static void runInto(OrtSession session, FloatBuffer in, FloatBuffer out, int w, int h, OnnxTensor stats,
             CancellationToken cancel) throws PasticheException {
+        runInto(session, in, out, w, h, stats, Map.of(), cancel);
+    }
+
+    /** As above, with {@code constants}: more inputs of the run (a painting's style code). */
+    static void runInto(OrtSession session, FloatBuffer in, FloatBuffer out, int w, int h, OnnxTensor stats,
+            Map<String, OnnxTensor> constants, CancellationToken cancel) throws PasticheException {
         try (OnnxTensor input = image(in, w, h);
                 OnnxTensor output = image(out, w, h);
                 OrtSession.RunOptions options = new OrtSession.RunOptions()) {
             Runnable stop = terminateOnCancel(options, cancel);
             try {
-                Map<String, OnnxTensor> inputs = new HashMap<>();
+                Map<String, OnnxTensor> inputs = new HashMap<>(constants);
                 inputs.put(ModelContract.INPUT, input);
                 if (stats != null) {
                     inputs.put(ModelContract.STATS, stats);
@@ -124,6 +130,17 @@ final class OrtRun {
      */
     static float[] runForFloats(OrtSession session, Map<String, OnnxTensor> inputs, String output,
             CancellationToken cancel, String missing, String failed) throws PasticheException {
+        return runForFloats(session, inputs, Map.of(), output, cancel, missing, failed);
+    }
+
+    /** As above, with {@code constants} added to the inputs. */
+    static float[] runForFloats(OrtSession session, Map<String, OnnxTensor> inputs, Map<String, OnnxTensor> constants,
+            String output, CancellationToken cancel, String missing, String failed) throws PasticheException {
+        if (!constants.isEmpty()) {
+            Map<String, OnnxTensor> all = new HashMap<>(constants);
+            all.putAll(inputs);
+            inputs = all;
+        }
         try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
             Runnable stop = terminateOnCancel(options, cancel);
             long t0 = System.nanoTime();

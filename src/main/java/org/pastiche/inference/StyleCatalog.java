@@ -46,6 +46,9 @@ public final class StyleCatalog {
                 LOG.warn("{}: skipping an entry without an id", catalogFile);
                 continue;
             }
+            if (PaintingStyles.isPaintingKind(text(m, "kind").orElse(""))) {
+                continue; // an arbitrary-style network or a saved painting: PaintingStyles reads them
+            }
             out.add(entry(dir, id, m));
         }
         return out;
@@ -119,12 +122,12 @@ public final class StyleCatalog {
         return style;
     }
 
-    private static Optional<String> text(JsonNode node, String field) {
+    static Optional<String> text(JsonNode node, String field) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() || !v.isValueNode() ? Optional.empty() : Optional.of(v.asText());
     }
 
-    private static Map<String, String> texts(JsonNode node) {
+    static Map<String, String> texts(JsonNode node) {
         Map<String, String> out = new LinkedHashMap<>();
         if (node != null && node.isObject()) {
             node.fields().forEachRemaining(e -> {

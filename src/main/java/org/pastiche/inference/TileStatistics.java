@@ -31,7 +31,8 @@ final class TileStatistics {
         FloatBuffer in = Tiler.directFloats(3 * grid.tileWidth() * grid.tileHeight());
         Tensors.readWindow(small, 0, 0, grid.tileWidth(), grid.tileHeight(), in);
         try (OnnxTensor input = OrtRun.image(in, grid.tileWidth(), grid.tileHeight())) {
-            float[] stats = OrtRun.runForFloats(model.session(), Map.of(ModelContract.INPUT, input), ModelContract.STATS,
+            float[] stats = OrtRun.runForFloats(model.session(), Map.of(ModelContract.INPUT, input), model.constants(),
+                    ModelContract.STATS,
                     cancel, "style '" + model.style().id() + "': no stats output",
                     "the style network failed computing statistics");
             if (model.statsLength() > 0 && stats.length != model.statsLength()) {
@@ -57,7 +58,7 @@ final class TileStatistics {
      * it. (Taking the full image's moments from (1) as they are would be exact for the first norm
      * only and worse for the later ones, which were measured under the old statistics.)
      */
-    float[] refine(TileNetwork tile, RgbaImage source, RgbaImage small, TileGrid grid, int multiple,
+    float[] refine(TileNetwork tile, Map<String, OnnxTensor> constants, RgbaImage source, RgbaImage small, TileGrid grid, int multiple,
             float[] stats, int passes, ProgressListener progress, long doneBefore, long total,
             CancellationToken cancel) throws PasticheException {
         NormLayout layout = tile.layout().orElseThrow();
@@ -68,13 +69,13 @@ final class TileStatistics {
         float[] own = stats; // the copy's own moments under its own statistics are those statistics
         long done = doneBefore;
         for (int p = 0; p < passes; p++) {
-            float[] full = fullMoments(tile, layout, source, grid, multiple, stats, progress, done, total, cancel);
+            float[] full = fullMoments(tile, constants, layout, source, grid, multiple, stats, progress, done, total, cancel);
             done += grid.tileCount();
             float[] k = layout.correction(full, own);
             TileGrid whole = TileGrid.whole(small.width(), small.height(), multiple);
             FloatBuffer in = Tiler.directFloats(3 * whole.tileWidth() * whole.tileHeight());
             Tensors.readWindow(small, 0, 0, whole.tileWidth(), whole.tileHeight(), in);
-            own = layout.momentsToStats(moments(tile, in, whole.tileWidth(), whole.tileHeight(),
+            own = layout.momentsToStats(moments(tile, constants, in, whole.tileWidth(), whole.tileHeight(),
                     StatsTail.ownCorrected(k), cancel));
             stats = layout.corrected(own, k);
             progress.progress(++done, total);
@@ -87,7 +88,7 @@ final class TileStatistics {
      * the tile network on every tile, each reporting its interior box, combined in double precision.
      * Returned as statistics (means, sqrt(var + eps)).
      */
-    private float[] fullMoments(TileNetwork tile, NormLayout layout, RgbaImage source, TileGrid grid, int multiple,
+    private float[] fullMoments(TileNetwork tile, Map<String, OnnxTensor> constants, NormLayout layout, RgbaImage source, TileGrid grid, int multiple,
             float[] stats, ProgressListener progress, long doneBefore, long total, CancellationToken cancel)
             throws PasticheException {
         MomentsAccumulator acc = new MomentsAccumulator(layout);
@@ -110,7 +111,7 @@ final class TileStatistics {
                     }
                     pair[0].clear();
                     Tensors.readWindow(source, x0, y0, tw, th, pair[0]);
-                    float[] m = moments(tile, pair[0], tw, th, StatsTail.withBox(stats, box[0], box[1], box[2], box[3]),
+                    float[] m = moments(tile, constants, pair[0], tw, th, StatsTail.withBox(stats, box[0], box[1], box[2], box[3]),
                             cancel);
                     try {
                         acc.add((double) (box[2] - box[0]) * (box[3] - box[1]), m);
@@ -128,11 +129,11 @@ final class TileStatistics {
     }
 
     /** The tile network's {@code moments} for one [1,3,h,w] tensor and a {@code stats} input with its tail. */
-    private static float[] moments(TileNetwork tile, FloatBuffer in, int w, int h, float[] statsInput,
+    private static float[] moments(TileNetwork tile, Map<String, OnnxTensor> constants, FloatBuffer in, int w, int h, float[] statsInput,
             CancellationToken cancel) throws PasticheException {
         try (OnnxTensor input = OrtRun.image(in, w, h); OnnxTensor statsTensor = OrtRun.vector(statsInput)) {
             return OrtRun.runForFloats(tile.session(), Map.of(ModelContract.INPUT, input, ModelContract.STATS,
-                    statsTensor), ModelContract.MOMENTS, cancel, "the tile model returned no moments",
+                    statsTensor), constants, ModelContract.MOMENTS, cancel, "the tile model returned no moments",
                     "the tile network failed computing moments");
         } catch (OrtException e) {
             throw new PasticheException(PasticheException.Reason.INFERENCE_FAILED,

@@ -1,0 +1,467 @@
+"""MicroAST in the lab: evolutionary channel pruning of the content path, fine-tuning against the
+live teacher on (photo, style image) pairs, and the evaluation at 512 px on photos and paintings the
+lab never saw. One resumable command (state in training/runs/microast/):
+
+    cd training && OMP_NUM_THREADS=1 nohup nice -n 15 python3 -m pastiche_lab.microast_lab \
+        --minutes 70 > runs/microast.log 2>&1 &
+    python3 -m pastiche_lab.microast_lab --eval-only            # the figures of the best student
+
+Data split (all under ../shared/data):
+  training photos   photos/train (BSD, 200)
+  training styles   styles/ candy, mosaic, la_muse, rain-princess, starry-night, sunflowers; the lab's
+                    posters (training/poster/*.png); training photos used as styles (generality)
+  validation        4 photos of photos/val x (candy, starry-night) at 384 px (picks the best student)
+  test (never seen) photos/kodak (first 8) x styles/ udnie, fuchun, wheatfield_with_crows at 512 px
+
+The search reuses prune.py's operators (tournament selection S1, group-wise crossover S2, bit-flip
+mutation, elitism) over MicroAST's binary channel code (microast.GROUPS; the trunk and u1 in pairs
+so that the grouped convs keep whole groups); fitness = VGG style + content distance of the pruned
+net's output to the teacher's on (photo, painting) pairs + gamma x parameters (millions); codes over
+the MAC budget are repaired by dropping channels.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from . import microast as M
+from .data import LAB, data_root, list_photos, load_rgb, resize_long
+from .losses import style_distance, content_distance
+from .lossnets import load_vgg
+from .prune import next_generation
+
+TRAIN_STYLES = ["candy.jpg", "mosaic.jpg", "la_muse.jpg", "rain-princess.jpg", "starry-night.jpg", "sunflowers.jpg"]
+VAL_STYLES = ["candy.jpg", "starry-night.jpg"]
+TEST_STYLES = ["udnie.jpg", "fuchun.jpg", "wheatfield_with_crows.jpg"]
+GOAL = {"mac_ratio": 0.6, "style_distance_ratio": 0.25, "ssim_lum_4x": 0.85}
+
+
+def t01(img):
+    """HxWx3 0..255 -> [1,3,H,W] 0..1."""
+    return torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1)))[None] / 255.0
+
+
+def painting(path, size=512):
+    return t01(resize_long(load_rgb(path), size, multiple=1))
+
+
+# ---------------- search ----------------
+def importance(teacher: M.ContentNet):
+    """Per code bit: L1 norm of the filters producing the channel, normalised per group."""
+    n = lambda conv: conv.conv.weight.detach().abs().flatten(1).sum(1)
+    e = teacher.enc
+    trunk = n(e.pw2) + n(e.r1.conv2) + n(e.r2.conv2) + n(teacher.dec1.conv2) + n(teacher.dec2.conv2)
+    imp = {"c1": n(e.conv1), "e2": n(e.pw1), "trunk": trunk.view(-1, 2).sum(1), "r1": n(e.r1.conv1),
+           "r2": n(e.r2.conv1), "u1": n(teacher.pw3).view(-1, 2).sum(1), "u2": n(teacher.pw4)}
+    out = []
+    for g in M.GROUPS:
+        v = imp[g].numpy()
+        out += list(v / v.max())
+    return out
+
+
+def code_widths(code):
+    return M.widths_from_indices(M.indices_from_code(code))
+
+
+def mac_ratio(code):
+    return M.content_macs_per_pixel(code_widths(code)) / M.content_macs_per_pixel(M.FULL)
+
+
+def repair(code, max_mac, rng, imp=None, min_bits=2):
+    code = list(code)
+    sl = M.group_slices()
+    for g, (s, e) in sl.items():
+        on = sum(code[s:e])
+        if on < min_bits:
+            for i in rng.sample([i for i in range(s, e) if not code[i]], min_bits - on):
+                code[i] = 1
+    while mac_ratio(code) > max_mac:
+        base = M.content_macs_per_pixel(code_widths(code))
+        cands = []
+        for g, (s, e) in sl.items():
+            on = [i for i in range(s, e) if code[i]]
+            if len(on) <= min_bits:
+                continue
+            c2 = list(code); c2[on[0]] = 0
+            cands.append((base - M.content_macs_per_pixel(code_widths(c2)), g, on))
+        if not cands:
+            break
+        r, acc = rng.random() * sum(c for c, _, _ in cands), 0.0
+        for c, g, on in cands:
+            acc += c
+            if acc >= r:
+                break
+        i = min(on, key=lambda j: imp[j] + 1e-3 * rng.random()) if imp is not None else rng.choice(on)
+        code[i] = 0
+    return code
+
+
+def importance_code(imp, frac):
+    code = [0] * len(imp)
+    for g, (s, e) in M.group_slices().items():
+        f = frac[g] if isinstance(frac, dict) else frac
+        k = max(1, int(round(f * (e - s))))
+        for j in sorted(range(s, e), key=lambda j: -imp[j])[:k]:
+            code[j] = 1
+    return code
+
+
+def search_pairs(droot, n=6, size=192, style_size=256, seed=0):
+    rng = random.Random(seed)
+    photos = list_photos(droot / "photos" / "train")
+    styles = [droot / "styles" / s for s in TRAIN_STYLES]
+    out = []
+    for i in range(n):
+        p = t01(resize_long(load_rgb(rng.choice(photos)), size))
+        out.append((p[:, :, :size * 2 // 3 // 4 * 4, :], painting(styles[i % len(styles)], style_size)))
+    return out
+
+
+def search(teacher: M.MicroAST, vgg, pairs, *, max_mac=0.58, gamma=0.3, population=16, generations=12,
+           s1=0.2, s2=0.5, mut_rate=0.03, seed=0, log=print, time_budget_s=None):
+    rng = random.Random(seed)
+    tc = teacher.content
+    imp = importance(tc)
+    L = M.code_len()
+    with torch.no_grad():
+        codes = [teacher.style(s) for _, s in pairs]
+        targets = [tc(p, c) for (p, _), c in zip(pairs, codes)]
+        tfeat = [vgg(t * 255) for t in targets]
+    cache, points = {}, []
+
+    def perceptual(code):
+        key = bytes(code)
+        if key in cache:
+            return cache[key]
+        idx = M.indices_from_code(code)
+        net = M.slim(tc, idx).eval()
+        net.unbiased = True
+        T = torch.tensor(idx["trunk"])
+        err = 0.0
+        with torch.no_grad():
+            for (p, _), c, ft in zip(pairs, codes, tfeat):
+                cc = torch.cat([c[v][T] for v in M.code_layout(64).values()])
+                fo = vgg(net(p, cc) * 255)
+                err += float(style_distance(fo, ft) + content_distance(fo[1], ft[1]))
+        err /= len(pairs)
+        rec = {"err": err, "params": M.count_params(net), "mac_ratio": mac_ratio(code),
+               "widths": code_widths(code).as_list()}
+        cache[key] = rec
+        points.append(rec)
+        return rec
+
+    fitness = lambda c: perceptual(c)["err"] + gamma * perceptual(c)["params"] / 1e6
+    pop = [repair(importance_code(imp, f), max_mac, rng, imp) for f in (0.8, 0.75, 0.7, 0.65)]
+    while len(pop) < population:
+        fr = {g: rng.uniform(0.5, 0.95) for g in M.GROUPS}
+        code = importance_code([v + 0.5 * rng.random() for v in imp], fr) if rng.random() < 0.5 else \
+            [1 if rng.random() < fr[g] else 0 for g, (s, e) in M.group_slices().items() for _ in range(s, e)]
+        pop.append(repair(code, max_mac, rng, imp if rng.random() < 0.5 else None))
+    slices = M.group_slices()
+    t0, history = time.time(), []
+    for gen in range(generations + 1):
+        fit = [fitness(c) for c in pop]
+        b = min(range(len(pop)), key=lambda i: fit[i])
+        rec = perceptual(pop[b])
+        history.append({"gen": gen, "best_fitness": fit[b], "best_err": rec["err"], "best_mac_ratio": rec["mac_ratio"],
+                        "best_widths": rec["widths"], "mean_fitness": float(np.mean(fit)), "evals": len(cache),
+                        "t": time.time() - t0})
+        log(f"gen {gen} best {fit[b]:.4f} err {rec['err']:.4f} mac {rec['mac_ratio']:.3f} widths {rec['widths']} "
+            f"evals {len(cache)} t {time.time() - t0:.0f}s")
+        best = list(pop[b])
+        if gen == generations or (time_budget_s and time.time() - t0 > time_budget_s):
+            break
+        pop, _ = next_generation(pop, fit, s1, s2, rng, slices, mut_rate)
+        pop = [repair(c, max_mac, rng) for c in pop]
+    return {"code": best, "widths": code_widths(best).as_list(), "mac_ratio": mac_ratio(best), "history": history,
+            "points": points, "wall_s": time.time() - t0,
+            "args": {"max_mac": max_mac, "gamma": gamma, "population": population, "generations": generations,
+                     "s1": s1, "s2": s2, "mut_rate": mut_rate, "seed": seed, "pairs": len(pairs)}}
+
+
+# ---------------- fine-tuning ----------------
+class PairSampler:
+    """(photo crop, style image) pairs: paintings, posters and training photos as styles."""
+
+    def __init__(self, droot, crop=192, seed=0):
+        self.rng = random.Random(seed)
+        self.crop = crop
+        self.photos = [load_rgb(p) for p in list_photos(droot / "photos" / "train")]
+        self.paintings = [load_rgb(droot / "styles" / s) for s in TRAIN_STYLES]
+        self.posters = [load_rgb(p) for p in sorted((LAB / "poster").glob("*.png"))]
+
+    def _resize(self, a, s):
+        h, w = a.shape[:2]
+        return np.asarray(Image.fromarray(a.astype(np.uint8)).resize((max(8, round(w * s)), max(8, round(h * s))),
+                                                                     Image.BICUBIC), dtype=np.float32)
+
+    def photo(self):
+        img = self.photos[self.rng.randrange(len(self.photos))]
+        h, w = img.shape[:2]
+        s = max(self.rng.uniform(0.6, 1.0), (self.crop + 1) / min(h, w))
+        a = self._resize(img, s)
+        y, x = self.rng.randrange(a.shape[0] - self.crop + 1), self.rng.randrange(a.shape[1] - self.crop + 1)
+        a = a[y:y + self.crop, x:x + self.crop]
+        if self.rng.random() < 0.5:
+            a = a[:, ::-1]
+        return t01(a)
+
+    def style(self):
+        r = self.rng.random()
+        pool = self.paintings if r < 0.6 else self.posters if r < 0.75 else self.photos
+        img = pool[self.rng.randrange(len(pool))]
+        h, w = img.shape[:2]
+        if self.rng.random() < 0.3:      # a crop of the style image (60-100 % of each side)
+            f = self.rng.uniform(0.6, 1.0)
+            ch, cw = int(h * f), int(w * f)
+            y, x = self.rng.randrange(h - ch + 1), self.rng.randrange(w - cw + 1)
+            img = img[y:y + ch, x:x + cw]
+        if self.rng.random() < 0.5:
+            img = img[:, ::-1]
+        size = self.rng.choice([384, 448, 512])
+        return t01(resize_long(np.ascontiguousarray(img), size, multiple=1))
+
+
+def teacher_feats(content: M.ContentNet, x, code, idx):
+    feats = []
+    with torch.no_grad():
+        out = content(x, code, features=feats)
+    T, u1, u2 = idx["trunk"], idx["u1"], idx["u2"]
+    return out, [feats[0][:, T], feats[1][:, T], feats[2][:, u1], feats[3][:, u2]]
+
+
+def finetune(teacher: M.MicroAST, student: M.MicroAST, idx, vgg, run: Path, droot, *, minutes=60.0, lr=2e-4,
+             style_lr_scale=0.3, crop=192, batch=2, w_pix=1.0, w_low=2.0, w_feat=1.0, w_style=3.0, w_content=1.0,
+             val_every=100, validator=None, log=print, seed=0, vgg_every=2):
+    state_p, best_p, log_p = run / "ft_state.pt", run / "student.pt", run / "ft_log.jsonl"
+    student.train()
+    student.content.clamp_output = False
+    # The style encoder's head (up to f1, full resolution of the painting) stays the teacher's: only
+    # its R2 block and the modulator are fine-tuned, so the student's f1 is the teacher's, computed once.
+    for p in student.style.enc.parameters():
+        p.requires_grad_(False)
+    style_params = list(student.style.enc.r2.parameters()) + list(student.style.mod.parameters())
+    for p in style_params:
+        p.requires_grad_(True)
+    opt = torch.optim.Adam([{"params": student.content.parameters(), "lr": lr},
+                            {"params": style_params, "lr": lr * style_lr_scale}])
+    it, elapsed, best = 0, 0.0, {"score": math.inf}
+    if state_p.exists():
+        st = torch.load(state_p, map_location="cpu", weights_only=False)
+        student.load_state_dict(st["student"]); opt.load_state_dict(st["opt"])
+        it, elapsed, best = st["it"], st["elapsed"], st["best"]
+        log(f"resumed at iter {it}, {elapsed / 60:.1f} min, best {best}")
+    sampler = PairSampler(droot, crop, seed=seed + it)
+    total_s = minutes * 60
+    t_last = time.time()
+
+    def save_state():
+        tmp = state_p.with_suffix(".part")
+        torch.save({"student": student.state_dict(), "opt": opt.state_dict(), "it": it, "elapsed": elapsed,
+                    "best": best}, tmp)
+        tmp.replace(state_p)
+
+    acc = {}
+    while elapsed < total_s:
+        frac = min(1.0, elapsed / total_s)
+        for g, base in zip(opt.param_groups, (lr, lr * style_lr_scale)):
+            g["lr"] = base * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
+        loss_t = {}
+        opt.zero_grad(set_to_none=True)
+        for _ in range(batch):
+            x, s = sampler.photo(), sampler.style()
+            with torch.no_grad():
+                f1 = teacher.style.enc.head(s)
+                tcode = teacher.style.code_from_f1(f1)
+            tout, tf = teacher_feats(teacher.content, x, tcode, idx)
+            sf = []
+            out = student.content(x, student.style.code_from_f1(f1), features=sf)
+            l_pix = (out - tout).abs().mean()
+            l_low = (F.avg_pool2d(out, 4) - F.avg_pool2d(tout, 4)).abs().mean()
+            l_feat = sum(((a - b) ** 2).mean() / (b ** 2).mean().clamp_min(1e-6) for a, b in zip(sf, tf)) / len(sf)
+            if it % vgg_every == 0:
+                fs, ft = vgg(out * 255), vgg(tout * 255)
+                l_style = style_distance(fs, ft)
+                l_content = content_distance(fs[1], ft[1])
+            else:
+                l_style = l_content = torch.zeros(())
+            loss = w_pix * l_pix + w_low * l_low + w_feat * l_feat + w_style * l_style + w_content * l_content
+            (loss / batch).backward()
+            for k, v in (("loss", loss), ("pix", l_pix), ("low", l_low), ("feat", l_feat), ("style", l_style),
+                         ("content", l_content)):
+                loss_t[k] = loss_t.get(k, 0.0) + float(v.detach()) / batch
+        torch.nn.utils.clip_grad_norm_(student.parameters(), 10.0)
+        opt.step()
+        it += 1
+        now = time.time(); elapsed += now - t_last; t_last = now
+        for k, v in loss_t.items():
+            acc[k] = acc.get(k, 0.0) + v
+        if it % 10 == 0:
+            rec = {"it": it, "min": elapsed / 60, "lr": opt.param_groups[0]["lr"], **{k: v / 10 for k, v in acc.items()}}
+            acc = {}
+            with open(log_p, "a") as f:
+                f.write(json.dumps(rec) + "\n")
+            log(" ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in rec.items())
+                + f" s/it {elapsed / max(it, 1):.2f}")
+        if validator is not None and (it % val_every == 0 or elapsed >= total_s):
+            student.eval(); student.content.clamp_output = True
+            v = validator(student)
+            student.train(); student.content.clamp_output = False
+            score = max(v["style_distance_ratio"] / GOAL["style_distance_ratio"], GOAL["ssim_lum_4x"] / max(v["ssim_lum_4x"], 1e-3))
+            v.update({"it": it, "min": elapsed / 60, "score": score, "val": True})
+            with open(log_p, "a") as f:
+                f.write(json.dumps(v) + "\n")
+            log(f"VAL it {it} style_ratio {v['style_distance_ratio']:.3f} ssim4 {v['ssim_lum_4x']:.3f} score {score:.3f}")
+            if score < best["score"]:
+                best = {"score": score, "it": it, "style_distance_ratio": v["style_distance_ratio"],
+                        "ssim_lum_4x": v["ssim_lum_4x"]}
+                save_student(student, idx, best_p, v)
+            ov = run / "minutes.override"
+            if ov.exists():
+                try:
+                    total_s = float(ov.read_text().strip()) * 60
+                except ValueError:
+                    pass
+            save_state()
+            t_last = time.time()
+        elif it % 25 == 0:
+            save_state()
+    save_state()
+    return best
+
+
+def save_student(student: M.MicroAST, idx, path, val=None):
+    tmp = Path(str(path) + ".part")
+    torch.save({"widths": student.content.w.to_dict(), "idx": idx, "content": student.content.state_dict(),
+                "style": student.style.state_dict(), "val": val}, tmp)
+    tmp.replace(path)
+
+
+def load_student(path) -> M.MicroAST:
+    ck = torch.load(str(path), map_location="cpu", weights_only=False)
+    content = M.ContentNet(M.MWidths(**ck["widths"]))
+    content.load_state_dict(ck["content"])
+    style = M.StyleNet(ck["idx"]["trunk"])
+    style.load_state_dict(ck["style"])
+    style.unbiased = False
+    return M.MicroAST(content, style).eval()
+
+
+# ---------------- evaluation ----------------
+def _metrics_np(out, ref):
+    from .evaluate import image_metrics
+    return image_metrics(out, ref)
+
+
+def evaluate_pairs(student: M.MicroAST, teacher: M.MicroAST, vgg, photos, styles, size, style_size=512):
+    """Mean over photos x styles of: style distance ratio (student vs teacher, relative to the
+    photo's), SSIM lum 4x, SSIM, PSNR; outputs rounded to 0..255 as the engine does."""
+    rows = []
+    codes = []
+    with torch.no_grad():
+        for s in styles:
+            sp = painting(s, style_size)
+            codes.append((teacher.style(sp), student.style(sp)))
+        for p in photos:
+            img = resize_long(load_rgb(p), size)
+            x = t01(img)
+            fp = vgg(x * 255)
+            for s, (tc, sc) in zip(styles, codes):
+                t = torch.round(teacher.content(x, tc) * 255)
+                o = torch.round(student.content(x, sc) * 255)
+                ft, fo = vgg(t), vgg(o)
+                ratio = float(style_distance(fo, ft) / style_distance(fp, ft))
+                tn, on = t[0].permute(1, 2, 0).numpy(), o[0].permute(1, 2, 0).numpy()
+                s4, ss, ps = _metrics_np(on, tn)
+                rows.append({"photo": Path(p).name, "style": Path(s).name, "style_distance_ratio": ratio,
+                             "ssim_lum_4x": float(s4), "ssim": float(ss), "psnr_db": float(ps)})
+    mean = {k: float(np.mean([r[k] for r in rows])) for k in ("style_distance_ratio", "ssim_lum_4x", "ssim", "psnr_db")}
+    return {**mean, "pairs": len(rows), "rows": rows}
+
+
+def test_sets(droot, n_photos=8):
+    photos = list_photos(droot / "photos" / "kodak")[:n_photos]
+    return photos, [droot / "styles" / s for s in TEST_STYLES]
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data")
+    ap.add_argument("--run-dir", default=str(LAB / "runs" / "microast"))
+    ap.add_argument("--minutes", type=float, default=60.0, help="fine-tuning budget (training time)")
+    ap.add_argument("--search-minutes", type=float, default=8.0)
+    ap.add_argument("--max-mac", type=float, default=0.58)
+    ap.add_argument("--gamma", type=float, default=0.3)
+    ap.add_argument("--population", type=int, default=16)
+    ap.add_argument("--generations", type=int, default=12)
+    ap.add_argument("--crop", type=int, default=160)
+    ap.add_argument("--vgg-every", type=int, default=2)
+    ap.add_argument("--batch", type=int, default=2)
+    ap.add_argument("--lr", type=float, default=2e-4)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--test-photos", type=int, default=8)
+    ap.add_argument("--eval-only", action="store_true")
+    a = ap.parse_args(argv)
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    droot = data_root(a.data)
+    run = Path(a.run_dir); run.mkdir(parents=True, exist_ok=True)
+    log = lambda m: print(time.strftime("%H:%M:%S"), m, flush=True)
+    teacher = M.load_teacher(droot)
+    for p in teacher.parameters():
+        p.requires_grad_(False)
+    vgg = load_vgg(droot)
+
+    sp = run / "search.json"
+    if not sp.exists():
+        log("search")
+        res = search(teacher, vgg, search_pairs(droot), max_mac=a.max_mac, gamma=a.gamma, population=a.population,
+                     generations=a.generations, log=log, time_budget_s=a.search_minutes * 60)
+        tmp = sp.with_suffix(".part"); tmp.write_text(json.dumps(res)); tmp.replace(sp)
+    res = json.loads(sp.read_text())
+    idx = M.indices_from_code(res["code"])
+    log(f"code widths {res['widths']} mac ratio {res['mac_ratio']:.3f}")
+    student = M.MicroAST(M.slim(teacher.content, idx), M.StyleNet(idx["trunk"]))
+    student.style.load_state_dict({k: v for k, v in teacher.style.state_dict().items() if k != "trunk_idx"}, strict=False)
+    student.style.unbiased = False
+    student.content.unbiased = False
+    for p in student.parameters():
+        p.requires_grad_(True)
+
+    val_photos = list_photos(droot / "photos" / "val")[:4]
+    val_styles = [droot / "styles" / s for s in VAL_STYLES]
+    validator = lambda st: evaluate_pairs(st, teacher, vgg, val_photos, val_styles, 384)
+    if not a.eval_only:
+        best = finetune(teacher, student, idx, vgg, run, droot, minutes=a.minutes, lr=a.lr, crop=a.crop,
+                        batch=a.batch, validator=validator, log=log, vgg_every=a.vgg_every)
+        log(f"fine-tuning done, best {best}")
+    best_p = run / "student.pt"
+    st = load_student(best_p) if best_p.exists() else student.eval()
+    photos, styles = test_sets(droot, a.test_photos)
+    log("test evaluation (512 px, photos and paintings never seen)")
+    ev = evaluate_pairs(st, teacher, vgg, photos, styles, 512)
+    w = st.content.w
+    ev.update({"mac_ratio": M.content_macs_per_pixel(w) / M.content_macs_per_pixel(M.FULL),
+               "macs_per_megapixel": M.content_macs_per_pixel(w) * 1e6, "widths": w.as_list(),
+               "params_content": M.count_params(st.content), "params_style": M.count_params(st.style),
+               "goal": GOAL, "size": 512, "checkpoint": str(best_p)})
+    ev["meets_goal"] = bool(ev["mac_ratio"] <= GOAL["mac_ratio"] and ev["style_distance_ratio"] <= GOAL["style_distance_ratio"]
+                            and ev["ssim_lum_4x"] >= GOAL["ssim_lum_4x"])
+    tmp = run / "eval.part"; tmp.write_text(json.dumps(ev, indent=1)); tmp.replace(run / "eval.json")
+    log(f"TEST style_ratio {ev['style_distance_ratio']:.3f} ssim4 {ev['ssim_lum_4x']:.3f} ssim {ev['ssim']:.3f} "
+        f"psnr {ev['psnr_db']:.2f} mac {ev['mac_ratio']:.3f} meets_goal {ev['meets_goal']}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
