@@ -54,6 +54,9 @@ public final class PasticheCli implements Runnable {
             return false;
         }
         String first = args[0];
+        if (first.startsWith("-psn_")) {
+            return false; // macOS's process serial number, given to apps started from the Finder
+        }
         if (isCommand(first) || first.startsWith("-")) {
             return true;
         }

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads a {@code catalog.json} (schema in README.md, shared with the model lab). Paths are
  * resolved against the catalog's folder and must stay inside it, links followed (a model outside
- * makes its style unavailable; a tile model or thumbnail outside is dropped). An entry whose model file is missing is returned
+ * makes its style unavailable; a tile model outside is dropped). Thumbnails are pictures the
+ * app decodes like any photo and may live elsewhere (the bundled ones are in ../assets). An entry whose model file is missing is returned
  * unavailable, with the reason; an entry without an id is skipped with a warning.
  */
 public final class StyleCatalog {
@@ -93,7 +94,7 @@ public final class StyleCatalog {
                 texts(m.get("descriptions")),
                 modelFile,
                 confinedOrEmpty(dir, id, "tile_file", text(m, "tile_file")),
-                confinedOrEmpty(dir, id, "thumbnail", text(m, "thumbnail")),
+                text(m, "thumbnail").map(f -> dir.resolve(f).normalize()), // an image, not code: may be shared
                 text(m, "teacher"),
                 text(m, "license").orElse(""),
                 text(m, "attribution").orElse(""),

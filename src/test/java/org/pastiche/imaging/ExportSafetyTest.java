@@ -68,11 +68,11 @@ class ExportSafetyTest {
 
     @Test
     void cancelStopsTheWriteAndLeavesNothing() throws Exception {
-        RgbaImage big = SyntheticImage.photoLike(2000, 1500, 2);
+        RgbaImage big = SyntheticImage.photoLike(4000, 3000, 2); // well over 50 ms to encode anywhere
         CancellationToken cancel = new CancellationToken();
         Thread t = new Thread(() -> {
             try {
-                Thread.sleep(30);
+                Thread.sleep(50);
             } catch (InterruptedException e) {
                 return;
             }
