@@ -126,7 +126,7 @@ appstreamcli validate --no-net "/usr/share/metainfo/$APP_ID.metainfo.xml" > "$OU
 check "appstreamcli validate" "appstreamcli validate --no-net /usr/share/metainfo/$APP_ID.metainfo.xml > /dev/null 2>&1"
 check "metainfo: screenshots and a description" "grep -q '<screenshot' /usr/share/metainfo/$APP_ID.metainfo.xml && grep -q '<description>' /usr/share/metainfo/$APP_ID.metainfo.xml"
 check "man page: man -w pastiche" "[[ \"\$(man -w pastiche 2>/dev/null)\" == /usr/share/man/man1/pastiche.1.gz ]]"
-check "man page renders with every command" "man -P cat pastiche 2>/dev/null | grep -q 'pastiche stylize' && man -P cat pastiche 2>/dev/null | grep -q 'pastiche bench'"
+check "man page renders with every command" "man -P cat pastiche 2>/dev/null | grep -qE 'pastiche +stylize' && man -P cat pastiche 2>/dev/null | grep -qE 'pastiche +bench'"
 C=/usr/share/doc/$PKG/copyright
 check "copyright: machine-readable" "head -1 $C | grep -q '^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/'"
 check "copyright: no unknown licence; the non-commercial style named" "! grep -qi 'License: Unknown' $C && grep -q 'models/picasso' $C && grep -q 'LicenseRef-research-non-commercial' $C"
@@ -278,7 +278,8 @@ if [[ "${KEEP_INSTALLED:-0}" != 1 ]]; then
   check "/opt/pastiche removed" "[[ ! -e $OPT ]]"
   for f in /usr/share/applications/defaults.list /usr/share/applications/mimeapps.list; do
     if [[ -f /usr/share/applications/defaults.list.check-backup && $f == */defaults.list ]]; then
-      check "defaults.list as before" "cmp -s $f /usr/share/applications/defaults.list.check-backup"
+      # as before; or gone where it held nothing but the header (the stub 0.1.0-1 left behind)
+      check "defaults.list as before (or the old stub removed)" "cmp -s $f /usr/share/applications/defaults.list.check-backup || { [[ ! -e $f ]] && ! grep -qv -e '^\[Default Applications\]\$' -e '^[[:space:]]*\$' /usr/share/applications/defaults.list.check-backup; }"
     else
       check "no $f left behind" "[[ ! -e $f ]]"
     fi

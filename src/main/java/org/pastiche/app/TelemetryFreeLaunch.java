@@ -25,12 +25,19 @@ import org.pastiche.inference.QuietOrtEnvironment;
  * runs in this process.
  */
 final class TelemetryFreeLaunch {
+    /**
+     * {@code -Dpastiche.relaunch=false} runs in this process as it is (for measuring the process itself, and
+     * for installer/check-telemetry.sh's control run, which shows what the check would catch).
+     */
+    static final String RELAUNCH_PROPERTY = "pastiche.relaunch";
+
     private TelemetryFreeLaunch() { }
 
     /** The child's exit status if this process relaunched itself, else empty: carry on in this process. */
     static OptionalInt relaunchIfNeeded() {
         if (System.getenv(QuietOrtEnvironment.DISABLE_VARIABLE) != null
-                || System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")) {
+                || System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")
+                || "false".equals(System.getProperty(RELAUNCH_PROPERTY))) {
             return OptionalInt.empty();
         }
         Optional<List<String>> command = ownCommandLine();
