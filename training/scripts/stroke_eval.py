@@ -109,7 +109,10 @@ def scales(a):
     res = {"size": f"{w}x{h}", "small": f"{sw}x{sh}",
            "fine_detail_a": fine_detail(ia), "fine_detail_b": fine_detail(ib),
            f"ssim_lum_1/{a.scale:g}": float(structural_similarity(luminance(db), luminance(da), data_range=255.0)),
-           f"style_distance_1/{a.scale:g}": vgg.distance(db, da) / vgg.distance(dp, da)}
+           f"style_distance_1/{a.scale:g}": vgg.distance(db, da) / vgg.distance(dp, da),
+           # for scale: how far the photo itself is from a, at that size
+           f"ssim_lum_1/{a.scale:g}_photo_vs_a": float(structural_similarity(luminance(dp), luminance(da),
+                                                                          data_range=255.0))}
     res["fine_detail_ratio_b_over_a"] = res["fine_detail_b"] / res["fine_detail_a"]
     return res
 
@@ -142,19 +145,24 @@ def make_photo(a):
 
 
 def crops(a):
-    """Side-by-side crops (same region of each image, at the first image's scale), labelled in the file name order."""
+    """Side-by-side crops: the same region of each image, at the first image's scale (smaller ones are
+    blown up, bilinear), left to right in the order given."""
     imgs = [Image.open(p).convert("RGB") for p in a.images]
     W, H = imgs[0].size
     x0, y0 = int(a.x * W), int(a.y * H)
     tiles = []
     for im in imgs:
+        if a.whole:  # the whole picture, a.whole px wide (area filter)
+            tiles.append(im.resize((a.whole, round(a.whole * H / W)), Image.BOX))
+            continue
         if im.size != (W, H):
             im = im.resize((W, H), Image.BILINEAR)
         tiles.append(im.crop((x0, y0, x0 + a.size, y0 + a.size)))
-    sheet = Image.new("RGB", (a.size * len(tiles) + 8 * (len(tiles) - 1), a.size), "white")
+    tw, th = tiles[0].size
+    sheet = Image.new("RGB", (tw * len(tiles) + 8 * (len(tiles) - 1), th), "white")
     for i, t in enumerate(tiles):
-        sheet.paste(t, (i * (a.size + 8), 0))
-    sheet.save(a.out)
+        sheet.paste(t, (i * (tw + 8), 0))
+    sheet.save(a.out, quality=90) if a.out.endswith(".jpg") else sheet.save(a.out)
     print(a.out)
 
 
@@ -183,6 +191,7 @@ def main(argv=None):
     k.add_argument("--x", type=float, default=0.4)
     k.add_argument("--y", type=float, default=0.4)
     k.add_argument("--size", type=int, default=384)
+    k.add_argument("--whole", type=int, help="instead of crops: each whole picture scaled to this width")
     k.add_argument("--out", required=True)
     for q in (c, s):
         q.add_argument("--json")
