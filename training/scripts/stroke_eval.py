@@ -117,6 +117,21 @@ def scales(a):
     return res
 
 
+def roundtrip(a):
+    """What plain upsampling filters do to a painting: the preview blown up to WxH and scaled back down
+    (area filter), against the preview (the consistent upsampling of the engine is `compare`)."""
+    prev, photo = load(a.preview), load(a.photo)
+    h, w = prev.shape[:2]
+    vgg = Vgg(a.data)
+    sd0 = vgg.distance(area(photo, w, h), prev)
+    res = {}
+    for name, m in (("bilinear", Image.BILINEAR), ("bicubic", Image.BICUBIC), ("lanczos", Image.LANCZOS)):
+        back = area(resize(prev, a.width, a.height, m), w, h)
+        res[f"style_distance_{name}"] = vgg.distance(back, prev) / sd0
+        res[f"ssim_lum_4x_{name}"] = ssim_lum_4x(back, prev)
+    return res
+
+
 def make_photo(a):
     """A test photo of about N megapixels: a grid of photos, each scaled up (Lanczos) to fill it."""
     if a.source == "kodak":
@@ -179,6 +194,11 @@ def main(argv=None):
     s.add_argument("--b", required=True)
     s.add_argument("--photo", required=True)
     s.add_argument("--scale", type=float, default=8)
+    r = sub.add_parser("roundtrip", help="the preview blown up by plain filters and scaled back down")
+    r.add_argument("--preview", required=True)
+    r.add_argument("--photo", required=True)
+    r.add_argument("--width", type=int, required=True)
+    r.add_argument("--height", type=int, required=True)
     p = sub.add_parser("photo", help="make a test photo")
     p.add_argument("--source", choices=["kodak", "samples"], default="kodak")
     p.add_argument("--megapixels", type=float, default=12)
@@ -193,14 +213,14 @@ def main(argv=None):
     k.add_argument("--size", type=int, default=384)
     k.add_argument("--whole", type=int, help="instead of crops: each whole picture scaled to this width")
     k.add_argument("--out", required=True)
-    for q in (c, s):
+    for q in (c, s, r):
         q.add_argument("--json")
     a = ap.parse_args(argv)
     if a.cmd == "photo":
         return make_photo(a)
     if a.cmd == "crops":
         return crops(a)
-    res = compare(a) if a.cmd == "compare" else scales(a)
+    res = {"compare": compare, "scales": scales, "roundtrip": roundtrip}[a.cmd](a)
     for key, v in res.items():
         print(f"{key:32s} {v:.4f}" if isinstance(v, float) else f"{key:32s} {v}")
     if a.json:
