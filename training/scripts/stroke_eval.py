@@ -109,8 +109,26 @@ def scales(a):
     res = {"size": f"{w}x{h}", "small": f"{sw}x{sh}",
            "fine_detail_a": fine_detail(ia), "fine_detail_b": fine_detail(ib),
            f"ssim_lum_1/{a.scale:g}": float(structural_similarity(luminance(db), luminance(da), data_range=255.0)),
-           f"style_distance_1/{a.scale:g}": vgg.distance(db, da) / vgg.distance(dp, da)}
+           f"style_distance_1/{a.scale:g}": vgg.distance(db, da) / vgg.distance(dp, da),
+           # for scale: how far the photo itself is from a, at that size
+           f"ssim_lum_1/{a.scale:g}_photo_vs_a": float(structural_similarity(luminance(dp), luminance(da),
+                                                                          data_range=255.0))}
     res["fine_detail_ratio_b_over_a"] = res["fine_detail_b"] / res["fine_detail_a"]
+    return res
+
+
+def roundtrip(a):
+    """What plain upsampling filters do to a painting: the preview blown up to WxH and scaled back down
+    (area filter), against the preview (the consistent upsampling of the engine is `compare`)."""
+    prev, photo = load(a.preview), load(a.photo)
+    h, w = prev.shape[:2]
+    vgg = Vgg(a.data)
+    sd0 = vgg.distance(area(photo, w, h), prev)
+    res = {}
+    for name, m in (("bilinear", Image.BILINEAR), ("bicubic", Image.BICUBIC), ("lanczos", Image.LANCZOS)):
+        back = area(resize(prev, a.width, a.height, m), w, h)
+        res[f"style_distance_{name}"] = vgg.distance(back, prev) / sd0
+        res[f"ssim_lum_4x_{name}"] = ssim_lum_4x(back, prev)
     return res
 
 
@@ -142,19 +160,24 @@ def make_photo(a):
 
 
 def crops(a):
-    """Side-by-side crops (same region of each image, at the first image's scale), labelled in the file name order."""
+    """Side-by-side crops: the same region of each image, at the first image's scale (smaller ones are
+    blown up, bilinear), left to right in the order given."""
     imgs = [Image.open(p).convert("RGB") for p in a.images]
     W, H = imgs[0].size
     x0, y0 = int(a.x * W), int(a.y * H)
     tiles = []
     for im in imgs:
+        if a.whole:  # the whole picture, a.whole px wide (area filter)
+            tiles.append(im.resize((a.whole, round(a.whole * H / W)), Image.BOX))
+            continue
         if im.size != (W, H):
             im = im.resize((W, H), Image.BILINEAR)
         tiles.append(im.crop((x0, y0, x0 + a.size, y0 + a.size)))
-    sheet = Image.new("RGB", (a.size * len(tiles) + 8 * (len(tiles) - 1), a.size), "white")
+    tw, th = tiles[0].size
+    sheet = Image.new("RGB", (tw * len(tiles) + 8 * (len(tiles) - 1), th), "white")
     for i, t in enumerate(tiles):
-        sheet.paste(t, (i * (a.size + 8), 0))
-    sheet.save(a.out)
+        sheet.paste(t, (i * (tw + 8), 0))
+    sheet.save(a.out, quality=90) if a.out.endswith(".jpg") else sheet.save(a.out)
     print(a.out)
 
 
@@ -171,6 +194,11 @@ def main(argv=None):
     s.add_argument("--b", required=True)
     s.add_argument("--photo", required=True)
     s.add_argument("--scale", type=float, default=8)
+    r = sub.add_parser("roundtrip", help="the preview blown up by plain filters and scaled back down")
+    r.add_argument("--preview", required=True)
+    r.add_argument("--photo", required=True)
+    r.add_argument("--width", type=int, required=True)
+    r.add_argument("--height", type=int, required=True)
     p = sub.add_parser("photo", help="make a test photo")
     p.add_argument("--source", choices=["kodak", "samples"], default="kodak")
     p.add_argument("--megapixels", type=float, default=12)
@@ -183,15 +211,16 @@ def main(argv=None):
     k.add_argument("--x", type=float, default=0.4)
     k.add_argument("--y", type=float, default=0.4)
     k.add_argument("--size", type=int, default=384)
+    k.add_argument("--whole", type=int, help="instead of crops: each whole picture scaled to this width")
     k.add_argument("--out", required=True)
-    for q in (c, s):
+    for q in (c, s, r):
         q.add_argument("--json")
     a = ap.parse_args(argv)
     if a.cmd == "photo":
         return make_photo(a)
     if a.cmd == "crops":
         return crops(a)
-    res = compare(a) if a.cmd == "compare" else scales(a)
+    res = {"compare": compare, "scales": scales, "roundtrip": roundtrip}[a.cmd](a)
     for key, v in res.items():
         print(f"{key:32s} {v:.4f}" if isinstance(v, float) else f"{key:32s} {v}")
     if a.json:

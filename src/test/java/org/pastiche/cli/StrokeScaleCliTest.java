@@ -70,18 +70,22 @@ class StrokeScaleCliTest {
 
     @Test
     void theExportLooksLikeThePreview() throws Exception {
-        // A 2048 x 1536 photo: its 1024-px preview, and its export at S = 1 and at the native resolution.
+        // At S = 2 the network paints at 512 px: a 1280 x 960 photo's 512-px preview, its export at S = 2
+        // and at the native resolution (the same relation as a 1024-px preview at S = 1, at a test's cost).
         Path in = dir.resolve("photo.png");
-        ImageExporter.write(SyntheticImage.photoLike(2048, 1536, 5), in);
-        RgbaImage preview = stylize(in, "preview.png", "--max-size", "1024");
-        RgbaImage export = stylize(in, "export.png");
+        ImageExporter.write(SyntheticImage.photoLike(1280, 960, 5), in);
+        RgbaImage preview = stylize(in, "preview.png", "--max-size", "512", "--stroke-scale", "2");
+        RgbaImage export = stylize(in, "export.png", "--stroke-scale", "2");
         RgbaImage nativeRes = stylize(in, "native.png", "--stroke-scale", "native");
-        assertEquals(2048, export.width());
-        assertEquals(1536, nativeRes.height());
-        double same = meanAbs(Resize.resize(export, 1024, 768), preview);
-        double before = meanAbs(Resize.resize(nativeRes, 1024, 768), preview);
-        assertTrue(same < 2, "S = 1 scaled down is the preview: " + same);
+        assertEquals(1280, export.width());
+        assertEquals(960, nativeRes.height());
+        double same = meanAbs(Resize.resize(export, 512, 384), preview);
+        double before = meanAbs(Resize.resize(nativeRes, 512, 384), preview);
+        assertTrue(same < 2, "S = 2 scaled down is the preview: " + same);
         assertTrue(before > 2 * same, "the native resolution differs more: " + before + " vs " + same);
+        // The default is S = 1: the network at 1024 px, which is neither of the two.
+        RgbaImage byDefault = stylize(in, "default.png");
+        assertTrue(meanAbs(byDefault, export) > 1 && meanAbs(byDefault, nativeRes) > 1);
     }
 
     @Test
