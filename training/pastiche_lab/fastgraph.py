@@ -16,7 +16,7 @@ size multiple is 4, and the reflection padding before the conv adds k - 1, even 
 
 `upsample_conv_phases`: see its docstring.
 
-    python3 -m pastiche_lab.fastgraph models/*.onnx     # older exports, in place, each checked
+    cd training && python3 -m pastiche_lab.fastgraph ../models/*.onnx     # older exports, in place, each checked
 """
 from __future__ import annotations
 

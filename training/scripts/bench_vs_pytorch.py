@@ -10,7 +10,8 @@ ncnn/<style>.bin, the pytorch/examples network), the photo, running the network 
 machine loads both alike; the script prints wall and CPU time (user + system, children) of each
 and the ratios of the medians. Without --photo, a 1632 x 1224 (2 MP) PNG is made from kodim23 (scaled
 and cropped, in a temporary folder; nothing is written to the repository). With --jvm-option (repeatable),
-options for the java process (e.g. -XX:SharedArchiveFile=target/pastiche.jsa).
+options for the java process (e.g. -XX:SharedArchiveFile=target/pastiche.jsa). With --baseline-jar (and
+--baseline-models), an older build runs in the same alternation, for before/after figures.
 Equal work: our network runs at the photo's full resolution (with `--stroke-scale native` where the
 command has that option).
 """
@@ -78,6 +79,8 @@ def main(argv=None):
     ap.add_argument("--jar", type=Path, default=REPO / "target" / "pastiche.jar")
     ap.add_argument("--models", type=Path, help="models folder for the jar (default: the bundled ones)")
     ap.add_argument("--jvm-option", action="append", default=[])
+    ap.add_argument("--baseline-jar", type=Path, help="an older build to time in the same alternation")
+    ap.add_argument("--baseline-models", type=Path, help="models folder for --baseline-jar")
     ap.add_argument("--data", type=Path, default=(REPO / ".." / "shared" / "data").resolve())
     ap.add_argument("--torch-once", nargs=3, type=Path, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
@@ -92,34 +95,43 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         photo = a.photo or make_photo(tmp, a.data)
-        java = ["java", *a.jvm_option, "-jar", str(a.jar), "stylize", "--style", a.style]
-        if a.models:
-            java += ["--models", str(a.models)]
-        help_text = subprocess.run(["java", "-jar", str(a.jar), "stylize", "--help"], capture_output=True,
-                                   text=True).stdout
-        if "--stroke-scale" in help_text:
-            java += ["--stroke-scale", "native"]
-        java += ["-o", str(tmp / "pastiche.png"), str(photo)]
+        def java_cmd(jar, models, jvm_options, out):
+            cmd = ["java", *jvm_options, "-jar", str(jar), "stylize", "--style", a.style]
+            if models:
+                cmd += ["--models", str(models)]
+            help_text = subprocess.run(["java", "-jar", str(jar), "stylize", "--help"], capture_output=True,
+                                       text=True).stdout
+            if "--stroke-scale" in help_text:
+                cmd += ["--stroke-scale", "native"]
+            return cmd + ["-o", str(tmp / out), str(photo)]
+
+        java = java_cmd(a.jar, a.models, a.jvm_option, "pastiche.png")
+        contestants = [("pastiche", java)]
+        if a.baseline_jar:
+            contestants.append(("baseline", java_cmd(a.baseline_jar, a.baseline_models, [], "baseline.png")))
         torch_cmd = [sys.executable, str(Path(__file__).resolve()), "--torch-once", str(teacher), str(photo),
                      str(tmp / "torch.png")]
         from PIL import Image
         size = Image.open(photo).size
         print(f"{a.style} on {photo.name} ({size[0]}x{size[1]}, {size[0] * size[1] / 1e6:.2f} MP); "
               f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
-        print(f"  pastiche: {' '.join(java)}")
+        for name, cmd in contestants:
+            print(f"  {name}: {' '.join(cmd)}")
         print(f"  pytorch:  eager, format-B teacher {teacher.name}, torch threads = cores")
-        res = {"pastiche": [], "pytorch": []}
+        contestants.append(("pytorch", torch_cmd))
+        res = {name: [] for name, _ in contestants}
         for i in range(a.runs):
-            for name, cmd in (("pastiche", java), ("pytorch", torch_cmd)):
+            for name, cmd in contestants:
                 wall, cpu = timed(cmd)
                 res[name].append((wall, cpu))
                 print(f"  run {i + 1} {name:8s} {wall:7.2f} s wall {cpu:7.2f} s CPU", flush=True)
         med = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in res.items()}
-        print(f"medians: pastiche {med['pastiche'][0]:.2f} s wall / {med['pastiche'][1]:.2f} s CPU, "
-              f"pytorch {med['pytorch'][0]:.2f} s wall / {med['pytorch'][1]:.2f} s CPU")
-        print(f"pastiche is {med['pytorch'][0] / med['pastiche'][0]:.2f}x faster (wall), "
-              f"{med['pytorch'][1] / med['pastiche'][1]:.2f}x (CPU time); load average "
-              f"{os.getloadavg()[0]:.1f} at the end")
+        print("medians: " + ", ".join(f"{k} {w:.2f} s wall / {c:.2f} s CPU" for k, (w, c) in med.items()))
+        for name in med:
+            if name != "pytorch":
+                print(f"{name} is {med['pytorch'][0] / med[name][0]:.2f}x faster than pytorch (wall), "
+                      f"{med['pytorch'][1] / med[name][1]:.2f}x (CPU time)")
+        print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
@@ -42,6 +43,10 @@ import picocli.CommandLine.Spec;
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--style", paramLabel = "ID", description = "Style(s) to measure (default: all available).")
     List<String> styles;
+
+    @Option(names = "--size", paramLabel = "WxH", split = ",",
+            description = "Latency: image sizes (default: 512x384,1632x1224).")
+    List<String> sizes;
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "5", description = "Timed runs per case (default: ${DEFAULT-VALUE}).")
     int runs;
@@ -182,7 +187,7 @@ final class BenchCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             LoadedModel model = registry.load(id);
             out.printf(Locale.ROOT, "%-14s session created in %.0f ms%n", id, (System.nanoTime() - t0) / 1e6);
-            for (int[] size : new int[][] {{512, 384}, {1632, 1224}}) {
+            for (int[] size : latencySizes()) {
                 RgbaImage img = SyntheticImage.photoLike(size[0], size[1], 42);
                 double[][] times = sideBySide(stylizer, model, img);
                 double java = median(times[0]);
@@ -196,6 +201,26 @@ final class BenchCommand implements Callable<Integer> {
                 out.flush();
             }
         }
+    }
+
+    private int[][] latencySizes() {
+        if (sizes == null) {
+            return new int[][] {{512, 384}, {1632, 1224}};
+        }
+        int[][] out = new int[sizes.size()][];
+        for (int i = 0; i < out.length; i++) {
+            String[] wh = sizes.get(i).toLowerCase(Locale.ROOT).split("x");
+            try {
+                out[i] = new int[] {Integer.parseInt(wh[0].trim()), Integer.parseInt(wh[1].trim())};
+            } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+                throw new ParameterException(spec.commandLine(), "--size: WxH, e.g. 512x384, not "
+                        + sizes.get(i));
+            }
+            if (out[i][0] < 8 || out[i][1] < 8) {
+                throw new ParameterException(spec.commandLine(), "--size: at least 8x8");
+            }
+        }
+        return out;
     }
 
     /** Times the whole Java pipeline and a bare session run on the same padded tensor, alternately. */

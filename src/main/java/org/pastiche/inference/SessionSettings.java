@@ -35,6 +35,7 @@ public record SessionSettings(int intraOpThreads, boolean memoryPattern, boolean
 
     /** New session options; the caller closes them. */
     public OrtSession.SessionOptions toOptions() throws OrtException {
+        OrtRun.environment(); // loads ONNX Runtime from the library cache (NativeLibraries)
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
         try {
             o.setIntraOpNumThreads(effectiveThreads());
