@@ -235,7 +235,6 @@ def check_same(original: Path, rewritten: onnx.ModelProto, size=(1, 3, 68, 100),
     feeds = {"input": (rng.random(size) * 255).astype(np.float32)}
     for i in a.get_inputs():
         if i.name == "stats":
-            ref = [s for s in a.get_inputs()]
             n = i.shape[0] if isinstance(i.shape[0], int) else None
             whole = original.with_name(original.name.replace(".tile.onnx", ".onnx"))
             st = ort.InferenceSession(str(whole), providers=["CPUExecutionProvider"]).run(["stats"], feeds)[0]
