@@ -103,6 +103,8 @@ def main(argv=None):
                                        text=True).stdout
             if "--stroke-scale" in help_text:
                 cmd += ["--stroke-scale", "native"]
+            if "--force" in help_text:  # the same output file is written on every run
+                cmd += ["--force"]
             return cmd + ["-o", str(tmp / out), str(photo)]
 
         java = java_cmd(a.jar, a.models, a.jvm_option, "pastiche.png")
