@@ -12,6 +12,7 @@ import org.pastiche.core.CancellationToken;
 import org.pastiche.core.PasticheException;
 import org.pastiche.core.ProgressListener;
 import org.pastiche.imaging.ImageDecoder;
+import org.pastiche.imaging.ImageExporter;
 import org.pastiche.imaging.ImageMetrics;
 import org.pastiche.imaging.Resize;
 import org.pastiche.imaging.RgbaImage;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
@@ -35,10 +37,16 @@ import picocli.CommandLine.Spec;
             "Default: latency per style at preview size (512 px long side) and at 2 MP, against a bare",
             "ONNX Runtime session run on the same tensor, measured alternately in one process.",
             "--tiling: tiled vs whole PSNR on a 2 MP image, with 0, 1, 2 refinement passes of the statistics.",
-            "--megapixels N: time and peak memory for N MP."})
+            "--megapixels N: time and peak memory for N MP.",
+            "--phases: where a whole run's time goes (catalog, session, decode, first and warm inference,",
+            "post-processing, PNG and JPEG encoding) on --image or a synthetic 2 MP photo."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--style", paramLabel = "ID", description = "Style(s) to measure (default: all available).")
     List<String> styles;
+
+    @Option(names = "--size", paramLabel = "WxH", split = ",",
+            description = "Latency: image sizes (default: 512x384,1632x1224).")
+    List<String> sizes;
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "5", description = "Timed runs per case (default: ${DEFAULT-VALUE}).")
     int runs;
@@ -47,7 +55,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean tiling;
 
     @Option(names = "--image", paramLabel = "FILE",
-            description = "With --tiling: a photo (scaled to 2 MP) instead of the synthetic image.")
+            description = "With --tiling: a photo (scaled to 2 MP) instead of the synthetic image; with --phases: the photo.")
     Path image;
 
     @Option(names = "--megapixels", paramLabel = "MP", description = "Stylize one synthetic image of MP megapixels; print time and peak RSS.")
@@ -68,8 +76,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "as stylize); with --tiling, 0 to N side by side (default: 2).")
     Integer statsPasses;
 
-    @Option(names = "--arena", description = "Session option: CPU memory arena (default: off).")
-    boolean arena;
+    @Option(names = "--phases", description = "Where a whole run's time goes, first and warm inference side by side.")
+    boolean phases;
+
+    @Option(names = "--no-arena", description = "Session option: no CPU memory arena (default: on).")
+    boolean noArena;
 
     @Option(names = "--no-memory-pattern", description = "Session option: no memory pattern.")
     boolean noMemoryPattern;
@@ -93,13 +104,15 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
-        SessionSettings settings = new SessionSettings(0, !noMemoryPattern, arena, spinning);
+        Phases clock = phases ? Phases.sinceProcessStart() : Phases.off();
+        SessionSettings settings = new SessionSettings(0, !noMemoryPattern, !noArena, spinning);
         TilingSettings tilingSettings = TilingSettings.DEFAULT.withTile(tile, overlap).withStatsLongSide(statsSide);
         if (statsPasses != null && megapixels != null) {
             tilingSettings = tilingSettings.withStatsPasses(statsPasses);
         }
         try (ModelRegistry registry = engine.openRegistry(settings);
                 OnnxStylizer stylizer = new OnnxStylizer(registry, tilingSettings)) {
+            clock.end("catalog");
             List<String> ids = styles != null ? styles
                     : registry.styles().stream().filter(StyleModel::available).map(StyleModel::id).toList();
             if (styleImage != null) { // the painting, after the --style ones (if any) for comparison
@@ -112,9 +125,11 @@ final class BenchCommand implements Callable<Integer> {
                 return PasticheCli.FAILED;
             }
             out.printf(Locale.ROOT, "ONNX Runtime on %d threads, arena %s, memory pattern %s, spinning %s; %d cores; Java %s%n",
-                    registry.settings().effectiveThreads(), on(arena), on(!noMemoryPattern), on(spinning),
+                    registry.settings().effectiveThreads(), on(!noArena), on(!noMemoryPattern), on(spinning),
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-            if (megapixels != null) {
+            if (phases) {
+                phases(stylizer, ids.get(0), clock);
+            } else if (megapixels != null) {
                 large(stylizer, ids.get(0), megapixels);
             } else if (tiling) {
                 for (String id : ids) {
@@ -159,7 +174,7 @@ final class BenchCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             LoadedModel model = registry.load(id);
             out.printf(Locale.ROOT, "%-14s session created in %.0f ms%n", id, (System.nanoTime() - t0) / 1e6);
-            for (int[] size : new int[][] {{512, 384}, {1632, 1224}}) {
+            for (int[] size : latencySizes()) {
                 RgbaImage img = SyntheticImage.photoLike(size[0], size[1], 42);
                 double[][] times = sideBySide(stylizer, model, img);
                 double java = median(times[0]);
@@ -173,6 +188,26 @@ final class BenchCommand implements Callable<Integer> {
                 out.flush();
             }
         }
+    }
+
+    private int[][] latencySizes() {
+        if (sizes == null) {
+            return new int[][] {{512, 384}, {1632, 1224}};
+        }
+        int[][] out = new int[sizes.size()][];
+        for (int i = 0; i < out.length; i++) {
+            String[] wh = sizes.get(i).toLowerCase(Locale.ROOT).split("x");
+            try {
+                out[i] = new int[] {Integer.parseInt(wh[0].trim()), Integer.parseInt(wh[1].trim())};
+            } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+                throw new ParameterException(spec.commandLine(), "--size: WxH, e.g. 512x384, not "
+                        + sizes.get(i));
+            }
+            if (out[i][0] < 8 || out[i][1] < 8) {
+                throw new ParameterException(spec.commandLine(), "--size: at least 8x8");
+            }
+        }
+        return out;
     }
 
     /** Times the whole Java pipeline and a bare session run on the same padded tensor, alternately. */
@@ -200,6 +235,40 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return new double[][] {java, bare, javaSide, cpu};
+    }
+
+    /**
+     * One photo as {@code stylize} runs it, phase by phase, with the inference run a second time on
+     * the same size: the difference is what ONNX Runtime spends on a shape it has not seen.
+     */
+    private void phases(OnnxStylizer stylizer, String id, Phases clock) throws Exception {
+        stylizer.registry().load(id);
+        clock.end("session creation");
+        RgbaImage img = image != null ? new ImageDecoder().decode(image) : SyntheticImage.photoLike(1632, 1224, 42);
+        clock.end(image != null ? "decode" : "synthetic photo");
+        RgbaImage r = stylizer.stylize(img, id, ProgressListener.NONE, CancellationToken.none());
+        clock.endInference("inference, first run", OnnxStylizer.ortNanosOfLastCall());
+        r = stylizer.stylize(img, id, ProgressListener.NONE, CancellationToken.none());
+        clock.endInference("inference, warm run", OnnxStylizer.ortNanosOfLastCall());
+        RgbaImage f = stylizer.finish(img, r, new StyleOptions(0.8, false));
+        clock.end("post-processing (strength 0.8)");
+        Path dir = Files.createTempDirectory("pastiche-bench");
+        try {
+            Path png = dir.resolve("out.png");
+            Path jpg = dir.resolve("out.jpg");
+            ImageExporter.write(f, png);
+            clock.end("encode, write PNG", String.format(Locale.ROOT, "%.1f MB", Files.size(png) / 1e6));
+            ImageExporter.write(f, jpg);
+            clock.end("encode, write JPEG", String.format(Locale.ROOT, "%.1f MB", Files.size(jpg) / 1e6));
+            Files.delete(png);
+            Files.delete(jpg);
+        } finally {
+            Files.deleteIfExists(dir);
+        }
+        clock.print(out, String.format(Locale.ROOT, "%s on %dx%d (%.2f MP), %s:", id, img.width(), img.height(),
+                img.pixelCount() / 1e6, image != null ? image.getFileName() : "synthetic"));
+        out.printf(Locale.ROOT, "first run / warm run: %.3f%n", clock.wallNanos("inference, first run")
+                / (double) clock.wallNanos("inference, warm run"));
     }
 
     private void tiling(ModelRegistry registry, String id, TilingSettings base) throws PasticheException {

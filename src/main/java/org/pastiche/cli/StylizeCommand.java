@@ -96,6 +96,7 @@ final class StylizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Phases phases = engine.verbose ? Phases.sinceProcessStart() : Phases.off(); // --verbose: where the time went
         validate();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -116,6 +117,7 @@ final class StylizeCommand implements Callable<Integer> {
         int failures = 0;
         try (ModelRegistry registry = engine.openRegistry(); OnnxStylizer stylizer = new OnnxStylizer(registry,
                 statsPasses == null ? TilingSettings.DEFAULT : TilingSettings.DEFAULT.withStatsPasses(statsPasses))) {
+            phases.end("catalog");
             try {
                 if (painting.active()) { // a painting becomes a registered style; a bad one fails before any photo
                     style = painting.register(registry, decoder, cancel, out);
@@ -126,6 +128,7 @@ final class StylizeCommand implements Callable<Integer> {
                         ? "; known styles: " + registry.styles().stream().map(s -> s.id()).toList() : ""));
                 return PasticheCli.FAILED;
             }
+            phases.end("session creation");
             for (Path input : inputs) {
                 Path output = outputFor(input);
                 long start = System.nanoTime();
@@ -140,10 +143,14 @@ final class StylizeCommand implements Callable<Integer> {
                     if (maxSize != null) {
                         original = Resize.fitLongSide(original, maxSize);
                     }
+                    phases.end("decode");
                     RgbaImage stylized = stylizer.stylize(original, style,
                             progress != null ? progress : ProgressListener.NONE, cancel);
+                    phases.endInference("inference", OnnxStylizer.ortNanosOfLastCall());
                     RgbaImage result = stylizer.finish(original, stylized, options);
+                    phases.end("post-processing");
                     ImageExporter.write(result, output, quality / 100f, inputs);
+                    phases.end("encode, write");
                     if (progress != null) {
                         progress.clear();
                     }
@@ -171,6 +178,8 @@ final class StylizeCommand implements Callable<Integer> {
                 // shutting down already
             }
         }
+        phases.end("close");
+        phases.print(err, "pastiche: where the time went");
         err.flush();
         return failures == 0 ? PasticheCli.OK : PasticheCli.FAILED;
     }

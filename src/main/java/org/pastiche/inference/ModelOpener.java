@@ -1,5 +1,6 @@
 package org.pastiche.inference;
 
+import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.file.Files;
@@ -90,8 +91,9 @@ final class ModelOpener {
     }
 
     private OrtSession createSession(Path file) throws OrtException {
+        OrtEnvironment env = OrtRun.environment(); // first: it decides where ONNX Runtime's libraries load from
         try (OrtSession.SessionOptions options = settings.toOptions()) {
-            return OrtRun.environment().createSession(file.toString(), options);
+            return env.createSession(file.toString(), options);
         }
     }
 

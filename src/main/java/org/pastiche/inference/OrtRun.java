@@ -34,8 +34,12 @@ final class OrtRun {
     }
 
     private static final class Env {
-        static final OrtEnvironment INSTANCE = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-                "pastiche");
+        static final OrtEnvironment INSTANCE = create();
+
+        private static OrtEnvironment create() {
+            NativeLibraries.useCache(); // before ONNX Runtime loads its libraries
+            return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "pastiche");
+        }
     }
 
     static void resetNanos() {

@@ -7,10 +7,14 @@ import ai.onnxruntime.OrtSession;
  * How ONNX Runtime sessions are configured. The defaults were measured with {@code bench}
  * (see docs/engine.md): intra-op threads = cores (the convolutions parallelise well and one
  * inference runs at a time), one inter-op thread (the networks are a chain), every graph
- * optimisation, the memory pattern (tiles repeat one shape), no CPU arena (it keeps the peak of
- * every shape it has seen: with the candy model 12 MP took 1.6 GB peak RSS with it, ~0.7 GB
- * without, at about the same speed), and no spin-waiting: on a busy 2-core machine idle threads
- * that spin steal the CPU from everything else (12 MP: 31 s without spinning against 50 s with it).
+ * optimisation, the memory pattern (tiles repeat one shape), the CPU arena, and no spin-waiting:
+ * on a busy 2-core machine idle threads that spin steal the CPU from everything else (12 MP: 31 s
+ * without spinning against 50 s with it). The arena: without it every run on a shape the session
+ * has not planned yet allocates and frees each large tensor from the system, and the kernel zeroes
+ * every page again (a first 2 MP run: 1.2 million page faults, 2.5 s of system time, 1.6x the CPU
+ * time of a warm run); with it the first run costs what a warm one does, and 12 MP takes 17 % less
+ * CPU time at 0.85 GB peak RSS instead of 0.64 (since the networks' graphs were rewritten; with the
+ * graphs as first exported, the arena took 12 MP to 1.6 GB).
  *
  * @param intraOpThreads threads inside one operator; 0 = the number of cores
  * @param spinning       let idle ONNX Runtime threads spin-wait for work (lower latency, but they
@@ -18,7 +22,7 @@ import ai.onnxruntime.OrtSession;
  */
 public record SessionSettings(int intraOpThreads, boolean memoryPattern, boolean cpuArena, boolean spinning) {
     public static SessionSettings defaults() {
-        return new SessionSettings(0, true, false, false);
+        return new SessionSettings(0, true, true, false);
     }
 
     public SessionSettings withThreads(int threads) {
@@ -31,6 +35,7 @@ public record SessionSettings(int intraOpThreads, boolean memoryPattern, boolean
 
     /** New session options; the caller closes them. */
     public OrtSession.SessionOptions toOptions() throws OrtException {
+        OrtRun.environment(); // loads ONNX Runtime from the library cache (NativeLibraries)
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
         try {
             o.setIntraOpNumThreads(effectiveThreads());

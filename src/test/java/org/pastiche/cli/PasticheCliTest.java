@@ -16,10 +16,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pastiche.core.CancellationToken;
+import org.pastiche.core.ProgressListener;
 import org.pastiche.imaging.ImageDecoder;
 import org.pastiche.imaging.ImageExporter;
+import org.pastiche.imaging.ImageMetrics;
 import org.pastiche.imaging.RgbaImage;
 import org.pastiche.imaging.SyntheticImage;
+import org.pastiche.inference.ModelRegistry;
+import org.pastiche.inference.OnnxStylizer;
+import org.pastiche.inference.SessionSettings;
+import org.pastiche.inference.StyleOptions;
 import picocli.CommandLine;
 
 /** Runs the command line in-process and checks exit codes, messages and files. */
@@ -91,6 +98,25 @@ class PasticheCliTest {
         assertEquals(List.of("in.png", "out.jpg"), files(), "no temporary file is left");
     }
 
+    /** The options reach the engine: the file is what the engine gives with them, not the plain painting. */
+    @Test
+    void strengthAndKeepColoursReachTheResult() throws Exception {
+        Path in = photo("in.png");
+        Path result = dir.resolve("out.png");
+        assertEquals(0, run("stylize", "--models", models(), "--style", "tiny", "--strength", "0.7", "--keep-colors",
+                "--output", result.toString(), in.toString()), err);
+        RgbaImage original = new ImageDecoder().decode(in);
+        try (ModelRegistry registry = new ModelRegistry(List.of(Path.of(models())), SessionSettings.defaults());
+                OnnxStylizer stylizer = new OnnxStylizer(registry)) {
+            RgbaImage painted = stylizer.stylize(original, "tiny", ProgressListener.NONE, CancellationToken.none());
+            RgbaImage expected = stylizer.finish(original, painted, new StyleOptions(0.7, true));
+            RgbaImage written = new ImageDecoder().decode(result);
+            assertTrue(ImageMetrics.maxAbsDifference(expected, written) <= 1,
+                    "differs from the engine's result by " + ImageMetrics.maxAbsDifference(expected, written));
+            assertTrue(ImageMetrics.maxAbsDifference(painted, written) > 8, "the options were not applied");
+        }
+    }
+
     @Test
     void noProgressBarWhenNotOnATerminal() throws Exception {
         StylizeCommand.forceProgressBar = null; // decide as on a real run: the tests' streams are no terminal
@@ -129,6 +155,27 @@ class PasticheCliTest {
         assertEquals(1, run("stylize", "--models", models(), "--style", "tiny", "--verbose", "-o",
                 dir.resolve("o.png").toString(), bad.toString()));
         assertTrue(err.contains("the file is empty") && err.contains("\tat "), err);
+    }
+
+    @Test
+    void verboseSaysWhereTheTimeWent() throws Exception {
+        Path in = photo("in.png");
+        assertEquals(0, run("stylize", "--models", models(), "-s", "tiny", "--verbose", "-o",
+                dir.resolve("o.png").toString(), in.toString()), err);
+        for (String phase : new String[] {"JVM start", "catalog", "session creation", "decode", "inference",
+                "post-processing", "encode, write", "total"}) {
+            assertTrue(err.matches("(?s).*\\n  " + phase + "[^\\n]* [0-9]+ +[0-9]+.*"), phase + " missing: " + err);
+        }
+        assertTrue(err.contains("ONNX Runtime"), err);
+        run("stylize", "--models", models(), "-s", "tiny", "-o", dir.resolve("p.png").toString(), in.toString());
+        assertFalse(err.contains("where the time went"), "only with --verbose: " + err);
+    }
+
+    @Test
+    void benchPhasesComparesTheFirstRunWithAWarmOne() {
+        assertEquals(0, run("bench", "--models", models(), "--phases"), err);
+        assertTrue(out.matches("(?s).*inference, first run .*inference, warm run .*encode, write PNG .*"
+                + "first run / warm run: [0-9.]+.*"), out);
     }
 
     @Test
@@ -195,6 +242,9 @@ class PasticheCliTest {
         assertEquals(0, run("bench", "--models", models(), "--megapixels", "0.2", "--tile", "256", "--overlap", "32"),
                 err);
         assertTrue(out.contains("peak RSS"), out);
+        if (Files.isReadable(Path.of("/proc/self/status"))) {
+            assertTrue(out.matches("(?s).*stylize [0-9.]+ s.*peak RSS [1-9][0-9]* MiB.*"), out);
+        }
     }
 
     @Test
