@@ -32,7 +32,6 @@ the population variance, as the engine's moments contract assumes (1/n relative 
 """
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, asdict
 from pathlib import Path
 

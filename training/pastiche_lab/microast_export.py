@@ -23,7 +23,7 @@ import torch
 import torch.nn as nn
 
 from . import microast as M
-from .export import OPSET, IR_VERSION, TAIL_DEFAULT, META_CHANNELS, META_EPS, _export, ort_session
+from .export import TAIL_DEFAULT, META_CHANNELS, META_EPS, _export, ort_session
 
 META_CODE = "pastiche.style_code"
 

@@ -81,7 +81,7 @@ def mac_ratio(code):
 def repair(code, max_mac, rng, imp=None, min_bits=2):
     code = list(code)
     sl = M.group_slices()
-    for g, (s, e) in sl.items():
+    for _g, (s, e) in sl.items():
         on = sum(code[s:e])
         if on < min_bits:
             for i in rng.sample([i for i in range(s, e) if not code[i]], min_bits - on):
@@ -98,7 +98,7 @@ def repair(code, max_mac, rng, imp=None, min_bits=2):
         if not cands:
             break
         r, acc = rng.random() * sum(c for c, _, _ in cands), 0.0
-        for c, g, on in cands:
+        for c, g, on in cands:  # noqa: B007 (g and on are the drawn group, used after the loop)
             acc += c
             if acc >= r:
                 break
@@ -133,7 +133,6 @@ def search(teacher: M.MicroAST, vgg, pairs, *, max_mac=0.58, gamma=0.3, populati
     rng = random.Random(seed)
     tc = teacher.content
     imp = importance(tc)
-    L = M.code_len()
     with torch.no_grad():
         codes = [teacher.style(s) for _, s in pairs]
         targets = [tc(p, c) for (p, _), c in zip(pairs, codes)]

@@ -21,7 +21,7 @@ import torch
 from PIL import Image, ImageDraw
 
 from . import microast as M
-from .data import LAB, REPO, data_root, list_photos, load_rgb, resize_long
+from .data import LAB, REPO, data_root, load_rgb, resize_long
 from .lossnets import load_vgg
 from .microast_export import export_all, parity
 from .microast_lab import GOAL, TEST_STYLES, evaluate_pairs, load_student, painting, t01, test_sets

@@ -1,6 +1,5 @@
 """MicroAST (format C): the import against the goldens, slimming equals masking, ONNX parity."""
 import random
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -59,7 +58,7 @@ def _random_code(full_t=64, seed=0):
 def test_slim_equals_masks(seed):
     rng = random.Random(seed)
     code = [1 if rng.random() < 0.6 else 0 for _ in range(M.code_len())]
-    for g, (s, e) in M.group_slices().items():
+    for _g, (s, _e) in M.group_slices().items():
         code[s] = 1                                      # at least one channel (pair) per group
     idx = M.indices_from_code(code)
     net = _random_net(seed)
@@ -119,7 +118,7 @@ def test_onnx_parity(tmp_path):
     from pastiche_lab.export import META_CHANNELS, META_EPS
     rng = random.Random(5)
     code = [1 if rng.random() < 0.7 else 0 for _ in range(M.code_len())]
-    for g, (s, e) in M.group_slices().items():
+    for _g, (s, _e) in M.group_slices().items():
         code[s] = 1
     idx = M.indices_from_code(code)
     content = M.slim(_random_net(5), idx)
@@ -158,7 +157,7 @@ def test_search_repair_keeps_the_budget_and_whole_groups():
         for g in M.PAIRED:                                   # paired groups: both channels of a pair or none
             kept = set(idx[g])
             assert all((c ^ 1) in kept for c in kept)
-        for g, (s, e) in M.group_slices().items():
+        for _g, (s, e) in M.group_slices().items():
             assert sum(code[s:e]) >= 2
         small = M.slim(_random_net(1), idx)
         assert abs(M.content_macs_per_pixel(small.w) / M.content_macs_per_pixel(M.FULL) - mac_ratio(code)) < 1e-9
