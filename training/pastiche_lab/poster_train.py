@@ -277,7 +277,7 @@ def evaluate(systems, photos_dir, n, size, references=None):
     """systems: name -> fn(HxWx3 uint8) -> HxWx3 uint8. Returns per-system means and per-photo rows."""
     paths = list_photos(photos_dir)[:n] if n else list_photos(photos_dir)
     photos = [(os.path.basename(p), load_side(p, size, 4)) for p in paths]
-    res = {"photos_dir": os.path.relpath(photos_dir, REPO) if photos_dir.startswith(REPO) else photos_dir,
+    res = {"photos_dir": os.path.relpath(os.path.realpath(photos_dir), os.path.realpath(REPO)),
            "n": len(photos), "size": size, "systems": {}}
     for name, fn in systems.items():
         rows = []
@@ -400,7 +400,7 @@ def cmd_export(a):
             fid.update({"eval_set": f"{ev['photos_dir']}, first {ev['n']} photos, long side {ev['size']} px; "
                                     "poster measures of issue 10 (training/pastiche_lab/poster_metrics.py)",
                         "photos": ev["n"], "eval_size": ev["size"], **mine[-1]["mean"],
-                        "unstylized_photo": ev["systems"]["photo (unstylized)"]["mean"]})
+                        **{"unstylized_photo_" + k: v for k, v in ev["systems"]["photo (unstylized)"]["mean"].items()}})
     w = net.widths
     entry = {
         "id": a.id,

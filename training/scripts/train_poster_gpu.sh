@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 ITERS="${1:-4000}"
 python3 -m pastiche_lab.poster_train cache
 python3 -m pastiche_lab.poster_train train --device cuda --threads 8 --batch 16 --crop 256 \
-    --iters "$ITERS" --val-every 500 --run-dir runs/gongnongbing-gpu
+    --iters "$ITERS" --val-every 500 --edge-weight 4 --run-dir runs/gongnongbing-gpu
 python3 -m pastiche_lab.poster_train evaluate --size 768 --photos-n 20 \
-    --checkpoint runs/gongnongbing-gpu/ckpt.pt --out runs/gongnongbing-gpu/poster_eval.json
-echo "ship with: cd training && python3 -m pastiche_lab.poster_train export --checkpoint runs/gongnongbing-gpu/ckpt.pt"
+    --snap --checkpoint runs/gongnongbing-gpu/ckpt.pt --out runs/gongnongbing-gpu/poster_eval.json
+echo "ship with: cd training && python3 -m pastiche_lab.poster_train export --snap --checkpoint runs/gongnongbing-gpu/ckpt.pt"
