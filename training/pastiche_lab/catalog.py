@@ -14,13 +14,13 @@ def read(path) -> dict:
     return json.loads(p.read_text(encoding="utf-8")) if p.exists() else {"models": []}
 
 
-def write_atomic(path, text: str):
-    """Write `text` next to `path` and rename it into place: a reader never sees half a file, and a
-    failure leaves the old file as it was."""
+def write_atomic(path, content: str | bytes):
+    """Write `content` (text as UTF-8, or bytes) next to `path` and rename it into place: a reader
+    never sees half a file, and a failure leaves the old file as it was."""
     p = Path(path)
     tmp = p.with_name(p.name + ".tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         os.replace(tmp, p)
     finally:
         if tmp.exists():

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -20,6 +19,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
+from . import catalog
 from . import microast as M
 from .data import LAB, REPO, data_root, load_rgb, resize_long
 from .lossnets import load_vgg
@@ -157,12 +157,6 @@ def catalog_entry(st: M.MicroAST, ev, models: Path):
     }
 
 
-def write_atomic(path: Path, data: bytes):
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--checkpoint", default=str(LAB / "runs" / "microast" / "student.pt"))
@@ -190,7 +184,7 @@ def main(argv=None):
                    "goal": GOAL, "size": 512, "checkpoint": str(ck)})
         ev["meets_goal"] = bool(ev["mac_ratio"] <= GOAL["mac_ratio"] and ev["style_distance_ratio"] <= GOAL["style_distance_ratio"]
                                 and ev["ssim_lum_4x"] >= GOAL["ssim_lum_4x"])
-        write_atomic(evp, json.dumps(ev, indent=1).encode())
+        catalog.write_atomic(evp, json.dumps(ev, indent=1).encode())
     models = Path(a.models)
     with tempfile.TemporaryDirectory() as tmp:
         t = [Path(tmp) / f"{ID}{s}" for s in (".onnx", ".tile.onnx", ".style.onnx")]
@@ -199,17 +193,14 @@ def main(argv=None):
         print("parity", par, flush=True)
         assert par["output_abs"] < 0.5 and par["style_code_abs"] < 1e-3 and par["tile_vs_whole_abs"] < 0.5, par
         for p in t:
-            write_atomic(models / p.name, p.read_bytes())
+            catalog.write_atomic(models / p.name, p.read_bytes())
     # thumbnail: chelsea (assets/samples) in a held-out painting (fuchun), 256 px
     thumb = REPO / "assets" / "thumbnails" / f"{ID}.png"
     img = resize_long(load_rgb(REPO / "assets" / "samples" / "chelsea.jpg"), 256)
     with torch.no_grad():
         code = st.style(painting(droot / "styles" / "fuchun.jpg"))
     Image.fromarray(stylize_np(st, img, code)).save(thumb)
-    cat_p = models / "catalog.json"
-    cat = json.loads(cat_p.read_text(encoding="utf-8"))
-    cat["models"] = [m for m in cat["models"] if m.get("id") != ID] + [catalog_entry(st, ev, models)]
-    write_atomic(cat_p, (json.dumps(cat, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    catalog.update(models / "catalog.json", catalog_entry(st, ev, models))
     rep = Path(a.reports); rep.mkdir(parents=True, exist_ok=True)
     fidelity_md(ev, rep / "fidelity.md")
     curves(run, rep / "curves.png")
