@@ -139,7 +139,7 @@ final class StylizeCommand implements Callable<Integer> {
                 }
                 registry.load(style); // a bad style fails once, before any file is read
             } catch (PasticheException e) {
-                err.println("pastiche: " + e.getMessage() + (registry.find(style).isEmpty()
+                err.println("pastiche: " + e.getMessage() + (style != null && registry.find(style).isEmpty()
                         ? "; known styles: " + String.join(", ", registry.styles().stream().map(s -> s.id()).toList())
                         : ""));
                 return PasticheCli.FAILED;
