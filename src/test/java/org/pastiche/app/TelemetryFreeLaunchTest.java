@@ -35,10 +35,23 @@ class TelemetryFreeLaunchTest {
 
     @Test
     void aFreshUsersRunLeavesNoTelemetryAndNoTemporaryFolder() throws Exception {
+        runStylesAsAFreshUser(); // libraries from the user's cache (NativeLibraries)
+    }
+
+    /** With no usable cache the Java binding extracts its libraries into the temporary folder; none may stay. */
+    @Test
+    void withoutTheLibraryCacheNoExtractedFolderStays() throws Exception {
+        Path notAFolder = Files.writeString(home.resolve("cache-is-a-file"), "");
+        runStylesAsAFreshUser("-Dpastiche.cache.dir=" + notAFolder);
+    }
+
+    private void runStylesAsAFreshUser(String... jvmOptions) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                "-Duser.home=" + home, "-Djava.io.tmpdir=" + tmp, "-Djava.util.prefs.userRoot=" + home.resolve("prefs"),
-                Launcher.class.getName(), "styles", "--check", "--models", tinyModels().toString());
+        List<String> cmd = new java.util.ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+                "-Duser.home=" + home, "-Djava.io.tmpdir=" + tmp, "-Djava.util.prefs.userRoot=" + home.resolve("prefs")));
+        cmd.addAll(List.of(jvmOptions));
+        cmd.addAll(List.of(Launcher.class.getName(), "styles", "--check", "--models", tinyModels().toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove(QuietOrtEnvironment.DISABLE_VARIABLE); // as a person's shell has it
         pb.environment().remove("XDG_CACHE_HOME");
         pb.environment().put("HOME", home.toString()); // ONNX Runtime's native code reads the variable
