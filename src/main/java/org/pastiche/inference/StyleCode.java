@@ -65,7 +65,7 @@ public record StyleCode(String network, float[] values) {
             arr.add(f);
         }
         try {
-            PaintingStyles.writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root)
+            AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root)
                     .getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new PasticheException(PasticheException.Reason.WRITE_FAILED, file + ": cannot write the style code ("
