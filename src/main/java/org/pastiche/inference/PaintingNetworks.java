@@ -73,24 +73,32 @@ final class PaintingNetworks {
         return out;
     }
 
+    /** The largest painting side a catalog may ask the style encoder for (as the CLI's --style-size). */
+    static final int MAX_STYLE_SIZE = 4096;
+
     static Network network(Path dir, String id, JsonNode m) {
         Optional<Path> file = StyleCatalog.text(m, "file").map(f -> dir.resolve(f).normalize());
         Optional<Path> styleFile = StyleCatalog.text(m, "style_file").map(f -> dir.resolve(f).normalize());
+        Optional<Path> tileFile = StyleCatalog.text(m, "tile_file").map(f -> dir.resolve(f).normalize())
+                .filter(t -> StyleCatalog.confined(dir, t)); // a tile model outside the folder is not used
         String reason = null;
         if (file.isEmpty() || styleFile.isEmpty()) {
             reason = "the catalog names no " + (file.isEmpty() ? "file" : "style_file");
+        } else if (!StyleCatalog.confined(dir, file.get()) || !StyleCatalog.confined(dir, styleFile.get())) {
+            reason = "a model path points outside the catalog's folder " + dir;
         } else if (!Files.isRegularFile(file.get())) {
             reason = "model file missing: " + file.get();
         } else if (!Files.isRegularFile(styleFile.get())) {
             reason = "style encoder missing: " + styleFile.get();
         }
         return new Network(id, StyleCatalog.texts(m.get("names")), StyleCatalog.texts(m.get("descriptions")),
-                file.orElse(dir.resolve(id + ".onnx")), StyleCatalog.text(m, "tile_file").map(f -> dir.resolve(f).normalize()),
+                file.orElse(dir.resolve(id + ".onnx")), tileFile,
                 styleFile.orElse(dir.resolve(id + ".style.onnx")), StyleCatalog.text(m, "teacher"),
                 StyleCatalog.text(m, "license").orElse(""), StyleCatalog.text(m, "attribution").orElse(""),
                 m.path("params").asLong(0), m.path("macs_per_megapixel").asDouble(0),
-                Math.max(1, m.path("size_multiple").asInt(4)),
-                Math.max(PaintingStyles.MIN_SIDE, m.path("style_size").asInt(PaintingStyles.DEFAULT_STYLE_SIZE)),
+                Math.max(1, Math.min(StyleCatalog.MAX_SIZE_MULTIPLE, m.path("size_multiple").asInt(4))),
+                Math.max(PaintingStyles.MIN_SIDE, Math.min(MAX_STYLE_SIZE,
+                        m.path("style_size").asInt(PaintingStyles.DEFAULT_STYLE_SIZE))),
                 m.has("fidelity") && m.get("fidelity").isObject()
                         ? JSON.convertValue(m.get("fidelity"), new TypeReference<Map<String, Object>>() { })
                         : Map.of(),

@@ -80,4 +80,27 @@ class PaintingNetworksTest {
         assertTrue(PaintingNetworks.entries(List.of(a, b, a.resolve("absent")), PaintingStyles.KIND_ARBITRARY).isEmpty());
         assertFalse(new PaintingNetworks(List.of(a, b), p -> { }).firstAvailable().isPresent());
     }
+
+    /** As for styles (issue 14): a network's files must lie inside its catalog's folder; sizes stay in range. */
+    @Test
+    void pathsOutsideTheFolderMakeTheNetworkUnavailableAndSizesAreBounded() throws Exception {
+        Path inside = Files.createDirectories(a.resolve("models"));
+        Files.writeString(a.resolve("out.onnx"), "x");
+        Files.writeString(inside.resolve("n.onnx"), "x");
+        Files.writeString(inside.resolve("n.style.onnx"), "x");
+        Files.createSymbolicLink(inside.resolve("link.onnx"), a.resolve("out.onnx"));
+        catalog(inside, "{\"id\": \"up\", \"kind\": \"arbitrary\", \"file\": \"../out.onnx\", \"style_file\": \"n.style.onnx\"},"
+                + "{\"id\": \"link\", \"kind\": \"arbitrary\", \"file\": \"n.onnx\", \"style_file\": \"link.onnx\"},"
+                + "{\"id\": \"big\", \"kind\": \"arbitrary\", \"file\": \"n.onnx\", \"style_file\": \"n.style.onnx\","
+                + " \"tile_file\": \"../out.onnx\", \"style_size\": 100000, \"size_multiple\": 1000000}");
+        PaintingNetworks nets = new PaintingNetworks(List.of(inside), p -> { });
+        for (String id : List.of("up", "link")) {
+            assertTrue(nets.find(id).orElseThrow().unavailableReason().orElseThrow().contains("outside the catalog's folder"), id);
+        }
+        Network big = nets.find("big").orElseThrow();
+        assertTrue(big.available(), big.unavailableReason().toString());
+        assertEquals(PaintingNetworks.MAX_STYLE_SIZE, big.styleSize());
+        assertEquals(StyleCatalog.MAX_SIZE_MULTIPLE, big.sizeMultiple());
+        assertTrue(big.tileFile().isEmpty(), "a tile model outside the folder is not used");
+    }
 }
