@@ -1,40 +1,15 @@
 package org.pastiche.imaging;
 
-import java.awt.color.ColorSpace;
-import java.awt.color.ICC_Profile;
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferInt;
-import java.awt.image.DirectColorModel;
-import java.awt.image.Raster;
-import java.awt.image.WritableRaster;
-import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.metadata.IIOMetadata;
-import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.pastiche.core.CancellationToken;
@@ -45,7 +20,8 @@ import org.pastiche.core.PasticheException;
  * Writes PNG or JPEG (chosen by the file extension) atomically: the image goes to a temporary
  * file in the target's folder, which is then renamed over the target, so that a reader never
  * sees half a file and a failed export leaves nothing behind. Refuses to write over the files it
- * is told to protect (the inputs).
+ * is told to protect (the inputs). The encoding is {@link ImageEncoders}'; the temporary file's
+ * life (naming, cleanup on a signal, stale files, the rename) is {@link ExportTemps}'.
  */
 public final class ImageExporter {
     public static final float DEFAULT_JPEG_QUALITY = 0.92f;
@@ -67,17 +43,6 @@ public final class ImageExporter {
     }
 
     private ImageExporter() {}
-
-    /** Temporary files start so; then the process id, a counter, ".tmp": short whatever the target. */
-    static final String TEMP_PREFIX = ".pastiche-";
-    static final String TEMP_SUFFIX = ".tmp";
-    private static final AtomicLong COUNTER = new AtomicLong();
-    private static final long PID = ProcessHandle.current().pid();
-    /** Temporary files being written now; a signal (shutdown hook) removes them. */
-    private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
-    private static final Object LOCK = new Object();
-    private static boolean shuttingDown;
-    private static boolean hookInstalled;
 
     public static void write(RgbaImage image, Path target) throws PasticheException {
         write(image, target, DEFAULT_JPEG_QUALITY, List.of());
@@ -143,51 +108,24 @@ public final class ImageExporter {
         Format format = Format.forPath(target).orElseThrow();
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
-        installHook();
-        removeStaleTemps(dir);
-        Path tmp = dir.resolve(TEMP_PREFIX + PID + "-" + COUNTER.incrementAndGet() + TEMP_SUFFIX);
+        Path tmp = ExportTemps.prepare(dir);
         try {
-            synchronized (LOCK) {
-                if (shuttingDown) {
-                    throw new CancelledException();
-                }
-                LIVE.add(tmp);
-            }
-            try (OutputStream os = new StoppableOutputStream(new BufferedOutputStream(
-                    Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16), cancel);
+            ExportTemps.register(tmp);
+            try (OutputStream os = ExportTemps.create(tmp, cancel);
                     ImageOutputStream ios = new MemoryCacheImageOutputStream(os)) {
-                if (format == Format.PNG) {
-                    writeWith("png", image.hasAlpha() ? wrap(image, true) : wrap(image, false), ios, null);
-                } else {
-                    writeWith("jpeg", wrap(image.hasAlpha() ? overWhite(image) : image, false), ios, jpegQuality);
-                }
+                ImageEncoders.encode(format, image, ios, jpegQuality);
             }
             cancel.throwIfCancelled();
-            synchronized (LOCK) {
-                if (shuttingDown) {
-                    throw new CancelledException();
-                }
-                try {
-                    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-                }
-                LIVE.remove(tmp);
-            }
+            ExportTemps.commit(tmp, abs);
             tmp = null;
         } catch (IOException | RuntimeException e) {
-            if (stopped(e) || cancel.isCancelled()) {
+            if (ExportTemps.stopped(e) || cancel.isCancelled()) {
                 throw new CancelledException();
             }
             throw writeFailure(target, dir, e);
         } finally {
             if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: a later export into this folder removes it
-                }
-                LIVE.remove(tmp);
+                ExportTemps.discard(tmp);
             }
         }
     }
@@ -222,105 +160,6 @@ public final class ImageExporter {
                 + (m == null ? root.getClass().getSimpleName() : m) + ")", e);
     }
 
-    private static boolean stopped(Throwable e) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof StoppedException || c instanceof CancelledException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void installHook() {
-        synchronized (LOCK) {
-            if (hookInstalled) {
-                return;
-            }
-            hookInstalled = true;
-        }
-        try {
-            Runtime.getRuntime().addShutdownHook(new Thread(ImageExporter::onShutdown, "pastiche-export-cleanup"));
-        } catch (IllegalStateException e) {
-            // shutting down already
-        }
-    }
-
-    /** The shutdown hook: no rename from now on; every temporary file of this process goes. */
-    static void onShutdown() {
-        synchronized (LOCK) {
-            shuttingDown = true;
-            for (Path p : LIVE) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // nothing more to do while the process ends
-                }
-            }
-            LIVE.clear();
-        }
-    }
-
-    /** Temporary files in {@code dir} whose process is gone (killed with SIGKILL, crashed). */
-    static void removeStaleTemps(Path dir) {
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, TEMP_PREFIX + "*" + TEMP_SUFFIX)) {
-            for (Path p : s) {
-                String name = p.getFileName().toString();
-                String mid = name.substring(TEMP_PREFIX.length(), name.length() - TEMP_SUFFIX.length());
-                int dash = mid.indexOf('-');
-                long pid;
-                try {
-                    pid = Long.parseLong(dash > 0 ? mid.substring(0, dash) : mid);
-                } catch (NumberFormatException e) {
-                    continue;
-                }
-                boolean alive = pid == PID ? LIVE.contains(p) : ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-                if (!alive && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException ignored) {
-                        // not ours to remove after all (another user's folder)
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // an unlistable folder: the write itself will say what is wrong
-        }
-    }
-
-    /** Stops the writer at its next write once cancelled or once the process is stopping. */
-    private static final class StoppableOutputStream extends FilterOutputStream {
-        private final CancellationToken cancel;
-
-        StoppableOutputStream(OutputStream out, CancellationToken cancel) {
-            super(out);
-            this.cancel = cancel;
-        }
-
-        private void check() throws StoppedException {
-            if (cancel.isCancelled() || shuttingDown) {
-                throw new StoppedException();
-            }
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            check();
-            out.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            check();
-            out.write(b, off, len);
-        }
-    }
-
-    private static final class StoppedException extends IOException {
-        StoppedException() {
-            super("stopped");
-        }
-    }
-
     private static boolean sameFile(Path a, Path b) {
         try {
             if (Files.exists(a) && Files.exists(b)) {
@@ -330,102 +169,5 @@ public final class ImageExporter {
             // fall through to the path comparison
         }
         return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
-    }
-
-    private static void writeWith(String format, BufferedImage img, ImageOutputStream ios, Float quality)
-            throws IOException {
-        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(format);
-        if (!writers.hasNext()) {
-            throw new IOException("no " + format + " writer");
-        }
-        ImageWriter writer = writers.next();
-        try {
-            writer.setOutput(ios);
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            if (quality != null && param.canWriteCompressed()) {
-                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-                param.setCompressionQuality(quality);
-            }
-            IIOMetadata metadata = srgbMetadata(writer, img, param, format);
-            writer.write(null, new IIOImage(img, null, metadata), param);
-        } finally {
-            writer.dispose();
-        }
-    }
-
-    /**
-     * Metadata that says "sRGB": PNG's sRGB chunk (with the gAMA and cHRM that go with it, for
-     * older readers), JPEG's APP2 ICC profile; null (no tag) where the writer cannot take it.
-     */
-    static IIOMetadata srgbMetadata(ImageWriter writer, BufferedImage img, ImageWriteParam param, String format) {
-        try {
-            IIOMetadata m = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), param);
-            String name = m.getNativeMetadataFormatName();
-            if (m.isReadOnly() || name == null) {
-                return null;
-            }
-            IIOMetadataNode root = new IIOMetadataNode(name);
-            if (format.equals("png") && name.equals("javax_imageio_png_1.0")) {
-                IIOMetadataNode srgb = new IIOMetadataNode("sRGB");
-                srgb.setAttribute("renderingIntent", "Perceptual");
-                IIOMetadataNode gama = new IIOMetadataNode("gAMA");
-                gama.setAttribute("value", "45455");
-                IIOMetadataNode chrm = new IIOMetadataNode("cHRM");
-                chrm.setAttribute("whitePointX", "31270");
-                chrm.setAttribute("whitePointY", "32900");
-                chrm.setAttribute("redX", "64000");
-                chrm.setAttribute("redY", "33000");
-                chrm.setAttribute("greenX", "30000");
-                chrm.setAttribute("greenY", "60000");
-                chrm.setAttribute("blueX", "15000");
-                chrm.setAttribute("blueY", "6000");
-                root.appendChild(chrm);
-                root.appendChild(gama);
-                root.appendChild(srgb);
-                m.mergeTree(name, root);
-                return m;
-            }
-            if (format.equals("jpeg") && name.equals("javax_imageio_jpeg_image_1.0")) {
-                IIOMetadataNode tree = (IIOMetadataNode) m.getAsTree(name);
-                org.w3c.dom.NodeList jfif = tree.getElementsByTagName("app0JFIF");
-                if (jfif.getLength() == 0) {
-                    return m;
-                }
-                IIOMetadataNode icc = new IIOMetadataNode("app2ICC");
-                icc.setUserObject(ICC_Profile.getInstance(ColorSpace.CS_sRGB));
-                jfif.item(0).appendChild(icc);
-                m.setFromTree(name, tree);
-                return m;
-            }
-            return m;
-        } catch (RuntimeException | javax.imageio.metadata.IIOInvalidTreeException e) {
-            return null; // untagged is still sRGB by convention
-        }
-    }
-
-    /** A BufferedImage over the same int[] (no copy); without alpha the top byte is ignored. */
-    static BufferedImage wrap(RgbaImage image, boolean alpha) {
-        DirectColorModel cm = alpha
-                ? new DirectColorModel(32, 0x00FF0000, 0x0000FF00, 0x000000FF, 0xFF000000)
-                : new DirectColorModel(24, 0x00FF0000, 0x0000FF00, 0x000000FF, 0);
-        DataBufferInt buffer = new DataBufferInt(image.argb(), image.argb().length);
-        WritableRaster raster = Raster.createPackedRaster(buffer, image.width(), image.height(), image.width(),
-                cm.getMasks(), null);
-        return new BufferedImage(cm, raster, false, null);
-    }
-
-    /** JPEG has no alpha: composite over white, as most viewers show transparency. */
-    static RgbaImage overWhite(RgbaImage image) {
-        int[] src = image.argb();
-        int[] out = new int[src.length];
-        for (int i = 0; i < src.length; i++) {
-            int p = src[i];
-            int a = p >>> 24;
-            int r = ((p >> 16) & 0xFF) * a + 255 * (255 - a);
-            int g = ((p >> 8) & 0xFF) * a + 255 * (255 - a);
-            int b = (p & 0xFF) * a + 255 * (255 - a);
-            out[i] = 0xFF000000 | (r + 127) / 255 << 16 | (g + 127) / 255 << 8 | (b + 127) / 255;
-        }
-        return new RgbaImage(image.width(), image.height(), out);
     }
 }

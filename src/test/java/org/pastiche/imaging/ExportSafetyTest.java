@@ -36,7 +36,7 @@ class ExportSafetyTest {
     }
 
     private List<String> temps() throws IOException {
-        return names().stream().filter(n -> n.startsWith(ImageExporter.TEMP_PREFIX)).toList();
+        return names().stream().filter(n -> n.startsWith(ExportTemps.TEMP_PREFIX)).toList();
     }
 
     @Test
@@ -89,9 +89,9 @@ class ExportSafetyTest {
         // A pid that is not running: a process that has ended.
         Process p = new ProcessBuilder("true").start();
         p.waitFor();
-        Path stale = Files.writeString(dir.resolve(ImageExporter.TEMP_PREFIX + p.pid() + "-1" + ImageExporter.TEMP_SUFFIX), "x");
-        Path alive = Files.writeString(dir.resolve(ImageExporter.TEMP_PREFIX + ProcessHandle.current().parent()
-                .orElseThrow().pid() + "-1" + ImageExporter.TEMP_SUFFIX), "x");
+        Path stale = Files.writeString(dir.resolve(ExportTemps.TEMP_PREFIX + p.pid() + "-1" + ExportTemps.TEMP_SUFFIX), "x");
+        Path alive = Files.writeString(dir.resolve(ExportTemps.TEMP_PREFIX + ProcessHandle.current().parent()
+                .orElseThrow().pid() + "-1" + ExportTemps.TEMP_SUFFIX), "x");
         Path other = Files.writeString(dir.resolve(".pastiche-notes.tmp"), "x");
         ImageExporter.write(SyntheticImage.photoLike(10, 10, 1), dir.resolve("out.png"));
         assertFalse(Files.exists(stale), "the dead run's file is gone");

@@ -200,7 +200,7 @@ class ImageDecoderTest {
     @Test
     void pixelLimitIsConfigurable() throws Exception {
         Path file = dir.resolve("small.png");
-        ImageIO.write(ImageExporter.wrap(SyntheticImage.photoLike(40, 30, 2), false), "png", file.toFile());
+        ImageIO.write(ImageEncoders.wrap(SyntheticImage.photoLike(40, 30, 2), false), "png", file.toFile());
         assertEquals(40, new ImageDecoder(1200).decode(file).width());
         assertThrows(PasticheException.class, () -> new ImageDecoder(1199).decode(file));
     }
@@ -220,7 +220,7 @@ class ImageDecoderTest {
 
     static byte[] encode(RgbaImage image, String format) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(ImageExporter.wrap(image, false), format, out);
+        ImageIO.write(ImageEncoders.wrap(image, false), format, out);
         return out.toByteArray();
     }
 
