@@ -1,6 +1,5 @@
 package org.pastiche.ui.gallery;
 
-import javafx.collections.MapChangeListener;
 import javafx.geometry.Orientation;
 import javafx.scene.control.ListView;
 import javafx.scene.control.SelectionMode;
@@ -22,10 +21,10 @@ public final class GalleryView {
         list.setOrientation(Orientation.HORIZONTAL);
         list.getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
         list.setItems(vm.styles());
-        // The live tiles, converted once each; the strip redraws when one arrives.
+        // The live tiles, converted once each.
         IdentityCache<RgbaImage, Image> converted = new IdentityCache<>(64, FxImages::toFx);
-        list.setCellFactory(v -> new StyleTileCell(i18n, id -> converted.get(vm.galleryTiles().get(id))));
-        vm.galleryTiles().addListener((MapChangeListener<String, RgbaImage>) change -> list.refresh());
+        // Each cell follows the tiles itself: a refresh of the whole strip would recreate its cells under a click.
+        list.setCellFactory(v -> new StyleTileCell(i18n, vm.galleryTiles(), converted::get));
         list.setFixedCellSize(StyleTileCell.THUMB + 36);
         list.setPrefHeight(StyleTileCell.THUMB + 76);
         list.setMinHeight(StyleTileCell.THUMB + 76);

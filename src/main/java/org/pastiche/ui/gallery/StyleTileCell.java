@@ -4,6 +4,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import javafx.collections.MapChangeListener;
+import javafx.collections.ObservableMap;
+import javafx.collections.WeakMapChangeListener;
 import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
@@ -17,6 +20,7 @@ import javafx.scene.shape.Rectangle;
 import javafx.util.Duration;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
+import org.pastiche.imaging.RgbaImage;
 import org.pastiche.inference.StyleModel;
 import org.pastiche.ui.ErrorReasons;
 import org.pastiche.ui.I18n;
@@ -33,7 +37,9 @@ final class StyleTileCell extends ListCell<StyleModel> {
     private static final PseudoClass LIVE = PseudoClass.getPseudoClass("live");
 
     private final I18n i18n;
-    private final Function<String, Image> liveTile;
+    private final ObservableMap<String, RgbaImage> tiles;
+    private final Function<RgbaImage, Image> convert;
+    private final MapChangeListener<String, RgbaImage> tileChanged;
     private final ImageView thumbnail = new ImageView();
     private final FontIcon placeholder = new FontIcon(MaterialDesignP.PALETTE_OUTLINE);
     private final Label name = new Label();
@@ -41,10 +47,17 @@ final class StyleTileCell extends ListCell<StyleModel> {
     private final VBox tile;
     private final Tooltip tooltip = new Tooltip();
 
-    /** {@code liveTile} gives the style's tile painted from the photo, or null while there is none. */
-    StyleTileCell(I18n i18n, Function<String, Image> liveTile) {
+    /** {@code tiles}: the styles' tiles painted from the photo; {@code convert} makes them images. */
+    StyleTileCell(I18n i18n, ObservableMap<String, RgbaImage> tiles, Function<RgbaImage, Image> convert) {
         this.i18n = i18n;
-        this.liveTile = liveTile;
+        this.tiles = tiles;
+        this.convert = convert;
+        this.tileChanged = change -> {
+            if (getItem() != null && getItem().id().equals(change.getKey())) {
+                showTile(getItem());
+            }
+        };
+        tiles.addListener(new WeakMapChangeListener<>(tileChanged));
         getStyleClass().add("style-tile-cell");
         thumbnail.getStyleClass().add("tile-image");
         thumbnail.setFitWidth(THUMB);
@@ -86,10 +99,7 @@ final class StyleTileCell extends ListCell<StyleModel> {
         }
         var locale = i18n.getLocale();
         name.setText(style.name(locale));
-        Image live = liveTile.apply(style.id());
-        thumbnail.setImage(live != null ? live : style.thumbnail().map(StyleTileCell::thumbnail).orElse(null));
-        pseudoClassStateChanged(LIVE, live != null);
-        thumbnail.getProperties().put("live", live != null);
+        showTile(style);
         pseudoClassStateChanged(UNAVAILABLE, !style.available());
         badge.setVisible(!style.available());
         badge.setText(i18n.get("gallery.unavailable"));
@@ -105,6 +115,13 @@ final class StyleTileCell extends ListCell<StyleModel> {
         setTooltip(tooltip);
         setId("style-" + style.id());
         setGraphic(tile);
+    }
+
+    private void showTile(StyleModel style) {
+        Image live = convert.apply(tiles.get(style.id()));
+        thumbnail.setImage(live != null ? live : style.thumbnail().map(StyleTileCell::thumbnail).orElse(null));
+        pseudoClassStateChanged(LIVE, live != null);
+        thumbnail.getProperties().put("live", live != null);
     }
 
     private static Image thumbnail(Path file) {
