@@ -88,16 +88,13 @@ public final class MainViewModel {
         loader.onOriginal(this::originalDecoded);
         loader.onFailure(failure -> {
             paintGallery(); // the photo on show stays: its tiles go on
-            notice.set(Notice.error(i18n.get("error.open", failure.name(),
-                failure.error() instanceof PhotoLoader.TooSmallException small
-                        ? i18n.get("error.too-small", small.width(), small.height(), PhotoLoader.MIN_SIDE)
-                        : ErrorReasons.describe(i18n, failure.error(), failure.file().map(Path::toString).orElse(null)))));
+            notice.set(Notice.error(ErrorReasons.openFailed(i18n, failure)));
         });
         preview.onPainting(this::previewPainted);
         preview.onFailure((id, error) -> {
             full.cancel(); // the full-resolution pass would fail the same way
             styles.refresh(id);
-            notice.set(Notice.error(i18n.get("error.stylize", styleName(id), ErrorReasons.describe(i18n, error))));
+            notice.set(Notice.error(ErrorReasons.styleFailed(i18n, styles.name(id, i18n.getLocale()), error)));
         });
         full.onPainting(rendered -> {
             showImages();
@@ -105,8 +102,8 @@ public final class MainViewModel {
                 full.refinish();
             }
         });
-        full.onFailure((id, error) -> notice.set(Notice.error(i18n.get("error.stylize", styleName(id),
-                ErrorReasons.describe(i18n, error)))));
+        full.onFailure((id, error) -> notice.set(Notice.error(
+                ErrorReasons.styleFailed(i18n, styles.name(id, i18n.getLocale()), error))));
 
         darkTheme.set(settings.darkTheme());
         darkTheme.addListener((obs, old, dark) -> settings.setDarkTheme(dark));
@@ -260,10 +257,6 @@ public final class MainViewModel {
         if (actualSize.get() && style != null) {
             full.ensure(photo.get(), style.id());
         }
-    }
-
-    private String styleName(String id) {
-        return styles.byId(id).map(s -> s.name(i18n.getLocale())).orElse(id);
     }
 
     public StyleOptions options() {
