@@ -8,7 +8,12 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 import javafx.application.Application;
+import javafx.beans.binding.Bindings;
 import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
 import org.pastiche.core.PasticheException.Reason;
 import org.pastiche.ui.AppSettings;
@@ -84,18 +89,53 @@ public class PasticheApp extends Application {
         applyTheme(viewModel.darkThemeProperty().get());
         viewModel.darkThemeProperty().addListener((obs, old, dark) -> applyTheme(dark));
 
-        double[] size = settings.windowSize();
+        double[] size = WindowSize.fit(settings.windowSize(), Screen.getPrimary().getVisualBounds());
         Scene scene = new Scene(view.root(), size[0], size[1]);
         scene.getStylesheets().add(PasticheApp.class.getResource(STYLESHEET).toExternalForm());
         view.install(scene);
+        view.setRevealer(this::showInFolder);
         stage.setScene(scene);
-        stage.titleProperty().bind(i18n.text("app.title"));
-        stage.setMinWidth(900);
-        stage.setMinHeight(600);
+        // The photo's name first, as a window list shows it.
+        stage.titleProperty().bind(Bindings.createStringBinding(() -> viewModel.photoProperty().get() == null
+                ? i18n.get("app.title") : viewModel.photoProperty().get().name() + " — " + i18n.get("app.title"),
+                viewModel.photoProperty(), i18n.localeProperty()));
+        stage.setMinWidth(WindowSize.MIN_WIDTH);
+        stage.setMinHeight(WindowSize.MIN_HEIGHT);
+        // Set explicitly too: some window managers ignore the scene's size and start at the minimum.
+        stage.setWidth(size[0]);
+        stage.setHeight(size[1]);
+        stage.setOnCloseRequest(e -> {
+            if (view.exportRunning() && !confirmQuitDuringExport()) {
+                e.consume(); // keep exporting
+            } else {
+                view.cancelExport();
+            }
+        });
         stage.show();
+        // SIGTERM skips stop(): the running inference is still stopped before the JVM goes.
+        Runtime.getRuntime().addShutdownHook(new Thread(runner::close, "stop-inference"));
         if (Boolean.getBoolean("pastiche.timing")) {
             LOG.info("timing: window shown {} ms after launch", System.currentTimeMillis()
                     - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
+        }
+    }
+
+    private boolean confirmQuitDuringExport() {
+        Alert alert = new Alert(Alert.AlertType.CONFIRMATION);
+        alert.initOwner(stage);
+        alert.getDialogPane().setId("quit-during-export");
+        alert.setTitle(i18n.get("quit.export.title"));
+        alert.setHeaderText(i18n.get("quit.export.header"));
+        ButtonType quit = new ButtonType(i18n.get("quit.export.confirm"), ButtonBar.ButtonData.OK_DONE);
+        ButtonType keep = new ButtonType(i18n.get("quit.export.keep"), ButtonBar.ButtonData.CANCEL_CLOSE);
+        alert.getButtonTypes().setAll(quit, keep);
+        return alert.showAndWait().filter(b -> b == quit).isPresent();
+    }
+
+    private void showInFolder(Path file) {
+        Path folder = file.toAbsolutePath().getParent();
+        if (folder != null) {
+            getHostServices().showDocument(folder.toUri().toString());
         }
     }
 
@@ -109,17 +149,19 @@ public class PasticheApp extends Application {
         if (viewModel != null) {
             viewModel.dispose();
         }
-        if (runner != null) {
-            runner.close();
-        }
+        // Inference stops before the sessions close: closing a session under a running ONNX Runtime
+        // call crashes the JVM. If work does not stop in time, the sessions are left to the exit.
+        boolean stopped = runner == null || runner.close();
         if (settings != null) {
             if (stage != null && stage.getWidth() > 0 && !stage.isMaximized()) {
                 settings.setWindowSize(stage.getWidth(), stage.getHeight());
             }
             settings.flush();
         }
-        if (context != null) {
+        if (context != null && stopped) {
             context.stylizer().close();
+        } else if (context != null) {
+            LOG.warn("background work still running at exit; the ONNX sessions are left to the process exit");
         }
     }
 

@@ -59,6 +59,15 @@ public final class AppSettings {
         return Optional.ofNullable(node.get("lastExportFolder", null)).map(Path::of).filter(Files::isDirectory);
     }
 
+    /** Where an image without a folder of its own is saved: the last export's folder, else Pictures, else home. */
+    public Path defaultExportFolder() {
+        return lastExportFolder().orElseGet(() -> {
+            Path home = Path.of(System.getProperty("user.home"));
+            Path pictures = home.resolve("Pictures");
+            return Files.isDirectory(pictures) ? pictures : home;
+        });
+    }
+
     public void setLastExportFolder(Path folder) {
         if (folder != null) {
             node.put("lastExportFolder", folder.toAbsolutePath().toString());

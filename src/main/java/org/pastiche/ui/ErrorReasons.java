@@ -45,4 +45,17 @@ public final class ErrorReasons {
         }
         return i18n.get(key(Reason.UNSPECIFIED), raw);
     }
+
+    /** "Couldn't open NAME: why", for a photo the loader could not open (too small, or the decoder's reason). */
+    public static String openFailed(I18n i18n, org.pastiche.ui.photo.PhotoLoader.Failure failure) {
+        String why = failure.error() instanceof org.pastiche.ui.photo.PhotoLoader.TooSmallException small
+                ? i18n.get("error.too-small", small.width(), small.height(), org.pastiche.ui.photo.PhotoLoader.MIN_SIDE)
+                : describe(i18n, failure.error(), failure.file().map(java.nio.file.Path::toString).orElse(null));
+        return i18n.get("error.open", failure.name(), why);
+    }
+
+    /** "Style NAME failed: why". */
+    public static String styleFailed(I18n i18n, String styleName, Throwable error) {
+        return i18n.get("error.stylize", styleName, describe(i18n, error));
+    }
 }

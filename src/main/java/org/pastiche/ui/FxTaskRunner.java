@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * task always runs to its end, so that {@link #activeTasksProperty()} counts work that really runs.
  * Work is submitted on the FX thread only (where its callbacks arrive too); other threads are refused.
  */
-public final class FxTaskRunner implements TaskRunner, AutoCloseable {
+public final class FxTaskRunner implements TaskRunner {
     private static final Logger LOG = LoggerFactory.getLogger(FxTaskRunner.class);
 
     private final ExecutorService inference = Executors.newSingleThreadExecutor(named("inference"));
@@ -95,18 +95,23 @@ public final class FxTaskRunner implements TaskRunner, AutoCloseable {
         activeTasks.set(active.decrementAndGet());
     }
 
-    /** Cancels all work and stops the executors, waiting briefly for running work to notice. */
-    @Override
-    public void close() {
+    /**
+     * Cancels all work (a running inference is told to stop) and stops the executors, waiting briefly
+     * for running work to end; true if it did.
+     */
+    public boolean close() {
         live.forEach(Runnable::run);
         inference.shutdownNow();
         io.shutdownNow();
         try {
-            if (!inference.awaitTermination(5, TimeUnit.SECONDS) || !io.awaitTermination(5, TimeUnit.SECONDS)) {
+            if (!inference.awaitTermination(10, TimeUnit.SECONDS) || !io.awaitTermination(5, TimeUnit.SECONDS)) {
                 LOG.warn("background work still running at shutdown");
+                return false;
             }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 }

@@ -1,7 +1,9 @@
 package org.pastiche.ui;
 
 import java.io.File;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
@@ -15,11 +17,14 @@ import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
+import javafx.stage.Window;
+import javafx.stage.WindowEvent;
 import org.pastiche.ui.about.AboutView;
 import org.pastiche.ui.about.AboutViewModel;
 import org.pastiche.ui.compare.BeforeAfterView;
 import org.pastiche.ui.compare.CompareAreaView;
 import org.pastiche.ui.export.ExportDialog;
+import org.pastiche.ui.export.ExportViewModel;
 import org.pastiche.ui.gallery.GalleryView;
 
 /**
@@ -35,6 +40,8 @@ public final class MainView {
     private final CompareAreaView compareArea;
     private final GalleryView gallery;
     private final PhotoInput input;
+    private ExportViewModel openExport;
+    private Consumer<Path> revealer = folder -> { };
 
     public MainView(MainViewModel vm, I18n i18n) {
         this.vm = vm;
@@ -54,7 +61,9 @@ public final class MainView {
 
         root.getStyleClass().add("pastiche-root");
         root.setId("main-root");
-        root.getChildren().addAll(layout, input.dropOverlay(), new NotificationsView(vm).node());
+        // The toasts sit over the compare area, not over the side panel.
+        compareArea.overlay(new NotificationsView(vm, i18n, file -> revealer.accept(file)).node());
+        root.getChildren().addAll(layout, input.dropOverlay());
     }
 
     public Parent root() {
@@ -65,33 +74,55 @@ public final class MainView {
         return compareArea.compareView();
     }
 
-    /** Keyboard shortcuts, hold-Space-for-the-original and arrow keys for the gallery. */
+    /**
+     * Keyboard shortcuts (listed by {@link ShortcutsDialog}, F1), zoom by keys and wheel,
+     * hold-Space-for-the-original while the picture has focus, and arrow keys for the gallery.
+     */
     public void install(Scene scene) {
-        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN), input::chooseFile);
-        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.V, KeyCombination.SHORTCUT_DOWN), input::paste);
-        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN), this::export);
-        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F1), this::about);
-        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN,
-                KeyCombination.SHIFT_DOWN), input::copy);
+        var keys = scene.getAccelerators();
+        keys.put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN), input::chooseFile);
+        keys.put(new KeyCodeCombination(KeyCode.V, KeyCombination.SHORTCUT_DOWN), input::paste);
+        keys.put(new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN), this::export);
+        keys.put(new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), input::copy);
+        keys.put(new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN), () -> requestClose(scene));
+        keys.put(new KeyCodeCombination(KeyCode.F1), () -> new ShortcutsDialog(i18n, scene.getWindow()).show());
         BeforeAfterView compare = compareView();
+        Runnable zoomIn = () -> compare.setZoom(BeforeAfterView.Zoom.ACTUAL);
+        Runnable zoomOut = () -> compare.setZoom(BeforeAfterView.Zoom.FIT);
+        keys.put(new KeyCodeCombination(KeyCode.PLUS, KeyCombination.SHORTCUT_DOWN), zoomIn);
+        keys.put(new KeyCodeCombination(KeyCode.EQUALS, KeyCombination.SHORTCUT_DOWN), zoomIn);
+        keys.put(new KeyCodeCombination(KeyCode.ADD, KeyCombination.SHORTCUT_DOWN), zoomIn);
+        keys.put(new KeyCodeCombination(KeyCode.MINUS, KeyCombination.SHORTCUT_DOWN), zoomOut);
+        keys.put(new KeyCodeCombination(KeyCode.SUBTRACT, KeyCombination.SHORTCUT_DOWN), zoomOut);
+        keys.put(new KeyCodeCombination(KeyCode.DIGIT0, KeyCombination.SHORTCUT_DOWN), zoomOut);
         scene.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
             Node focus = scene.getFocusOwner();
             boolean typing = focus instanceof TextInputControl;
-            if (e.getCode() == KeyCode.SPACE && !typing) {
-                compare.setShowOriginal(true);
-                e.consume();
-            } else if ((e.getCode() == KeyCode.LEFT || e.getCode() == KeyCode.RIGHT) && !typing
+            if ((e.getCode() == KeyCode.LEFT || e.getCode() == KeyCode.RIGHT) && !typing && !e.isShortcutDown()
                     && !(focus instanceof Slider) && !(focus instanceof ListView)) {
                 gallery.move(e.getCode() == KeyCode.LEFT ? -1 : 1);
                 e.consume();
             }
         });
-        scene.addEventFilter(KeyEvent.KEY_RELEASED, e -> {
-            if (e.getCode() == KeyCode.SPACE) {
-                compare.setShowOriginal(false);
-            }
-        });
         gallery.node().requestFocus();
+    }
+
+    /** Closes the window as its close button does, so that the same checks (an export running) apply. */
+    private static void requestClose(Scene scene) {
+        Window window = scene.getWindow();
+        window.fireEvent(new WindowEvent(window, WindowEvent.WINDOW_CLOSE_REQUEST));
+    }
+
+    /** True while an export started from this window is running. */
+    public boolean exportRunning() {
+        return openExport != null && openExport.runningProperty().get();
+    }
+
+    /** Stops the export under way, if any (the window is closing). */
+    public void cancelExport() {
+        if (openExport != null) {
+            openExport.cancel();
+        }
     }
 
     /** What a drop of files does (also used by tests to load a photo the same way). */
@@ -104,6 +135,14 @@ public final class MainView {
     }
 
     private void export() {
-        vm.exportViewModel().ifPresent(export -> new ExportDialog(export, i18n, root.getScene().getWindow()).show());
+        vm.exportViewModel().ifPresent(export -> {
+            openExport = export;
+            new ExportDialog(export, i18n, root.getScene().getWindow()).show();
+        });
+    }
+
+    /** How "show in folder" opens a folder (the app's host services); nothing by default. */
+    public void setRevealer(Consumer<Path> revealer) {
+        this.revealer = revealer;
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
+import javafx.beans.binding.StringBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
@@ -12,19 +13,20 @@ import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.beans.property.ReadOnlyStringProperty;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.collections.ObservableList;
+import javafx.collections.ObservableMap;
 import org.pastiche.imaging.RgbaImage;
 import org.pastiche.inference.StyleModel;
 import org.pastiche.inference.StyleOptions;
 import org.pastiche.inference.Stylizer;
 import org.pastiche.ui.export.ExportViewModel;
+import org.pastiche.ui.gallery.LiveGallery;
 import org.pastiche.ui.photo.PhotoLoader;
 import org.pastiche.ui.photo.PhotoSession;
+import org.pastiche.ui.photo.PreviewSize;
 import org.pastiche.ui.preview.FullResolutionPass;
 import org.pastiche.ui.preview.PreviewPipeline;
 import org.pastiche.ui.preview.PreviewQuality;
@@ -38,8 +40,6 @@ import org.pastiche.ui.preview.ShownPainting;
  * resolution at 100 %. Each of them lets only its latest request deliver. Touched on the UI thread only.
  */
 public final class MainViewModel {
-    public static final int MAX_PREVIEW_LONG_SIDE = 1024;
-
     private final Stylizer stylizer;
     private final ImagingService imaging;
     private final TaskRunner runner;
@@ -49,19 +49,20 @@ public final class MainViewModel {
     private final PreviewPipeline preview;
     private final FullResolutionPass full;
     private final StyleWarmer warmer;
+    private final LiveGallery gallery;
 
     private final StyleChoice styles;
     private final ReadOnlyObjectWrapper<PhotoSession> photo = new ReadOnlyObjectWrapper<>(this, "photo");
     private final ReadOnlyObjectWrapper<RgbaImage> beforeImage = new ReadOnlyObjectWrapper<>(this, "beforeImage");
     private final ReadOnlyObjectWrapper<ShownPainting> shown = new ReadOnlyObjectWrapper<>(this, "shown");
-    private final ReadOnlyStringWrapper photoSize = new ReadOnlyStringWrapper(this, "photoSize", "");
+    private final StringBinding photoSize;
     private final ReadOnlyObjectWrapper<Notice> notice = new ReadOnlyObjectWrapper<>(this, "notice");
     private final DoubleProperty strength = new SimpleDoubleProperty(this, "strength", 1.0);
     private final BooleanProperty keepColors = new SimpleBooleanProperty(this, "keepColors");
     private final BooleanProperty darkTheme = new SimpleBooleanProperty(this, "darkTheme");
     private final BooleanProperty actualSize = new SimpleBooleanProperty(this, "actualSize");
     private final IntegerProperty viewportLongSide = new SimpleIntegerProperty(this, "viewportLongSide",
-            MAX_PREVIEW_LONG_SIDE);
+            PreviewSize.MAX_LONG_SIDE);
     private final BooleanBinding hasResult = shown.isNotNull();
     private final BooleanBinding canExport;
 
@@ -76,18 +77,24 @@ public final class MainViewModel {
         this.full = new FullResolutionPass(stylizer, runner, this::options);
         this.styles = new StyleChoice(stylizer, settings);
         this.warmer = new StyleWarmer(stylizer, runner, styles::refresh);
+        this.gallery = new LiveGallery(stylizer, imaging, runner);
+        photoSize = Bindings.createStringBinding(() -> photo.get() == null || !photo.get().hasOriginal() ? ""
+                : i18n.get("photo.size", photo.get().original().width(), photo.get().original().height()),
+                photo, i18n.localeProperty());
         canExport = Bindings.createBooleanBinding(() -> shown.get() != null && shown.get().isSharp()
                 && photo.get() != null && photo.get().hasOriginal(), shown, photo);
 
         loader.onPreview(this::showPhoto);
         loader.onOriginal(this::originalDecoded);
-        loader.onFailure(failure -> notice.set(Notice.error(i18n.get("error.open", failure.name(),
-                ErrorReasons.describe(i18n, failure.error(), failure.file().map(Path::toString).orElse(null))))));
+        loader.onFailure(failure -> {
+            paintGallery(); // the photo on show stays: its tiles go on
+            notice.set(Notice.error(ErrorReasons.openFailed(i18n, failure)));
+        });
         preview.onPainting(this::previewPainted);
         preview.onFailure((id, error) -> {
             full.cancel(); // the full-resolution pass would fail the same way
             styles.refresh(id);
-            notice.set(Notice.error(i18n.get("error.stylize", styleName(id), ErrorReasons.describe(i18n, error))));
+            notice.set(Notice.error(ErrorReasons.styleFailed(i18n, styles.name(id, i18n.getLocale()), error)));
         });
         full.onPainting(rendered -> {
             showImages();
@@ -95,21 +102,19 @@ public final class MainViewModel {
                 full.refinish();
             }
         });
-        full.onFailure((id, error) -> notice.set(Notice.error(i18n.get("error.stylize", styleName(id),
-                ErrorReasons.describe(i18n, error)))));
+        full.onFailure((id, error) -> notice.set(Notice.error(
+                ErrorReasons.styleFailed(i18n, styles.name(id, i18n.getLocale()), error))));
 
         darkTheme.set(settings.darkTheme());
         darkTheme.addListener((obs, old, dark) -> settings.setDarkTheme(dark));
-        i18n.localeProperty().addListener((obs, old, locale) -> {
-            settings.setLanguage(locale);
-            updatePhotoSize();
-        });
+        i18n.localeProperty().addListener((obs, old, locale) -> settings.setLanguage(locale));
         strength.addListener((obs, old, now) -> refinish());
         keepColors.addListener((obs, old, now) -> refinish());
         actualSize.addListener((obs, old, now) -> {
             showImages();
             ensureFull();
         });
+        viewportLongSide.addListener((obs, old, now) -> previewForView());
     }
 
     /** Lists the styles, picks the last used (or first available) one and opens {@code file} if given. */
@@ -129,6 +134,7 @@ public final class MainViewModel {
 
     /** Opens a photo file (from the open dialog, a drop, the clipboard or the command line). */
     public void open(Path file) {
+        gallery.cancel(); // a new photo comes first
         loader.open(file, previewSide());
     }
 
@@ -141,22 +147,20 @@ public final class MainViewModel {
 
     /** Opens an image that has no file, such as one pasted from the clipboard. */
     public void open(RgbaImage image, String name) {
+        gallery.cancel();
         loader.open(image, name, previewSide());
     }
 
     private int previewSide() {
-        int viewport = viewportLongSide.get();
-        // Before the window is laid out the viewport is unknown: use the largest preview then.
-        return viewport < PhotoLoader.QUICK_LONG_SIDE ? MAX_PREVIEW_LONG_SIDE
-                : Math.min(MAX_PREVIEW_LONG_SIDE, viewport);
+        return PreviewSize.forViewport(viewportLongSide.get());
     }
 
     private void showPhoto(PhotoSession session) {
         session.folder().ifPresent(settings::setLastFolder);
+        gallery.forget();
         full.forget(); // one full-resolution result, of the current photo only
         photo.set(session);
         preview.setPhoto(session);
-        updatePhotoSize();
         shown.set(null);
         beforeImage.set(session.preview());
         restartPreview();
@@ -165,15 +169,28 @@ public final class MainViewModel {
     private void originalDecoded(PhotoSession session) {
         photo.set(session);
         preview.setPhoto(session);
-        updatePhotoSize();
         showImages();
         ensureFull();
+        previewForView(); // the view may have grown while the photo was decoding
     }
 
-    private void updatePhotoSize() {
-        PhotoSession session = photo.get();
-        photoSize.set(session == null || !session.hasOriginal() ? ""
-                : i18n.get("photo.size", session.original().width(), session.original().height()));
+    /**
+     * The view grew well past the preview (a lasting change; the view waits for the resize to settle):
+     * a larger preview is scaled from the original and painted again; meanwhile the painting on
+     * show is drawn larger.
+     */
+    private void previewForView() {
+        if (PreviewSize.needsLarger(photo.get(), viewportLongSide.get())) {
+            loader.resize(photo.get(), previewSide(), this::previewResized);
+        }
+    }
+
+    private void previewResized(PhotoSession session) {
+        photo.set(session);
+        preview.setPhoto(session);
+        showImages();
+        StyleModel style = styles.selectedProperty().get();
+        preview.render(style == null ? null : style.id());
     }
 
     // ---- styles ----
@@ -199,6 +216,7 @@ public final class MainViewModel {
         full.cancel();
         StyleModel style = styles.selectedProperty().get();
         preview.render(style == null ? null : style.id());
+        showImages(); // never another style's painting under this style's name: the photo meanwhile
         ensureFull(); // queued behind the previews on the one inference thread
     }
 
@@ -206,6 +224,13 @@ public final class MainViewModel {
         showImages();
         if (rendered.quality() == PreviewQuality.SHARP) {
             warmer.warmOthers(styles.othersAvailable(rendered.styleId()));
+            paintGallery();
+        }
+    }
+
+    private void paintGallery() {
+        if (preview.sharp().isPresent()) {
+            gallery.paint(photo.get(), styles.styles().stream().filter(StyleModel::available).map(StyleModel::id).toList());
         }
     }
 
@@ -219,10 +244,11 @@ public final class MainViewModel {
             return;
         }
         beforeImage.set(actualSize.get() && session.hasOriginal() ? session.original() : session.preview());
-        Optional<Rendered> painting = preview.current();
+        StyleModel chosen = styles.selectedProperty().get();
+        Optional<Rendered> painting = preview.current().filter(p -> chosen != null && p.styleId().equals(chosen.id()));
         Optional<Rendered> fullPainting = actualSize.get()
                 ? painting.flatMap(p -> full.kept(session, p.styleId())) : Optional.empty();
-        fullPainting.or(() -> painting).map(Rendered::shown).ifPresent(shown::set);
+        shown.set(fullPainting.or(() -> painting).map(Rendered::shown).orElse(null));
     }
 
     /** At 100 %, makes sure the chosen style's full-resolution painting exists or is on its way. */
@@ -231,10 +257,6 @@ public final class MainViewModel {
         if (actualSize.get() && style != null) {
             full.ensure(photo.get(), style.id());
         }
-    }
-
-    private String styleName(String id) {
-        return styles.byId(id).map(s -> s.name(i18n.getLocale())).orElse(id);
     }
 
     public StyleOptions options() {
@@ -258,19 +280,10 @@ public final class MainViewModel {
         if (session == null || !session.hasOriginal() || sharp.isEmpty()) {
             return Optional.empty();
         }
-        Rendered painting = sharp.get();
         // A photo's own folder; for a pasted image the last export's folder, else Pictures, never the samples.
-        Path folder = session.folder().or(settings::lastExportFolder).orElseGet(MainViewModel::picturesFolder);
-        Optional<RgbaImage> fullRaw = full.kept(session, painting.styleId()).map(Rendered::raw);
-        var source = new ExportViewModel.Source(session.original(), painting.source(), painting.raw(), fullRaw,
-                session.file(), session.baseName(), painting.styleId(), options(), folder);
+        var source = ExportViewModel.Source.of(session, sharp.get(), full.kept(session, sharp.get().styleId()),
+                options(), session.folder().orElseGet(settings::defaultExportFolder));
         return Optional.of(new ExportViewModel(source, stylizer, imaging, runner, i18n, settings, notice::set));
-    }
-
-    private static Path picturesFolder() {
-        Path home = Path.of(System.getProperty("user.home"));
-        Path pictures = home.resolve("Pictures");
-        return java.nio.file.Files.isDirectory(pictures) ? pictures : home;
     }
 
     /** The current after-image at view resolution (for the clipboard). */
@@ -281,6 +294,7 @@ public final class MainViewModel {
     /** Cancels every piece of work this view model started. */
     public void dispose() {
         warmer.cancel();
+        gallery.cancel();
         full.cancel();
         preview.cancel();
         loader.cancel();
@@ -305,6 +319,11 @@ public final class MainViewModel {
         return photo.getReadOnlyProperty();
     }
 
+    /** The gallery's tiles painted from the photo on show, by style id (lowest priority, in the background). */
+    public ObservableMap<String, RgbaImage> galleryTiles() {
+        return gallery.tiles();
+    }
+
     public ReadOnlyObjectProperty<RgbaImage> beforeImageProperty() {
         return beforeImage.getReadOnlyProperty();
     }
@@ -314,8 +333,8 @@ public final class MainViewModel {
         return shown.getReadOnlyProperty();
     }
 
-    public ReadOnlyStringProperty photoSizeProperty() {
-        return photoSize.getReadOnlyProperty();
+    public StringBinding photoSizeProperty() {
+        return photoSize;
     }
 
     public ReadOnlyBooleanProperty loadingProperty() {
@@ -377,9 +396,5 @@ public final class MainViewModel {
     /** Where the open dialog starts: the folder of the last photo. */
     public Optional<Path> lastFolder() {
         return settings.lastFolder();
-    }
-
-    public boolean hasPhoto() {
-        return photo.get() != null;
     }
 }

@@ -2,8 +2,11 @@ package org.pastiche.ui;
 
 import atlantafx.base.controls.Notification;
 import atlantafx.base.theme.Styles;
+import java.nio.file.Path;
+import java.util.function.Consumer;
 import javafx.animation.PauseTransition;
 import javafx.geometry.Pos;
+import javafx.scene.control.Button;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
@@ -14,12 +17,20 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignA;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignI;
 
-/** The toasts over the compare area: the view model's notices, at most three, dismissed after a while. */
+/**
+ * The toasts over the compare area: the view model's notices, at most three, dismissed after a while.
+ * A new photo clears the error toasts of the one before; a saved file's toast can show its folder.
+ */
 final class NotificationsView {
     private static final int MAX_SHOWN = 3;
     private final VBox layer = new VBox(10);
 
-    NotificationsView(MainViewModel vm) {
+    private final I18n i18n;
+    private final Consumer<Path> reveal;
+
+    NotificationsView(MainViewModel vm, I18n i18n, Consumer<Path> reveal) {
+        this.i18n = i18n;
+        this.reveal = reveal;
         layer.getStyleClass().add("notification-layer");
         layer.setId("notifications");
         layer.setPickOnBounds(false);
@@ -29,6 +40,11 @@ final class NotificationsView {
         vm.noticeProperty().addListener((obs, old, notice) -> {
             if (notice != null) {
                 show(notice);
+            }
+        });
+        vm.photoProperty().addListener((obs, old, photo) -> {
+            if (photo != null && !photo.isSamePhoto(old)) {
+                layer.getChildren().removeIf(n -> n.getStyleClass().contains(Styles.DANGER));
             }
         });
         if (vm.noticeProperty().get() != null) {
@@ -51,6 +67,15 @@ final class NotificationsView {
             case ERROR -> Styles.DANGER;
             case SUCCESS -> Styles.SUCCESS;
             case INFO -> Styles.ACCENT;
+        });
+        notice.file().ifPresent(file -> {
+            Button show = new Button(i18n.get("export.show-folder"));
+            show.setId("notification-show-folder");
+            show.setOnAction(e -> {
+                reveal.accept(file);
+                layer.getChildren().remove(n);
+            });
+            n.setPrimaryActions(show);
         });
         n.setPrefWidth(400);
         n.setMaxHeight(Region.USE_PREF_SIZE);

@@ -46,6 +46,11 @@ final class StyleChoice {
         return styles.stream().filter(s -> s.id().equals(id)).findFirst();
     }
 
+    /** The style's name in {@code locale}, or its id if unknown. */
+    String name(String id, java.util.Locale locale) {
+        return byId(id).map(s -> s.name(locale)).orElse(id);
+    }
+
     /** The ids of the available styles other than {@code id}. */
     List<String> othersAvailable(String id) {
         return styles.stream().filter(StyleModel::available).map(StyleModel::id).filter(s -> !s.equals(id)).toList();

@@ -2,12 +2,16 @@ package org.pastiche.ui;
 
 import atlantafx.base.controls.ToggleSwitch;
 import atlantafx.base.theme.Styles;
+import java.util.List;
 import java.util.Locale;
+import javafx.beans.InvalidationListener;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
+import javafx.scene.control.ContentDisplay;
 import javafx.scene.control.Label;
+import javafx.scene.control.Labeled;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.Separator;
 import javafx.scene.control.ToggleButton;
@@ -101,6 +105,31 @@ final class ToolbarView {
                 new HBox(fit, actual), spacer, languageIcon, language, separator(), darkIcon, dark, about);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.getStyleClass().add("app-toolbar");
+
+        // Narrow windows: the tagline goes first, then the labels (icons and tooltips stay), then the
+        // brand's name; nothing is cut to "…", in either language.
+        language.setMinWidth(Region.USE_PREF_SIZE);
+        List<Labeled> labelled = List.of(open, paste, export, copy, fit, actual, darkIcon);
+        labelled.forEach(b -> b.setMinWidth(Region.USE_PREF_SIZE));
+        InvalidationListener degrade = o -> {
+            double w = bar.getWidth();
+            boolean compact = w > 0 && w < COMPACT_WIDTH;
+            setShown(tagline, w <= 0 || w >= FULL_WIDTH);
+            setShown(brand, w <= 0 || w >= TINY_WIDTH);
+            labelled.forEach(b -> b.setContentDisplay(compact ? ContentDisplay.GRAPHIC_ONLY : ContentDisplay.LEFT));
+        };
+        bar.widthProperty().addListener(degrade);
+        i18n.localeProperty().addListener(o -> bar.requestLayout());
+    }
+
+    /** Below these widths the tagline, the labels and the brand's name give way. */
+    static final double FULL_WIDTH = 1360;
+    static final double COMPACT_WIDTH = 1180;
+    static final double TINY_WIDTH = 880;
+
+    private static void setShown(Node node, boolean shown) {
+        node.setVisible(shown);
+        node.setManaged(shown);
     }
 
     Node node() {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.prefs.Preferences;
 import org.junit.jupiter.api.AfterEach;
@@ -57,7 +58,7 @@ class MainViewModelTest {
         assertEquals(PreviewQuality.SHARP, vm.shownProperty().get().quality());
         assertArrayEquals(FakeStylizer.expected(before, "a").argb(), vm.shownProperty().get().image().argb());
         // a quick low-resolution pass first, then the sharp one at view size
-        assertEquals(List.of(256, 800), stylizer.calls.stream().map(FakeStylizer.Call::width).toList());
+        assertEquals(List.of(256, 800), stylizer.calls.subList(0, 2).stream().map(FakeStylizer.Call::width).toList());
         assertFalse(vm.stylizingProperty().get());
     }
 
@@ -113,10 +114,11 @@ class MainViewModelTest {
         };
         vm.selectStyle("b");
 
-        FakeStylizer.Call b = stylizer.calls.stream().filter(c -> c.styleId().equals("b")).findFirst().orElseThrow();
+        FakeStylizer.Call b = stylizer.calls.stream().filter(c -> c.styleId().equals("b") && c.width() != TILE)
+                .findFirst().orElseThrow();
         assertTrue(b.cancel().isCancelled(), "the engine was told to stop");
         assertEquals("c", vm.shownProperty().get().styleId());
-        assertEquals(1, stylizer.calls.stream().filter(c -> c.styleId().equals("b")).count(),
+        assertEquals(1, stylizer.calls.stream().filter(c -> c.styleId().equals("b") && c.width() != TILE).count(),
                 "the sharp pass of the superseded style never ran");
     }
 
@@ -243,7 +245,9 @@ class MainViewModelTest {
         vm.selectStyle("b");
         vm.dispose();
         runner.runAll();
-        assertEquals("a", vm.shownProperty().get().styleId());
+        assertNull(vm.shownProperty().get(), "b's painting never came, and a's is not shown under b's name");
+        assertTrue(stylizer.calls.stream().noneMatch(c -> c.styleId().equals("b") && c.width() != TILE),
+                "b's passes never ran");
     }
 
     @Test
@@ -441,5 +445,120 @@ class MainViewModelTest {
         assertEquals(calls, stylizer.calls.size());
         assertEquals(800, vm.shownProperty().get().image().width());
         assertFalse(vm.fullResolutionPendingProperty().get());
+    }
+
+    // ---- issue 16: live gallery, resize, style switch, tiny photos ----
+
+    private static final int TILE = org.pastiche.ui.gallery.LiveGallery.TILE_SIDE;
+
+    private long tileRuns() {
+        return stylizer.calls.stream().filter(c -> c.width() == TILE && c.height() == TILE).count();
+    }
+
+    @Test
+    void galleryTilesArePaintedFromThePhotoAfterItsSharpPreview() {
+        QueuedTaskRunner runner = QueuedTaskRunner.queued();
+        MainViewModel vm = viewModel(runner);
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        runner.runNext(); // warm-up
+        runner.runNext(); // decode
+        runner.runNext(); // quick
+        assertEquals(0, tileRuns(), "not before the sharp preview");
+        runner.runAll();
+        assertEquals(Set.of("a", "b", "c"), vm.galleryTiles().keySet());
+        RgbaImage tile = vm.galleryTiles().get("b");
+        assertEquals(TILE, tile.width());
+        // the middle square of the photo's quick copy, painted in b
+        RgbaImage quick = imaging.fit(imaging.fit(FakeImaging.photo(800, 600, "dog.jpg".hashCode()), 800), 256);
+        RgbaImage square = imaging.fit(org.pastiche.ui.gallery.LiveGalleryTestAccess.centreSquare(quick), TILE);
+        assertArrayEquals(FakeStylizer.expected(square, "b").argb(), tile.argb());
+    }
+
+    @Test
+    void galleryTilesGoOneAtATimeSoAClickWaitsForOneAtMost() {
+        QueuedTaskRunner runner = QueuedTaskRunner.queued();
+        MainViewModel vm = viewModel(runner);
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        while (tileRuns() == 0) {
+            runner.runNext();
+        }
+        vm.selectStyle("c");
+        // queued now: the next tile (one) and c's passes
+        int before = stylizer.calls.size();
+        runner.runNext();
+        runner.runNext();
+        runner.runNext();
+        assertTrue(stylizer.calls.subList(before, stylizer.calls.size()).stream().filter(c -> c.width() == TILE).count() <= 1);
+        assertEquals("c", vm.shownProperty().get().styleId());
+    }
+
+    @Test
+    void aNewPhotoCancelsTheTilesOfTheOneBefore() {
+        QueuedTaskRunner runner = QueuedTaskRunner.queued();
+        MainViewModel vm = viewModel(runner);
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        while (tileRuns() == 0) {
+            runner.runNext();
+        }
+        assertEquals(1, vm.galleryTiles().size());
+        vm.open(Path.of("cat.jpg"));
+        while (!"cat.jpg".equals(vm.photoProperty().get().name())) {
+            runner.runNext();
+        }
+        assertTrue(vm.galleryTiles().isEmpty(), "the dog's tile went with the dog");
+        assertEquals(1, tileRuns(), "no more of the dog's tiles after the cat was opened");
+        runner.runAll();
+        assertEquals(3 + 1, tileRuns(), "dog's other tiles never ran; cat's all did");
+        RgbaImage catQuick = vm.photoProperty().get().quick();
+        RgbaImage square = imaging.fit(org.pastiche.ui.gallery.LiveGalleryTestAccess.centreSquare(catQuick), TILE);
+        assertArrayEquals(FakeStylizer.expected(square, "a").argb(), vm.galleryTiles().get("a").argb());
+    }
+
+    @Test
+    void aLastingLargerViewPaintsTheSharpPreviewAgainAtItsSize() {
+        MainViewModel vm = smallView(QueuedTaskRunner.direct());
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        assertEquals(400, vm.shownProperty().get().image().width());
+        int quickRuns = (int) stylizer.calls.stream().filter(c -> c.width() == 256).count();
+        vm.viewportLongSideProperty().set(700);
+        assertEquals(700, vm.beforeImageProperty().get().width());
+        assertEquals(700, vm.shownProperty().get().image().width());
+        assertEquals(PreviewQuality.SHARP, vm.shownProperty().get().quality());
+        assertEquals(quickRuns, stylizer.calls.stream().filter(c -> c.width() == 256).count(),
+                "no quick pass: the painting on show stays until the sharp one");
+        vm.viewportLongSideProperty().set(720); // within 15 %: nothing
+        vm.viewportLongSideProperty().set(500); // smaller: the larger preview stays
+        assertEquals(700, vm.shownProperty().get().image().width());
+        assertEquals("dog.jpg", vm.photoProperty().get().name());
+    }
+
+    @Test
+    void aStyleSwitchNeverShowsThePreviousStylesPainting() {
+        QueuedTaskRunner runner = QueuedTaskRunner.queued();
+        MainViewModel vm = viewModel(runner);
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        runner.runAll();
+        List<String> seen = new java.util.ArrayList<>();
+        vm.shownProperty().addListener((obs, old, now) -> seen.add(now == null ? "none"
+                : now.styleId() + "/" + vm.selectedStyleProperty().get().id()));
+        vm.selectStyle("b");
+        assertNull(vm.shownProperty().get(), "the photo meanwhile, not a's painting under b's name");
+        runner.runAll();
+        assertTrue(seen.stream().filter(s -> !s.equals("none")).allMatch(s -> s.startsWith("b/")), seen.toString());
+    }
+
+    @Test
+    void tinyAndThinPhotosGetAClearReason() {
+        MainViewModel vm = viewModel(QueuedTaskRunner.direct());
+        vm.start(Optional.empty());
+        vm.open(FakeImaging.photo(1, 1, 1), "dot.png");
+        assertEquals("Couldn't open dot.png: the picture is too small or too thin to paint (1 × 1 pixels at the "
+                + "view's size; each side needs at least 16)", vm.noticeProperty().get().message());
+        vm.open(FakeImaging.photo(7, 2000, 1), "thin.png");
+        assertTrue(vm.noticeProperty().get().message().contains("7 × 2000"), vm.noticeProperty().get().message());
+        assertNull(vm.photoProperty().get());
+        assertTrue(stylizer.calls.isEmpty(), "the network was not asked");
+        vm.open(FakeImaging.photo(40, 2000, 1), "narrow.png");
+        assertEquals(PreviewQuality.SHARP, vm.shownProperty().get().quality(), "thin but paintable: painted");
     }
 }

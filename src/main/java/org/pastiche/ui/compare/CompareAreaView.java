@@ -1,16 +1,23 @@
 package org.pastiche.ui.compare;
 
 import atlantafx.base.theme.Styles;
+import javafx.animation.PauseTransition;
+import javafx.beans.InvalidationListener;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.image.Image;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.input.MouseEvent;
+import javafx.scene.input.ScrollEvent;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
+import javafx.util.Duration;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignI;
 import org.pastiche.imaging.RgbaImage;
@@ -32,10 +39,40 @@ public final class CompareAreaView {
     private final BeforeAfterView compare = new BeforeAfterView();
     private final IdentityCache<RgbaImage, Image> beforeImages = new IdentityCache<>(CACHED_IMAGES, FxImages::toFx);
     private final IdentityCache<RgbaImage, Image> afterImages = new IdentityCache<>(CACHED_IMAGES, FxImages::toFx);
+    /** How long a size must last before the preview follows it. */
+    static final Duration SETTLE = Duration.millis(350);
+
     private final StackPane area;
 
     public CompareAreaView(MainViewModel vm, I18n i18n) {
         compare.setId("compare-view");
+        // A Tab stop: with the picture focused, Space holds the original (elsewhere it presses buttons).
+        compare.setFocusTraversable(true);
+        compare.addEventHandler(MouseEvent.MOUSE_PRESSED, e -> compare.requestFocus());
+        compare.addEventHandler(KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.SPACE) {
+                compare.setShowOriginal(true);
+                e.consume();
+            }
+        });
+        compare.addEventHandler(KeyEvent.KEY_RELEASED, e -> {
+            if (e.getCode() == KeyCode.SPACE) {
+                compare.setShowOriginal(false);
+                e.consume();
+            }
+        });
+        compare.focusedProperty().addListener((obs, was, focused) -> {
+            if (!focused) {
+                compare.setShowOriginal(false);
+            }
+        });
+        // The wheel zooms: up to 100 %, down to Fit.
+        compare.addEventHandler(ScrollEvent.SCROLL, e -> {
+            if (e.getDeltaY() != 0) {
+                compare.setZoom(e.getDeltaY() > 0 ? BeforeAfterView.Zoom.ACTUAL : BeforeAfterView.Zoom.FIT);
+                e.consume();
+            }
+        });
         compare.beforeImageProperty().bind(Bindings.createObjectBinding(
                 () -> beforeImages.get(vm.beforeImageProperty().get()), vm.beforeImageProperty()));
         compare.afterImageProperty().bind(Bindings.createObjectBinding(() -> {
@@ -95,8 +132,21 @@ public final class CompareAreaView {
         area = new StackPane(compare, empty, busy, fullPill);
         area.getStyleClass().add("compare-area");
         area.setMinSize(320, 240);
-        vm.viewportLongSideProperty().bind(Bindings.createIntegerBinding(
-                () -> (int) Math.max(area.getWidth(), area.getHeight()), area.widthProperty(), area.heightProperty()));
+        // The view model hears of a size once it has lasted a moment (a window drag is many sizes).
+        PauseTransition settle = new PauseTransition(SETTLE);
+        settle.setOnFinished(e -> vm.viewportLongSideProperty().set(longSide()));
+        InvalidationListener resized = o -> settle.playFromStart();
+        area.widthProperty().addListener(resized);
+        area.heightProperty().addListener(resized);
+    }
+
+    /** Puts {@code node} over the picture (the notifications, top right). */
+    public void overlay(Node node) {
+        area.getChildren().add(node);
+    }
+
+    private int longSide() {
+        return (int) Math.max(area.getWidth(), area.getHeight());
     }
 
     public Node node() {

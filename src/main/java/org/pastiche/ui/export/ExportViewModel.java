@@ -31,6 +31,8 @@ import org.pastiche.ui.I18n;
 import org.pastiche.ui.ImagingService;
 import org.pastiche.ui.Notice;
 import org.pastiche.ui.TaskRunner;
+import org.pastiche.ui.photo.PhotoSession;
+import org.pastiche.ui.preview.Rendered;
 import org.pastiche.ui.task.LatestTask;
 
 /**
@@ -55,7 +57,15 @@ public final class ExportViewModel {
      */
     public record Source(RgbaImage original, RgbaImage preview, RgbaImage previewRaw, Optional<RgbaImage> fullRaw,
                          Optional<Path> photo, String photoBaseName, String styleId, StyleOptions options,
-                         Path folder) { }
+                         Path folder) {
+
+        /** The photo's original and its sharp preview; {@code full}, if kept, gives the full-resolution output. */
+        public static Source of(PhotoSession photo, Rendered sharp, Optional<Rendered> full, StyleOptions options,
+                                Path folder) {
+            return new Source(photo.original(), sharp.source(), sharp.raw(), full.map(Rendered::raw), photo.file(),
+                    photo.baseName(), sharp.styleId(), options, folder);
+        }
+    }
 
     private final Source source;
     private final Stylizer stylizer;
@@ -201,7 +211,7 @@ public final class ExportViewModel {
             progress.set(1);
             written.set(path);
             settings.setLastExportFolder(path.toAbsolutePath().getParent());
-            notices.accept(Notice.success(i18n.get("export.done", name)));
+            notices.accept(Notice.saved(i18n.get("export.done", name), path));
             onDone.run();
         }).onFailure(failure -> {
             running.set(false);

@@ -3,8 +3,12 @@ package org.pastiche.ui.gallery;
 import javafx.geometry.Orientation;
 import javafx.scene.control.ListView;
 import javafx.scene.control.SelectionMode;
+import javafx.scene.image.Image;
+import org.pastiche.imaging.RgbaImage;
 import org.pastiche.inference.StyleModel;
+import org.pastiche.ui.FxImages;
 import org.pastiche.ui.I18n;
+import org.pastiche.ui.IdentityCache;
 import org.pastiche.ui.MainViewModel;
 
 /** The strip of styles: arrow keys move through it, a click or key press chooses the style. */
@@ -17,8 +21,11 @@ public final class GalleryView {
         list.setOrientation(Orientation.HORIZONTAL);
         list.getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
         list.setItems(vm.styles());
-        list.setCellFactory(v -> new StyleTileCell(i18n));
-        list.setFixedCellSize(StyleTileCell.THUMB + 28);
+        // The live tiles, converted once each.
+        IdentityCache<RgbaImage, Image> converted = new IdentityCache<>(64, FxImages::toFx);
+        // Each cell follows the tiles itself: a refresh of the whole strip would recreate its cells under a click.
+        list.setCellFactory(v -> new StyleTileCell(i18n, vm.galleryTiles(), converted::get));
+        list.setFixedCellSize(StyleTileCell.THUMB + 36);
         list.setPrefHeight(StyleTileCell.THUMB + 76);
         list.setMinHeight(StyleTileCell.THUMB + 76);
 

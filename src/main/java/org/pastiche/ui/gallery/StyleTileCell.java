@@ -3,6 +3,10 @@ package org.pastiche.ui.gallery;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import javafx.collections.MapChangeListener;
+import javafx.collections.ObservableMap;
+import javafx.collections.WeakMapChangeListener;
 import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
@@ -16,17 +20,26 @@ import javafx.scene.shape.Rectangle;
 import javafx.util.Duration;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
+import org.pastiche.imaging.RgbaImage;
 import org.pastiche.inference.StyleModel;
 import org.pastiche.ui.ErrorReasons;
 import org.pastiche.ui.I18n;
 
-/** One style in the gallery strip: a rounded thumbnail with the style's name under it. */
+/**
+ * One style in the gallery strip: a rounded tile with the style's name under it. The tile is the
+ * person's photo in that style once {@link LiveGallery} has painted it, the style's thumbnail until then.
+ */
 final class StyleTileCell extends ListCell<StyleModel> {
     static final double THUMB = 96;
     private static final PseudoClass UNAVAILABLE = PseudoClass.getPseudoClass("unavailable");
     private static final Map<Path, Image> THUMBNAILS = new ConcurrentHashMap<>();
 
+    private static final PseudoClass LIVE = PseudoClass.getPseudoClass("live");
+
     private final I18n i18n;
+    private final ObservableMap<String, RgbaImage> tiles;
+    private final Function<RgbaImage, Image> convert;
+    private final MapChangeListener<String, RgbaImage> tileChanged;
     private final ImageView thumbnail = new ImageView();
     private final FontIcon placeholder = new FontIcon(MaterialDesignP.PALETTE_OUTLINE);
     private final Label name = new Label();
@@ -34,9 +47,19 @@ final class StyleTileCell extends ListCell<StyleModel> {
     private final VBox tile;
     private final Tooltip tooltip = new Tooltip();
 
-    StyleTileCell(I18n i18n) {
+    /** {@code tiles}: the styles' tiles painted from the photo; {@code convert} makes them images. */
+    StyleTileCell(I18n i18n, ObservableMap<String, RgbaImage> tiles, Function<RgbaImage, Image> convert) {
         this.i18n = i18n;
+        this.tiles = tiles;
+        this.convert = convert;
+        this.tileChanged = change -> {
+            if (getItem() != null && getItem().id().equals(change.getKey())) {
+                showTile(getItem());
+            }
+        };
+        tiles.addListener(new WeakMapChangeListener<>(tileChanged));
         getStyleClass().add("style-tile-cell");
+        thumbnail.getStyleClass().add("tile-image");
         thumbnail.setFitWidth(THUMB);
         thumbnail.setFitHeight(THUMB);
         thumbnail.setPreserveRatio(false);
@@ -50,8 +73,8 @@ final class StyleTileCell extends ListCell<StyleModel> {
         StackPane.setAlignment(badge, Pos.BOTTOM_CENTER);
         badge.getStyleClass().add("unavailable-badge");
         name.getStyleClass().add("style-name");
-        name.setPrefWidth(THUMB + 16);
-        name.setMaxWidth(THUMB + 16);
+        name.setPrefWidth(THUMB + 24);
+        name.setMaxWidth(THUMB + 24);
         name.setWrapText(true); // long names take two lines rather than an ellipsis
         name.setAlignment(Pos.CENTER);
         name.setTextAlignment(javafx.scene.text.TextAlignment.CENTER);
@@ -70,17 +93,18 @@ final class StyleTileCell extends ListCell<StyleModel> {
         if (empty || style == null) {
             setGraphic(null);
             setTooltip(null);
+            setId(null);
             pseudoClassStateChanged(UNAVAILABLE, false);
             return;
         }
         var locale = i18n.getLocale();
         name.setText(style.name(locale));
-        thumbnail.setImage(style.thumbnail().map(StyleTileCell::thumbnail).orElse(null));
+        showTile(style);
         pseudoClassStateChanged(UNAVAILABLE, !style.available());
         badge.setVisible(!style.available());
         badge.setText(i18n.get("gallery.unavailable"));
-        StringBuilder tip = new StringBuilder(i18n.get("gallery.tooltip", style.name(locale), style.description(locale),
-                StyleLicence.normalise(style.license()), style.attribution()));
+        // Name and description; the licence and attribution are in the side panel, in full.
+        StringBuilder tip = new StringBuilder(i18n.get("gallery.tooltip", style.name(locale), style.description(locale)));
         if (StyleLicence.isNonCommercial(style.license())) {
             tip.append("\n").append(i18n.get("info.non-commercial"));
         }
@@ -91,6 +115,13 @@ final class StyleTileCell extends ListCell<StyleModel> {
         setTooltip(tooltip);
         setId("style-" + style.id());
         setGraphic(tile);
+    }
+
+    private void showTile(StyleModel style) {
+        Image live = convert.apply(tiles.get(style.id()));
+        thumbnail.setImage(live != null ? live : style.thumbnail().map(StyleTileCell::thumbnail).orElse(null));
+        pseudoClassStateChanged(LIVE, live != null);
+        thumbnail.getProperties().put("live", live != null);
     }
 
     private static Image thumbnail(Path file) {

@@ -19,6 +19,29 @@ public final class PhotoLoader {
     /** The smallest picture the first, quick pass paints (long side, pixels). */
     public static final int QUICK_LONG_SIDE = 256;
 
+    /** The shortest side, in the preview, that a style network paints well. */
+    public static final int MIN_SIDE = 16;
+
+    /** A photo too small or too thin to paint: its preview's size says why, in the person's words. */
+    public static final class TooSmallException extends Exception {
+        private final int width;
+        private final int height;
+
+        TooSmallException(int width, int height) {
+            super("too small to paint: " + width + " x " + height + " px");
+            this.width = width;
+            this.height = height;
+        }
+
+        public int width() {
+            return width;
+        }
+
+        public int height() {
+            return height;
+        }
+    }
+
     /** A photo that could not be opened: its name, its file if any, and why. */
     public record Failure(String name, Optional<Path> file, Throwable error) { }
 
@@ -29,6 +52,7 @@ public final class PhotoLoader {
 
     private final ImagingService imaging;
     private final LatestTask task;
+    private final LatestTask resizeTask;
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading");
     private Consumer<PhotoSession> onPreview = session -> { };
     private Consumer<PhotoSession> onOriginal = session -> { };
@@ -37,6 +61,7 @@ public final class PhotoLoader {
     public PhotoLoader(ImagingService imaging, TaskRunner runner) {
         this.imaging = imaging;
         this.task = new LatestTask(runner, TaskRunner.Lane.IO);
+        this.resizeTask = new LatestTask(runner, TaskRunner.Lane.IO);
     }
 
     /** Called with a new photo's session as soon as its preview is decoded (no original yet). */
@@ -64,11 +89,30 @@ public final class PhotoLoader {
         load(name, Optional.empty(), image, side -> imaging.fit(image, side), previewSide);
     }
 
+    /**
+     * Scales a larger preview from the decoded original, for a view that grew; {@code done} gets the
+     * same photo with it. A newer photo or resize supersedes it.
+     */
+    public void resize(PhotoSession session, int previewSide, Consumer<PhotoSession> done) {
+        if (!session.hasOriginal()) {
+            return;
+        }
+        resizeTask.run((progress, cancel) -> session.withPreview(imaging.fit(session.original(), previewSide)))
+                .onSuccess(done)
+                .start();
+    }
+
     private void load(String name, Optional<Path> file, RgbaImage inMemory, PreviewDecoder decoder, int previewSide) {
+        resizeTask.cancel();
         loading.set(true);
         task.run((progress, cancel) -> {
             RgbaImage preview = decoder.decode(previewSide);
             cancel.throwIfCancelled();
+            if (Math.min(preview.width(), preview.height()) < MIN_SIDE) {
+                // A 1 x 1 or a 7 x 2000 photo: a clear reason instead of a failing network or a blank.
+                throw new TooSmallException(inMemory != null ? inMemory.width() : preview.width(),
+                        inMemory != null ? inMemory.height() : preview.height());
+            }
             RgbaImage quick = imaging.fit(preview, QUICK_LONG_SIDE);
             return new PhotoSession(file, name, preview, quick, inMemory);
         }).onSuccess(session -> {
@@ -94,6 +138,7 @@ public final class PhotoLoader {
     /** Stops whatever is being opened. */
     public void cancel() {
         task.cancel();
+        resizeTask.cancel();
     }
 
     /** True while a photo's preview is being decoded. */

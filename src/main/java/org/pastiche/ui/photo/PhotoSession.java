@@ -7,8 +7,9 @@ import org.pastiche.imaging.RgbaImage;
 
 /**
  * One opened photo, immutable: the screen-sized preview and its quick (256 px) copy at once, the
- * full-resolution original once decoded ({@link #withOriginal}). Two sessions are the same photo
- * when they share the preview, whatever else they know.
+ * full-resolution original once decoded ({@link #withOriginal}), a larger preview when the view
+ * grows ({@link #withPreview}). Two sessions are the same photo when they share the quick copy,
+ * which never changes, whatever else they know.
  *
  * @param file     where the photo came from; empty for an image pasted or dropped without a file
  * @param original the decoded full resolution, or {@code null} while it is still being decoded
@@ -27,18 +28,23 @@ public record PhotoSession(Optional<Path> file, String name, RgbaImage preview, 
         return new PhotoSession(file, name, preview, quick, Objects.requireNonNull(full, "full"));
     }
 
+    /** The same photo with a preview of another size (the quick copy stays). */
+    public PhotoSession withPreview(RgbaImage larger) {
+        return new PhotoSession(file, name, Objects.requireNonNull(larger, "larger"), quick, original);
+    }
+
     public boolean hasOriginal() {
         return original != null;
     }
 
     /** True for the same opened photo (a session with or without its original). */
     public boolean isSamePhoto(PhotoSession other) {
-        return other != null && other.preview == preview;
+        return other != null && other.quick == quick;
     }
 
-    /** True if the quick pass is worth running: its picture is smaller than the preview. */
+    /** True if the quick pass is worth running: smaller than the preview, yet not too thin to paint. */
     public boolean hasQuickPass() {
-        return quick.width() < preview.width();
+        return quick.width() < preview.width() && Math.min(quick.width(), quick.height()) >= PhotoLoader.MIN_SIDE;
     }
 
     /**

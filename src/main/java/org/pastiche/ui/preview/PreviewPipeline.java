@@ -59,10 +59,18 @@ public final class PreviewPipeline {
         onFailure = callback;
     }
 
-    /** A new photo: every painting of the one before is forgotten and its passes stop. */
+    /**
+     * A new photo: every painting of the one before is forgotten and its passes stop. The same photo
+     * with its original decoded keeps everything; with a larger preview it keeps the painting on
+     * show (scaled up by the view) until {@link #render} paints the new size.
+     */
     public void setPhoto(PhotoSession session) {
         if (photo != null && photo.isSamePhoto(session)) {
-            photo = session; // the same photo, its original decoded: the previews stay valid
+            if (photo.preview() != session.preview()) {
+                sharpCache.clear(); // paintings of the old size
+                cancel();
+            }
+            photo = session;
             return;
         }
         photo = session;
@@ -84,7 +92,8 @@ public final class PreviewPipeline {
         }
         stylizing.set(true);
         PhotoSession session = photo;
-        if (session.hasQuickPass()) {
+        boolean sameStyleOnShow = current != null && current.styleId().equals(styleId);
+        if (session.hasQuickPass() && !sameStyleOnShow) {
             LatestTask.Run run = pass(styleId, PreviewQuality.QUICK, session.quick()).start();
             pass(styleId, PreviewQuality.SHARP, session.preview()).join(run); // unless superseded meanwhile
         } else {

@@ -36,7 +36,7 @@ class PhotoSessionTest {
     @Test
     void anotherPhotoIsNotTheSameEvenWithTheSameName() {
         PhotoSession other = new PhotoSession(Optional.of(Path.of("photos", "dog.jpg")), "dog.jpg",
-                FakeImaging.photo(400, 300, 1), quick, null);
+                preview, FakeImaging.photo(256, 192, 1), null);
         assertFalse(other.isSamePhoto(session("dog.jpg")));
         assertFalse(other.isSamePhoto(null));
     }

@@ -1,0 +1,194 @@
+package org.pastiche.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.prefs.Preferences;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.Slider;
+import javafx.scene.image.ImageView;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pastiche.ui.MainViewModel;
+import org.pastiche.ui.gallery.LiveGallery;
+import org.pastiche.ui.preview.PreviewQuality;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** Issue 16 in the real window (the model lab's tiny network, headless): gallery, resize, keyboard. */
+class MainWindowFxTest {
+    private static final long TIMEOUT_S = 120;
+
+    @TempDir
+    static Path models;
+    @TempDir
+    static Path photos;
+    private static List<String> styleIds;
+    private static Path sample;
+
+    private final FxRobot robot = new FxRobot();
+    private Preferences prefs;
+    private PasticheApp app;
+    private MainViewModel vm;
+    private Stage stage;
+
+    @BeforeAll
+    static void models() throws Exception {
+        styleIds = TestModels.write(models, 3);
+        sample = TestModels.photo(photos.resolve("sample.png"), 320, 240);
+    }
+
+    @BeforeEach
+    void open() throws Exception {
+        prefs = Preferences.userRoot().node("pastiche-fxtest-" + UUID.randomUUID());
+        prefs.put("language", "en");
+        prefs.putDouble("windowWidth", 900);
+        prefs.putDouble("windowHeight", 620);
+        stage = FxToolkit.registerPrimaryStage();
+        app = (PasticheApp) FxToolkit.setupApplication(
+                () -> new PasticheApp(() -> AppContext.of(List.of(models), prefs, Optional.of(sample))));
+        vm = app.viewModel();
+        waitUntil(() -> vm.shownProperty().get() != null && vm.shownProperty().get().quality() == PreviewQuality.SHARP);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        FxToolkit.cleanupApplication(app);
+        FxToolkit.cleanupStages();
+        prefs.removeNode();
+    }
+
+    private static <T> T fx(Callable<T> read) throws Exception {
+        return WaitForAsyncUtils.asyncFx(read).get(TIMEOUT_S, TimeUnit.SECONDS);
+    }
+
+    private static void waitUntil(Callable<Boolean> condition) throws Exception {
+        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> fx(condition));
+    }
+
+    /** The tile's picture in the gallery strip for {@code styleId}, and whether it is the live one. */
+    private boolean tileIsLive(String styleId) {
+        Set<ListCell> cells = robot.lookup("#style-" + styleId).queryAllAs(ListCell.class);
+        return cells.stream().filter(cell -> !cell.isEmpty() && cell.getItem() != null)
+                .map(cell -> cell.lookup(".tile-image"))
+                .anyMatch(view -> view != null && Boolean.TRUE.equals(view.getProperties().get("live"))
+                        && ((ImageView) view).getImage() != null
+                        && ((ImageView) view).getImage().getWidth() == LiveGallery.TILE_SIDE);
+    }
+
+    @Test
+    void galleryTilesChangeToThePhotoAndANewPhotoReplacesThem() throws Exception {
+        waitUntil(() -> vm.galleryTiles().keySet().containsAll(styleIds));
+        waitUntil(() -> styleIds.stream().allMatch(this::tileIsLive));
+        var first = fx(() -> vm.galleryTiles().get(styleIds.get(1)));
+
+        Path other = TestModels.photo(photos.resolve("other.png"), 400, 300);
+        Path third = TestModels.photo(photos.resolve("third.png"), 300, 400);
+        robot.interact(() -> {
+            app.view().openDropped(List.of(other.toFile()));
+            app.view().openDropped(List.of(third.toFile())); // supersedes the other before it paints
+        });
+        waitUntil(() -> vm.photoProperty().get() != null && "third.png".equals(vm.photoProperty().get().name())
+                && vm.galleryTiles().keySet().containsAll(styleIds) && styleIds.stream().allMatch(this::tileIsLive));
+        assertFalse(fx(() -> vm.galleryTiles().get(styleIds.get(1)) == first), "the tiles are the new photo's");
+        assertEquals(Set.copyOf(styleIds), fx(() -> Set.copyOf(vm.galleryTiles().keySet())));
+    }
+
+    @Test
+    void aLargerWindowPaintsThePreviewAgainAtItsSize() throws Exception {
+        Path large = TestModels.photo(photos.resolve("large.png"), 2000, 1500);
+        robot.interact(() -> app.view().openDropped(List.of(large.toFile())));
+        waitUntil(() -> "large.png".equals(vm.photoProperty().get().name()) && vm.photoProperty().get().hasOriginal()
+                && vm.shownProperty().get() != null && vm.shownProperty().get().quality() == PreviewQuality.SHARP);
+        int before = fx(() -> vm.shownProperty().get().image().width());
+        robot.interact(() -> {
+            stage.setWidth(1270); // the headless screen is 1280 x 800
+            stage.setHeight(790);
+        });
+        waitUntil(() -> vm.shownProperty().get() != null && vm.shownProperty().get().quality() == PreviewQuality.SHARP
+                && vm.shownProperty().get().image().width() > before * 1.15);
+        int after = fx(() -> vm.shownProperty().get().image().width());
+        assertTrue(after <= 1024 && after > before,
+                "painted again at the larger size: " + before + " -> " + after);
+        assertEquals(after, fx(() -> vm.beforeImageProperty().get().width()), "the original side too");
+    }
+
+    @Test
+    void tabReachesThePictureTheGalleryTheSliderAndTheButtons() throws Exception {
+        Set<String> reached = new java.util.HashSet<>();
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            robot.push(KeyCode.TAB);
+            WaitForAsyncUtils.waitForFxEvents();
+            String id = fx(() -> {
+                Scene scene = stage.getScene();
+                Node n = scene.getFocusOwner();
+                while (n != null && n.getId() == null) {
+                    n = n.getParent();
+                }
+                return n == null ? "?" : n.getId();
+            });
+            reached.add(id);
+            order.add(id);
+        }
+        assertTrue(reached.containsAll(Set.of("compare-view", "gallery", "strength-slider", "open-button",
+                "keep-colors-switch", "language-choice")), order.toString());
+    }
+
+    @Test
+    void spacePressesAFocusedButtonAndHoldsTheOriginalOnlyOnThePicture() throws Exception {
+        robot.interact(() -> robot.lookup("#zoom-actual").query().requestFocus());
+        robot.push(KeyCode.SPACE);
+        waitUntil(() -> vm.actualSizeProperty().get());
+        var compare = app.view().compareView();
+        robot.interact(compare::requestFocus);
+        robot.press(KeyCode.SPACE);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(fx(compare::isShowOriginal));
+        robot.release(KeyCode.SPACE);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(fx(compare::isShowOriginal));
+    }
+
+    @Test
+    void theStrengthSliderStepsBy5PercentAndCtrlMinusZoomsOut() throws Exception {
+        Slider slider = robot.lookup("#strength-slider").queryAs(Slider.class);
+        robot.interact(slider::requestFocus);
+        robot.push(KeyCode.LEFT);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(0.95, fx(() -> vm.strengthProperty().get()), 1e-9);
+        robot.push(KeyCode.LEFT).push(KeyCode.LEFT);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(0.85, fx(() -> vm.strengthProperty().get()), 1e-9);
+        robot.push(KeyCode.RIGHT);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(0.90, fx(() -> vm.strengthProperty().get()), 1e-9);
+
+        robot.interact(() -> vm.actualSizeProperty().set(true));
+        robot.push(KeyCode.CONTROL, KeyCode.MINUS);
+        waitUntil(() -> !vm.actualSizeProperty().get());
+    }
+
+    @Test
+    void theWindowTitleNamesThePhoto() throws Exception {
+        assertEquals("sample.png — Pastiche", fx(stage::getTitle));
+        assertTrue(fx(() -> stage.getMinWidth() == 800 && stage.getMinHeight() == 600));
+    }
+}
