@@ -7,6 +7,8 @@ import java.util.prefs.Preferences;
 import org.pastiche.inference.ModelRegistry;
 import org.pastiche.inference.OnnxStylizer;
 import org.pastiche.inference.SessionSettings;
+import org.pastiche.inference.StrokeScale;
+import org.pastiche.inference.StrokeStylizer;
 import org.pastiche.inference.Stylizer;
 import org.pastiche.ui.ImagingService;
 import org.pastiche.ui.PreviewTimings;
@@ -22,14 +24,16 @@ public record AppContext(Stylizer stylizer, ImagingService imaging, Preferences 
     /** The installed app: bundled and user models, assets next to the app, the user's preferences. */
     public static AppContext fromSystem() {
         PreviewTimings timings = PreviewTimings.fromSystem();
-        Stylizer stylizer = new OnnxStylizer(ModelRegistry.openDefault(SessionSettings.defaults()));
+        Stylizer stylizer = new StrokeStylizer(new OnnxStylizer(ModelRegistry.openDefault(SessionSettings.defaults())),
+                StrokeScale.DEFAULT);
         return new AppContext(stylizer, new EngineImaging(), Preferences.userNodeForPackage(PasticheApp.class),
                 AssetLocator.assetsDir().flatMap(AssetLocator::samplePhoto), timings);
     }
 
     /** Models from the given folders; for tests and measurements. */
     public static AppContext of(List<Path> modelDirs, Preferences preferences, Optional<Path> sample) {
-        Stylizer stylizer = new OnnxStylizer(new ModelRegistry(modelDirs, SessionSettings.defaults()));
+        Stylizer stylizer = new StrokeStylizer(new OnnxStylizer(new ModelRegistry(modelDirs, SessionSettings.defaults())),
+                StrokeScale.DEFAULT);
         return new AppContext(stylizer, new EngineImaging(), preferences, sample, PreviewTimings.fromSystem());
     }
 }

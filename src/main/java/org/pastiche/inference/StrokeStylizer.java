@@ -49,6 +49,15 @@ public final class StrokeStylizer implements Stylizer {
         return delegate;
     }
 
+    /**
+     * The network at whatever resolution it is given: {@code s}'s delegate if it is a stroke stylizer,
+     * else {@code s}. For work at a size of its own (a quick preview, a gallery tile) that is not a
+     * picture of the photo at the stroke scale.
+     */
+    public static Stylizer unwrap(Stylizer s) {
+        return s instanceof StrokeStylizer strokes ? strokes.delegate : s;
+    }
+
     /** The scale {@link #stylize(RgbaImage, String, ProgressListener, CancellationToken)} uses. */
     public StrokeScale scale() {
         return scale;

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.pastiche.imaging.RgbaImage;
+import org.pastiche.inference.StrokeScale;
+import org.pastiche.inference.StrokeStylizer;
 import org.pastiche.ui.preview.PreviewQuality;
 
 class MainViewModelTest {
@@ -283,6 +285,24 @@ class MainViewModelTest {
 
     private long fullRuns(String styleId) {
         return stylizer.calls.stream().filter(c -> c.styleId().equals(styleId) && c.width() == 800).count();
+    }
+
+    /** Issue 16: 100 % (and the export) paint at the stroke scale; the preview at its own size. */
+    @Test
+    void theFullResolutionPassPaintsAtTheStrokeScaleAndThePreviewAtItsOwnSize() {
+        MainViewModel vm = new MainViewModel(new StrokeStylizer(stylizer, StrokeScale.of(2)), imaging,
+                QueuedTaskRunner.direct(), settings, i18n);
+        vm.viewportLongSideProperty().set(400);
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        assertTrue(stylizer.calls.stream().anyMatch(c -> c.width() == 400 && c.height() == 300), stylizer.calls.toString());
+        stylizer.calls.clear();
+
+        vm.actualSizeProperty().set(true);
+
+        assertEquals(List.of("512x384"), stylizer.calls.stream().map(c -> c.width() + "x" + c.height()).toList(),
+                "the network works at 1024 px / S = 512 px, whatever the photo's size");
+        assertEquals(800, vm.shownProperty().get().image().width(), "brought back to the photo's size");
+        assertEquals(PreviewQuality.FULL, vm.shownProperty().get().quality());
     }
 
     @Test

@@ -5,6 +5,7 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableMap;
 import org.pastiche.core.ProgressListener;
 import org.pastiche.imaging.RgbaImage;
+import org.pastiche.inference.StrokeStylizer;
 import org.pastiche.inference.Stylizer;
 import org.pastiche.ui.ImagingService;
 import org.pastiche.ui.TaskRunner;
@@ -30,7 +31,7 @@ public final class LiveGallery {
     private PhotoSession photo;
 
     public LiveGallery(Stylizer stylizer, ImagingService imaging, TaskRunner runner) {
-        this.stylizer = stylizer;
+        this.stylizer = StrokeStylizer.unwrap(stylizer); // paints at its own size, not at the stroke scale
         this.imaging = imaging;
         this.task = new LatestTask(runner, TaskRunner.Lane.INFERENCE);
     }

@@ -10,6 +10,7 @@ import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import org.pastiche.core.ProgressListener;
 import org.pastiche.imaging.RgbaImage;
+import org.pastiche.inference.StrokeStylizer;
 import org.pastiche.inference.StyleOptions;
 import org.pastiche.inference.Stylizer;
 import org.pastiche.ui.TaskRunner;
@@ -43,7 +44,7 @@ public final class PreviewPipeline {
 
     /** {@code options} gives the strength and keep-colours of the moment a painting arrives. */
     public PreviewPipeline(Stylizer stylizer, TaskRunner runner, Supplier<StyleOptions> options) {
-        this.stylizer = stylizer;
+        this.stylizer = StrokeStylizer.unwrap(stylizer); // paints at its own size, not at the stroke scale
         this.options = options;
         this.passes = new LatestTask(runner, TaskRunner.Lane.INFERENCE);
         this.refinisher = new Refinisher(stylizer, runner);
