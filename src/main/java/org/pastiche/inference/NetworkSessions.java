@@ -149,12 +149,15 @@ final class NetworkSessions {
     synchronized void close() throws OrtException {
         try {
             style.close();
-            content.close();
         } finally {
-            if (tile != null && tile.isPresent()) {
-                tile.get().session().close();
+            try {
+                content.close(); // even when the style encoder's close failed
+            } finally {
+                if (tile != null && tile.isPresent()) {
+                    tile.get().session().close();
+                }
+                tile = null;
             }
-            tile = null;
         }
     }
 
