@@ -73,11 +73,10 @@ final class SavedPaintings {
             throw new PasticheException(PasticheException.Reason.WRITE_FAILED, userDir + ": cannot create the folder ("
                     + e.getMessage() + ")", e, userDir);
         }
-        code.save(codeFile);
-        ImageExporter.write(Resize.fitLongSide(painting, THUMBNAIL_SIDE), thumb);
         Path catalog = userDir.resolve(ModelLocations.CATALOG);
+        boolean saved = false;
         try {
-            ObjectNode root;
+            ObjectNode root; // read and checked before anything is written: a refusal leaves the folder as it was
             if (Files.isRegularFile(catalog)) {
                 JsonNode r = JSON.readTree(Files.readAllBytes(catalog));
                 if (r == null || !r.isObject() || !r.path("models").isArray()) {
@@ -89,6 +88,8 @@ final class SavedPaintings {
                 root = JSON.createObjectNode();
                 root.putArray("models");
             }
+            code.save(codeFile);
+            ImageExporter.write(Resize.fitLongSide(painting, THUMBNAIL_SIDE), thumb);
             ArrayNode models = (ArrayNode) root.get("models");
             ObjectNode e = models.addObject();
             e.put("id", id);
@@ -100,11 +101,25 @@ final class SavedPaintings {
             e.put("thumbnail", thumb.getFileName().toString());
             AtomicFiles.write(catalog, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root)
                     .getBytes(StandardCharsets.UTF_8));
+            saved = true;
         } catch (IOException e) {
             throw new PasticheException(PasticheException.Reason.WRITE_FAILED, catalog + ": cannot write the catalog ("
                     + e.getMessage() + ")", e, catalog);
+        } finally {
+            if (!saved) { // no code or thumbnail without its catalog entry
+                deleteQuietly(codeFile);
+                deleteQuietly(thumb);
+            }
         }
         return new Entry(userDir, id, networkId, Map.copyOf(names), Optional.of(thumb), Optional.of(codeFile));
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // nothing more to do: the save has failed with its own reason
+        }
     }
 
     /** An id from a name: lower-case letters, digits and dashes, at most 40 characters; "painting" if none. */

@@ -71,5 +71,9 @@ class SavedPaintingsTest {
         assertEquals(PasticheException.Reason.CATALOG_INVALID, e.reason());
         assertEquals(text, Files.readString(user.resolve(ModelLocations.CATALOG)));
         assertTrue(SavedPaintings.read(List.of(user)).isEmpty());
+        try (var files = Files.list(user)) {
+            assertEquals(List.of(ModelLocations.CATALOG), files.map(p -> p.getFileName().toString()).toList(),
+                    "no style code or thumbnail without its catalog entry");
+        }
     }
 }
