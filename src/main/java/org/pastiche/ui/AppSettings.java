@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
 import org.pastiche.imaging.ImageExporter;
+import org.pastiche.inference.StrokeScale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +72,23 @@ public final class AppSettings {
     public void setLastExportFolder(Path folder) {
         if (folder != null) {
             node.put("lastExportFolder", folder.toAbsolutePath().toString());
+        }
+    }
+
+    /** The stroke size chosen last; empty if none (or unreadable). */
+    public Optional<StrokeScale> strokeScale() {
+        String saved = node.get("strokeScale", null);
+        try {
+            return Optional.ofNullable(saved).map(StrokeScale::parse);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("ignoring the saved stroke size: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    public void setStrokeScale(StrokeScale scale) {
+        if (scale != null) {
+            node.put("strokeScale", scale.toString());
         }
     }
 

@@ -9,6 +9,7 @@ import javafx.beans.binding.StringBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -19,6 +20,7 @@ import javafx.beans.property.SimpleIntegerProperty;
 import javafx.collections.ObservableList;
 import javafx.collections.ObservableMap;
 import org.pastiche.imaging.RgbaImage;
+import org.pastiche.inference.StrokeScale;
 import org.pastiche.inference.StyleModel;
 import org.pastiche.inference.StyleOptions;
 import org.pastiche.inference.Stylizer;
@@ -107,6 +109,8 @@ public final class MainViewModel {
 
         darkTheme.set(settings.darkTheme());
         darkTheme.addListener((obs, old, dark) -> settings.setDarkTheme(dark));
+        settings.strokeScale().ifPresent(full.strokeScaleProperty()::set); // else the stylizer's own (as the engine was made)
+        full.strokeScaleProperty().addListener((obs, old, now) -> { settings.setStrokeScale(now); showImages(); ensureFull(); });
         i18n.localeProperty().addListener((obs, old, locale) -> settings.setLanguage(locale));
         strength.addListener((obs, old, now) -> refinish());
         keepColors.addListener((obs, old, now) -> refinish());
@@ -140,9 +144,7 @@ public final class MainViewModel {
 
     /** Opens the first of several files, as a drop of many files does. */
     public void open(List<Path> files) {
-        if (!files.isEmpty()) {
-            open(files.get(0));
-        }
+        files.stream().findFirst().ifPresent(this::open);
     }
 
     /** Opens an image that has no file, such as one pasted from the clipboard. */
@@ -174,11 +176,8 @@ public final class MainViewModel {
         previewForView(); // the view may have grown while the photo was decoding
     }
 
-    /**
-     * The view grew well past the preview (a lasting change; the view waits for the resize to settle):
-     * a larger preview is scaled from the original and painted again; meanwhile the painting on
-     * show is drawn larger.
-     */
+    /** The view grew well past the preview (a lasting change; the view waits for the resize to settle): a larger
+     * preview is scaled from the original and painted again; meanwhile the painting on show is drawn larger. */
     private void previewForView() {
         if (PreviewSize.needsLarger(photo.get(), viewportLongSide.get())) {
             loader.resize(photo.get(), previewSide(), this::previewResized);
@@ -234,10 +233,8 @@ public final class MainViewModel {
         }
     }
 
-    /**
-     * Shows the pictures that go with the zoom: the preview pair when fitted; at 100 % the original
-     * and, once computed, the full-resolution painting (the view scales the preview up meanwhile).
-     */
+    /** Shows the pictures that go with the zoom: the preview pair when fitted; at 100 % the original and, once
+     * computed, the full-resolution painting (the view scales the preview up meanwhile). */
     private void showImages() {
         PhotoSession session = photo.get();
         if (session == null) {
@@ -282,7 +279,7 @@ public final class MainViewModel {
         }
         // A photo's own folder; for a pasted image the last export's folder, else Pictures, never the samples.
         var source = ExportViewModel.Source.of(session, sharp.get(), full.kept(session, sharp.get().styleId()),
-                options(), session.folder().orElseGet(settings::defaultExportFolder));
+                options(), full.strokeScaleProperty().get(), session.folder().orElseGet(settings::defaultExportFolder));
         return Optional.of(new ExportViewModel(source, stylizer, imaging, runner, i18n, settings, notice::set));
     }
 
@@ -362,12 +359,15 @@ public final class MainViewModel {
         return darkTheme;
     }
 
-    /**
-     * True while the view shows 100 %: the before side is then the original, and the after side the
-     * painting at the photo's resolution, computed in the background on first need.
-     */
+    /** True while the view shows 100 %: the before side is then the original, and the after side the
+     * painting at the photo's resolution, computed in the background on first need. */
     public BooleanProperty actualSizeProperty() {
         return actualSize;
+    }
+
+    /** The stroke size of the 100 % view and the export (persisted); the preview paints at its own size. */
+    public ObjectProperty<StrokeScale> strokeScaleProperty() {
+        return full.strokeScaleProperty();
     }
 
     /** True while the full-resolution painting for the chosen style is being computed. */

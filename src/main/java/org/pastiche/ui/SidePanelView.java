@@ -5,17 +5,22 @@ import atlantafx.base.theme.Styles;
 import atlantafx.base.theme.Tweaks;
 import javafx.beans.binding.Bindings;
 import javafx.scene.Node;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Slider;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignI;
+import org.pastiche.inference.StrokeScale;
 import org.pastiche.ui.gallery.StyleInfoView;
 import org.pastiche.ui.photo.PhotoSession;
+import org.pastiche.ui.preview.StrokePainting;
 
 /** The panel on the right: the chosen style's information, the adjustments and the photo's name and size. */
 final class SidePanelView {
@@ -48,7 +53,24 @@ final class SidePanelView {
         keepColors.setId("keep-colors-switch");
         keepColors.textProperty().bind(i18n.text("adjust.keep-colors"));
         keepColors.selectedProperty().bindBidirectional(vm.keepColorsProperty());
-        VBox adjust = new VBox(10, adjustTitle, new HBox(strengthLabel, grow, strengthValue), strength, keepColors);
+        Label strokeLabel = new Label();
+        strokeLabel.textProperty().bind(i18n.text("adjust.stroke"));
+        strokeLabel.getStyleClass().add("field-label");
+        ComboBox<StrokeScale> stroke = new ComboBox<>();
+        stroke.setId("stroke-scale-box");
+        stroke.getItems().setAll(StrokePainting.OFFERED);
+        stroke.setMaxWidth(Double.MAX_VALUE);
+        stroke.setCellFactory(list -> new StrokeCell(i18n));
+        stroke.setButtonCell(new StrokeCell(i18n));
+        stroke.valueProperty().bindBidirectional(vm.strokeScaleProperty());
+        strokeLabel.setLabelFor(stroke);
+        Tooltip strokeTip = new Tooltip();
+        strokeTip.textProperty().bind(i18n.text("adjust.stroke.tooltip"));
+        strokeTip.setWrapText(true);
+        strokeTip.setMaxWidth(320);
+        stroke.setTooltip(strokeTip);
+        VBox adjust = new VBox(10, adjustTitle, new HBox(strengthLabel, grow, strengthValue), strength, keepColors,
+                strokeLabel, stroke);
         adjust.getStyleClass().add("sidebar-section");
 
         Label photoTitle = new Label();
@@ -81,5 +103,30 @@ final class SidePanelView {
 
     Node node() {
         return scroll;
+    }
+
+    /** The text for a stroke size in the UI language ({@code 1.5×}, "Native (finest)"). */
+    static String strokeText(I18n i18n, StrokeScale scale) {
+        return scale.isNative() ? i18n.get("adjust.stroke.native") : i18n.get("adjust.stroke.value", scale.factor());
+    }
+
+    /** A stroke size in the UI language, re-written when the language changes. */
+    private static final class StrokeCell extends ListCell<StrokeScale> {
+        private final I18n i18n;
+
+        StrokeCell(I18n i18n) {
+            this.i18n = i18n;
+            i18n.localeProperty().addListener((obs, old, now) -> show());
+        }
+
+        @Override
+        protected void updateItem(StrokeScale scale, boolean empty) {
+            super.updateItem(scale, empty);
+            show();
+        }
+
+        private void show() {
+            setText(isEmpty() || getItem() == null ? null : strokeText(i18n, getItem()));
+        }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.prefs.Preferences;
 import javafx.scene.Node;
 import javafx.scene.Scene;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.Slider;
 import javafx.scene.image.ImageView;
@@ -25,6 +27,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pastiche.inference.StrokeScale;
+import org.pastiche.ui.I18n;
 import org.pastiche.ui.MainViewModel;
 import org.pastiche.ui.gallery.LiveGallery;
 import org.pastiche.ui.preview.PreviewQuality;
@@ -184,6 +188,23 @@ class MainWindowFxTest {
         robot.interact(() -> vm.actualSizeProperty().set(true));
         robot.push(KeyCode.CONTROL, KeyCode.MINUS);
         waitUntil(() -> !vm.actualSizeProperty().get());
+    }
+
+    @Test
+    void theStrokeSizeBoxSetsTheViewModelsScaleAndSpeaksTheLanguage() throws Exception {
+        @SuppressWarnings("unchecked")
+        ComboBox<StrokeScale> box = robot.lookup("#stroke-scale-box").queryAs(ComboBox.class);
+        assertEquals(StrokeScale.DEFAULT, fx(box::getValue));
+        assertEquals("1×", fx(() -> box.getButtonCell().getText()));
+        robot.interact(() -> box.setValue(StrokeScale.of(2)));
+        assertEquals(StrokeScale.of(2), fx(() -> vm.strokeScaleProperty().get()));
+        assertEquals("2", prefs.get("strokeScale", null));
+        robot.interact(() -> box.setValue(StrokeScale.NATIVE));
+        assertEquals("Native (finest)", fx(() -> box.getButtonCell().getText()));
+        @SuppressWarnings("unchecked")
+        ComboBox<Locale> language = robot.lookup("#language-choice").queryAs(ComboBox.class);
+        robot.interact(() -> language.setValue(I18n.CHINESE));
+        assertEquals("原始分辨率（最细）", fx(() -> box.getButtonCell().getText()));
     }
 
     @Test

@@ -306,6 +306,45 @@ class MainViewModelTest {
     }
 
     @Test
+    void changingTheStrokeScaleRepaintsTheFullPassAtItsNetworkSizeAndIsRemembered() {
+        MainViewModel vm = new MainViewModel(new StrokeStylizer(stylizer, StrokeScale.DEFAULT), imaging,
+                QueuedTaskRunner.direct(), settings, i18n);
+        assertEquals(StrokeScale.DEFAULT, vm.strokeScaleProperty().get());
+        vm.viewportLongSideProperty().set(400);
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        vm.actualSizeProperty().set(true);
+        assertEquals("1024x768", last(), "S = 1: the network at 1024 px");
+        stylizer.calls.clear();
+
+        vm.strokeScaleProperty().set(StrokeScale.of(2));
+
+        assertEquals(List.of("512x384"), sizes(), "the kept S = 1 painting dropped, painted again at S = 2");
+        assertEquals(800, vm.shownProperty().get().image().width());
+        assertEquals(PreviewQuality.FULL, vm.shownProperty().get().quality());
+        assertEquals(Optional.of(StrokeScale.of(2)), settings.strokeScale(), "remembered");
+        stylizer.calls.clear();
+
+        vm.actualSizeProperty().set(false);
+        vm.strokeScaleProperty().set(StrokeScale.NATIVE);
+        assertEquals(List.of(), sizes(), "fitted: the preview keeps its own size, nothing at full resolution");
+        vm.actualSizeProperty().set(true);
+        assertEquals(List.of("800x600"), sizes(), "native: the network at the photo's own resolution");
+
+        MainViewModel again = new MainViewModel(new StrokeStylizer(stylizer, StrokeScale.DEFAULT), imaging,
+                QueuedTaskRunner.direct(), settings, i18n);
+        assertEquals(StrokeScale.NATIVE, again.strokeScaleProperty().get(), "read back at the next start");
+    }
+
+    private List<String> sizes() {
+        return stylizer.calls.stream().map(c -> c.width() + "x" + c.height()).toList();
+    }
+
+    private String last() {
+        List<String> all = sizes();
+        return all.isEmpty() ? "" : all.get(all.size() - 1);
+    }
+
+    @Test
     void at100PercentBothSidesShowThePhotosOwnPixels() {
         MainViewModel vm = smallView(QueuedTaskRunner.direct());
         vm.start(Optional.of(Path.of("dog.jpg")));

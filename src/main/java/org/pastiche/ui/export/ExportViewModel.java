@@ -23,6 +23,7 @@ import javafx.beans.property.SimpleObjectProperty;
 import org.pastiche.imaging.ImageExporter;
 import org.pastiche.imaging.ImageExporter.Format;
 import org.pastiche.imaging.RgbaImage;
+import org.pastiche.inference.StrokeScale;
 import org.pastiche.inference.StyleOptions;
 import org.pastiche.inference.Stylizer;
 import org.pastiche.ui.AppSettings;
@@ -33,6 +34,7 @@ import org.pastiche.ui.Notice;
 import org.pastiche.ui.TaskRunner;
 import org.pastiche.ui.photo.PhotoSession;
 import org.pastiche.ui.preview.Rendered;
+import org.pastiche.ui.preview.StrokePainting;
 import org.pastiche.ui.task.LatestTask;
 
 /**
@@ -53,17 +55,18 @@ public final class ExportViewModel {
 
     /**
      * What is exported: a snapshot taken when the dialog opens. {@code fullRaw} is the network's
-     * output on the original when the 100 % view has computed it already (then not run again).
+     * output on the original when the 100 % view has computed it already (then not run again), at
+     * {@code strokeScale}, the stroke size a new run paints at (null: the stylizer's own).
      */
     public record Source(RgbaImage original, RgbaImage preview, RgbaImage previewRaw, Optional<RgbaImage> fullRaw,
                          Optional<Path> photo, String photoBaseName, String styleId, StyleOptions options,
-                         Path folder) {
+                         StrokeScale strokeScale, Path folder) {
 
         /** The photo's original and its sharp preview; {@code full}, if kept, gives the full-resolution output. */
         public static Source of(PhotoSession photo, Rendered sharp, Optional<Rendered> full, StyleOptions options,
-                                Path folder) {
+                                StrokeScale strokeScale, Path folder) {
             return new Source(photo.original(), sharp.source(), sharp.raw(), full.map(Rendered::raw), photo.file(),
-                    photo.baseName(), sharp.styleId(), options, folder);
+                    photo.baseName(), sharp.styleId(), options, strokeScale, folder);
         }
     }
 
@@ -193,7 +196,8 @@ public final class ExportViewModel {
             RgbaImage result;
             if (full) {
                 RgbaImage raw = source.fullRaw().isPresent() ? source.fullRaw().get()
-                        : stylizer.stylize(source.original(), source.styleId(), report, cancel);
+                        : StrokePainting.stylize(stylizer, source.original(), source.styleId(), source.strokeScale(),
+                                report, cancel);
                 cancel.throwIfCancelled();
                 result = stylizer.finish(source.original(), raw, source.options());
             } else {

@@ -4,11 +4,14 @@ import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.SimpleObjectProperty;
 import org.pastiche.imaging.RgbaImage;
+import org.pastiche.inference.StrokeScale;
 import org.pastiche.inference.StyleOptions;
 import org.pastiche.inference.Stylizer;
 import org.pastiche.ui.TaskRunner;
@@ -19,7 +22,8 @@ import org.pastiche.ui.task.LatestTask;
  * The painting at the photo's own resolution (100 % and export): one background pass on the
  * inference lane, queued behind the previews, with progress; a newer style or photo supersedes it.
  * One result is kept: the next style's replaces it, a new photo drops it, and strength and
- * keep-colours re-finish it without the network.
+ * keep-colours re-finish it without the network. It paints at the chosen {@link #strokeScaleProperty()
+ * stroke size} (as the export does); a new stroke size drops the kept result.
  */
 public final class FullResolutionPass {
     private final Stylizer stylizer;
@@ -28,6 +32,7 @@ public final class FullResolutionPass {
     private final Refinisher refinisher;
     private final ReadOnlyBooleanWrapper pending = new ReadOnlyBooleanWrapper(this, "pending");
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress", -1);
+    private final ObjectProperty<StrokeScale> strokeScale = new SimpleObjectProperty<>(this, "strokeScale");
     private Rendered kept;
     private PhotoSession keptPhoto;
     private String jobStyle;
@@ -39,6 +44,8 @@ public final class FullResolutionPass {
         this.options = options;
         this.task = new LatestTask(runner, TaskRunner.Lane.INFERENCE);
         this.refinisher = new Refinisher(stylizer, runner);
+        strokeScale.set(StrokePainting.scaleOf(stylizer));
+        strokeScale.addListener((obs, old, now) -> forget()); // a painting at another stroke size
     }
 
     /** Called with the kept painting when it arrives and when it is re-finished. */
@@ -70,8 +77,10 @@ public final class FullResolutionPass {
         progress.set(-1);
         RgbaImage source = photo.original();
         StyleOptions asked = options.get();
+        StrokeScale scale = strokeScale.get();
         task.run((report, cancel) -> {
-            RgbaImage raw = stylizer.stylize(source, styleId, report, cancel); // the engine tiles large photos
+            // the engine tiles large photos
+            RgbaImage raw = StrokePainting.stylize(stylizer, source, styleId, scale, report, cancel);
             cancel.throwIfCancelled();
             return new Rendered(styleId, PreviewQuality.FULL, source, raw, asked, stylizer.finish(source, raw, asked));
         }).onProgress((done, total) -> {
@@ -127,6 +136,11 @@ public final class FullResolutionPass {
         jobStyle = null;
         pending.set(false);
         progress.set(-1);
+    }
+
+    /** The stroke size the full-resolution painting (and the export) is painted at. */
+    public ObjectProperty<StrokeScale> strokeScaleProperty() {
+        return strokeScale;
     }
 
     /** True while a painting at full resolution is being computed. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pastiche.imaging.ImageExporter.Format;
+import org.pastiche.inference.StrokeScale;
+import org.pastiche.inference.StrokeStylizer;
 import org.pastiche.ui.AppSettings;
 import org.pastiche.ui.FakeImaging;
 import org.pastiche.ui.FakeStylizer;
@@ -74,6 +77,27 @@ class ExportViewModelTest {
         assertEquals(Notice.Kind.SUCCESS, vm.noticeProperty().get().kind());
         assertFalse(export.runningProperty().get());
         assertEquals(1.0, export.progressProperty().get());
+    }
+
+    @Test
+    void aFullResolutionExportPaintsAtTheChosenStrokeScale() {
+        MainViewModel vm = new MainViewModel(new StrokeStylizer(stylizer, StrokeScale.DEFAULT), imaging,
+                QueuedTaskRunner.direct(), new AppSettings(prefs), new I18n(Locale.ENGLISH));
+        vm.viewportLongSideProperty().set(400);
+        vm.start(Optional.of(photo));
+        vm.strokeScaleProperty().set(StrokeScale.of(2));
+        stylizer.calls.clear();
+
+        vm.exportViewModel().orElseThrow().export(() -> { });
+
+        assertEquals(List.of("512x384"), stylizer.calls.stream().map(c -> c.width() + "x" + c.height()).toList(),
+                "S = 2: the network at 1024 px / 2, whatever the photo's size");
+        assertEquals(800, imaging.exports.get(0).image().width(), "brought back to the photo's size");
+
+        stylizer.calls.clear();
+        vm.strokeScaleProperty().set(StrokeScale.of(0.5));
+        vm.exportViewModel().orElseThrow().export(() -> { });
+        assertEquals(List.of("2048x1536"), stylizer.calls.stream().map(c -> c.width() + "x" + c.height()).toList());
     }
 
     @Test

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.pastiche.imaging.RgbaImage;
+import org.pastiche.inference.StrokeScale;
+import org.pastiche.inference.StrokeStylizer;
 import org.pastiche.inference.StyleOptions;
 import org.pastiche.ui.FakeImaging;
 import org.pastiche.ui.FakeStylizer;
@@ -45,6 +47,24 @@ class FullResolutionPassTest {
         assertTrue(pass.kept(photo, "a").isPresent());
         pass.ensure(photo, "a");
         assertEquals(0, runner.pending(), "kept: not run again");
+    }
+
+    @Test
+    void paintsAtTheStrokeScaleAndANewScaleDropsTheKeptPainting() {
+        FullResolutionPass strokes = new FullResolutionPass(new StrokeStylizer(stylizer, StrokeScale.DEFAULT), runner,
+                () -> options);
+        strokes.strokeScaleProperty().set(StrokeScale.of(2));
+        strokes.ensure(photo, "a");
+        runner.runAll();
+        assertEquals(512, stylizer.calls.get(0).width(), "the network at 1024 px / S");
+        assertEquals(800, strokes.kept(photo, "a").orElseThrow().raw().width());
+
+        strokes.strokeScaleProperty().set(StrokeScale.of(0.5));
+        assertTrue(strokes.kept(photo, "a").isEmpty(), "painted at another stroke size: dropped");
+        strokes.ensure(photo, "a");
+        runner.runAll();
+        assertEquals(2048, stylizer.calls.get(1).width());
+        assertTrue(strokes.kept(photo, "a").isPresent());
     }
 
     @Test
