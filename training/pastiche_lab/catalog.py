@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+from .catalog_i18n import add_translations
 from .data import STYLES
 
 
@@ -31,6 +32,7 @@ def update(path, entry: dict) -> dict:
     """Insert or replace `entry` (by id) in the catalog at `path`; returns the new catalog."""
     if not entry.get("id") or not entry.get("file"):
         raise ValueError("a catalog entry needs an id and a file")
+    entry = add_translations(entry)
     cat = read(path)
     models = [m for m in cat.get("models", []) if m.get("id") != entry["id"]] + [entry]
     order = list(STYLES)

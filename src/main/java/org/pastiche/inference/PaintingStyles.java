@@ -151,7 +151,7 @@ public final class PaintingStyles implements AutoCloseable {
         desc.put("en", "A painting as the style, with " + n.name(Locale.ENGLISH) + ".");
         desc.put("zh", "以画作为风格（" + n.name(Locale.CHINESE) + "）。");
         return new StyleModel(id, Map.copyOf(names), Map.copyOf(desc), n.file(), n.tileFile(), thumbnail, n.teacher(),
-                n.license(), n.attribution(), n.params(), n.macsPerMegapixel(), n.sizeMultiple(),
+                Map.of("en", n.license()), Map.of("en", n.attribution()), n.params(), n.macsPerMegapixel(), n.sizeMultiple(),
                 Map.of("network", n.id()), true, Optional.empty());
     }
 

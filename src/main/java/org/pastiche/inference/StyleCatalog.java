@@ -84,6 +84,13 @@ public final class StyleCatalog {
         return Optional.of(p);
     }
 
+    /** {@code field} (English) with the other languages of {@code mapField} ({"zh": ...}), if any. */
+    static Map<String, String> localized(JsonNode m, String field, String mapField) {
+        Map<String, String> all = new LinkedHashMap<>(texts(m.get(mapField)));
+        all.put("en", text(m, field).orElse(all.getOrDefault("en", "")));
+        return Map.copyOf(all);
+    }
+
     private static StyleModel entry(Path dir, String id, JsonNode m) {
         Optional<String> file = text(m, "file");
         Path modelFile = dir.resolve(file.orElse(id + ".onnx")).normalize();
@@ -96,8 +103,8 @@ public final class StyleCatalog {
                 confinedOrEmpty(dir, id, "tile_file", text(m, "tile_file")),
                 text(m, "thumbnail").map(f -> dir.resolve(f).normalize()), // an image, not code: may be shared
                 text(m, "teacher"),
-                text(m, "license").orElse(""),
-                text(m, "attribution").orElse(""),
+                localized(m, "license", "licenses"),
+                localized(m, "attribution", "attributions"),
                 m.path("params").asLong(0),
                 m.path("macs_per_megapixel").asDouble(0),
                 Math.max(1, Math.min(MAX_SIZE_MULTIPLE, sizeMultiple)),

@@ -17,8 +17,8 @@ public record StyleModel(
         Optional<Path> tileFile,
         Optional<Path> thumbnail,
         Optional<String> teacher,
-        String license,
-        String attribution,
+        Map<String, String> licenses,
+        Map<String, String> attributions,
         long params,
         double macsPerMegapixel,
         int sizeMultiple,
@@ -35,6 +35,24 @@ public record StyleModel(
         return pick(descriptions, locale).orElse("");
     }
 
+    /** The licence in English (the catalog's {@code license}): what the terms checks read. */
+    public String license() {
+        return licenses.getOrDefault("en", "");
+    }
+
+    /** The licence in the given locale's language, falling back to English. */
+    public String license(Locale locale) {
+        return pick(licenses, locale).orElse("");
+    }
+
+    public String attribution() {
+        return attributions.getOrDefault("en", "");
+    }
+
+    public String attribution(Locale locale) {
+        return pick(attributions, locale).orElse("");
+    }
+
     private static Optional<String> pick(Map<String, String> texts, Locale locale) {
         String v = texts.get(locale.getLanguage());
         if (v == null) {
@@ -44,7 +62,7 @@ public record StyleModel(
     }
 
     public StyleModel unavailable(String reason) {
-        return new StyleModel(id, names, descriptions, file, tileFile, thumbnail, teacher, license, attribution,
+        return new StyleModel(id, names, descriptions, file, tileFile, thumbnail, teacher, licenses, attributions,
                 params, macsPerMegapixel, sizeMultiple, fidelity, false, Optional.of(reason));
     }
 }

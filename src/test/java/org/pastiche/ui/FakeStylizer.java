@@ -38,7 +38,8 @@ public final class FakeStylizer implements Stylizer {
     public static StyleModel style(String id, boolean available) {
         return new StyleModel(id, Map.of("en", "Style " + id, "zh", "风格 " + id),
                 Map.of("en", "About " + id, "zh", "关于 " + id), Path.of(id + ".onnx"), Optional.empty(),
-                Optional.empty(), Optional.empty(), "CC BY-NC 4.0", "by someone", 1000, 1e9, 4, Map.of(),
+                Optional.empty(), Optional.empty(), Map.of("en", "CC BY-NC 4.0"),
+                Map.of("en", "by someone"), 1000, 1e9, 4, Map.of(),
                 available, available ? Optional.empty() : Optional.of("model file missing"));
     }
 

@@ -57,7 +57,8 @@ public final class AboutViewModel {
 
     public List<StyleCredit> styleCredits(Locale locale) {
         return styles.stream()
-                .map(s -> new StyleCredit(s.id(), s.name(locale), s.license(), s.attribution(), nonCommercial(s.license())))
+                .map(s -> new StyleCredit(s.id(), s.name(locale), s.license(locale), s.attribution(locale),
+                        nonCommercial(s.license())))
                 .toList();
     }
 

@@ -55,8 +55,8 @@ public final class StyleInfoView {
             var locale = i18n.getLocale();
             title.setText(style == null ? "" : style.name(locale));
             description.setText(style == null ? "" : style.description(locale));
-            licence.setText(style == null ? "" : StyleLicence.normalise(style.license()));
-            attribution.setText(style == null ? "" : style.attribution());
+            licence.setText(style == null ? "" : StyleLicence.normalise(style.license(locale)));
+            attribution.setText(style == null ? "" : style.attribution(locale));
             boolean nc = style != null && StyleLicence.isNonCommercial(style.license());
             nonCommercial.setVisible(nc);
             nonCommercial.setManaged(nc);

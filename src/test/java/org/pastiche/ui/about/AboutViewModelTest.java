@@ -17,7 +17,8 @@ import org.pastiche.inference.StyleModel;
 class AboutViewModelTest {
     private static StyleModel style(String id, String zh, String licence, String attribution) {
         return new StyleModel(id, Map.of("en", id + " EN", "zh", zh), Map.of(), Path.of(id + ".onnx"), Optional.empty(),
-                Optional.empty(), Optional.empty(), licence, attribution, 1, 1, 4, Map.of(), true, Optional.empty());
+                Optional.empty(), Optional.empty(), Map.of("en", licence),
+                Map.of("en", attribution), 1, 1, 4, Map.of(), true, Optional.empty());
     }
 
     @Test

@@ -1,0 +1,23 @@
+"""The lab's one catalog writer keeps the styles' Chinese licence and attribution texts."""
+import json
+
+from pastiche_lab import catalog
+from pastiche_lab.catalog_i18n import ZH
+
+
+def test_update_adds_the_chinese_texts_of_a_known_style(tmp_path):
+    p = tmp_path / "catalog.json"
+    catalog.update(p, {"id": "candy", "file": "candy.onnx", "license": "BSD", "attribution": "A"})
+    catalog.update(p, {"id": "mine", "file": "mine.onnx", "license": "own"})
+    m = {e["id"]: e for e in json.loads(p.read_text(encoding="utf-8"))["models"]}
+    assert m["candy"]["licenses"] == {"zh": ZH["candy"][0]}
+    assert m["candy"]["attributions"] == {"zh": ZH["candy"][1]}
+    assert m["candy"]["license"] == "BSD"                     # the English text is the entry's own
+    assert "licenses" not in m["mine"]                         # no translation invented
+
+
+def test_every_shipped_entry_has_its_chinese_texts():
+    from pastiche_lab.data import REPO
+    for e in json.loads((REPO / "models" / "catalog.json").read_text(encoding="utf-8"))["models"]:
+        assert e["licenses"]["zh"] == ZH[e["id"]][0], e["id"]
+        assert e["attributions"]["zh"] == ZH[e["id"]][1], e["id"]
