@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +16,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.pastiche.imaging.ImageExporter;
 import org.pastiche.imaging.SyntheticImage;
-import picocli.CommandLine;
 
 /** Issue 14 and the CLI items of issue 16: bad arguments, honest one-line errors, no clobbering. */
 class CliErrorsTest {
@@ -41,23 +36,14 @@ class CliErrorsTest {
     }
 
     private static String models() {
-        try {
-            return Path.of(CliErrorsTest.class.getResource("/models/tiny/catalog.json").toURI()).getParent().toString();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return CliRun.models("tiny");
     }
 
     private int run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        CommandLine cl = PasticheCli.commandLine();
-        cl.setOut(new PrintWriter(o, true));
-        cl.setErr(new PrintWriter(e, true));
-        int code = cl.execute(args);
-        out = o.toString();
-        err = e.toString();
-        return code;
+        CliRun.Result r = CliRun.run(args);
+        out = r.out();
+        err = r.err();
+        return r.code();
     }
 
     private Path photo(String name) throws Exception {
@@ -67,9 +53,7 @@ class CliErrorsTest {
     }
 
     private List<String> files() throws Exception {
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted().toList();
-        }
+        return CliRun.files(dir);
     }
 
     /** A usage error: exit 2, "pastiche: " and the reason on one line, then where help is; no usage dump. */

@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +17,6 @@ import org.pastiche.imaging.ImageMetrics;
 import org.pastiche.imaging.RgbaImage;
 import org.pastiche.imaging.SyntheticImage;
 import org.pastiche.inference.ModelLocations;
-import picocli.CommandLine;
 
 /** {@code stylize --style-image}: any painting as the style, with the tiny arbitrary-style fixture. */
 class PaintingCliTest {
@@ -42,24 +37,14 @@ class PaintingCliTest {
     }
 
     private static String models() {
-        try {
-            return Path.of(PaintingCliTest.class.getResource("/models/tiny-arbitrary/catalog.json").toURI()).getParent()
-                    .toString();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return CliRun.models("tiny-arbitrary");
     }
 
     private int run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        CommandLine cl = PasticheCli.commandLine();
-        cl.setOut(new PrintWriter(o, true));
-        cl.setErr(new PrintWriter(e, true));
-        int code = cl.execute(args);
-        out = o.toString();
-        err = e.toString();
-        return code;
+        CliRun.Result r = CliRun.run(args);
+        out = r.out();
+        err = r.err();
+        return r.code();
     }
 
     private Path image(String name, int w, int h, long seed) throws Exception {
@@ -69,9 +54,7 @@ class PaintingCliTest {
     }
 
     private List<String> files() throws Exception {
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted().toList();
-        }
+        return CliRun.files(dir);
     }
 
     @Test

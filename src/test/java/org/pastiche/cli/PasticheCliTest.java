@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +23,6 @@ import org.pastiche.inference.ModelRegistry;
 import org.pastiche.inference.OnnxStylizer;
 import org.pastiche.inference.SessionSettings;
 import org.pastiche.inference.StyleOptions;
-import picocli.CommandLine;
 
 /** Runs the command line in-process and checks exit codes, messages and files. */
 class PasticheCliTest {
@@ -48,24 +43,14 @@ class PasticheCliTest {
     }
 
     private static String models() {
-        try {
-            return Path.of(PasticheCliTest.class.getResource("/models/tiny/catalog.json").toURI()).getParent()
-                    .toString();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return CliRun.models("tiny");
     }
 
     private int run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        CommandLine cl = PasticheCli.commandLine();
-        cl.setOut(new PrintWriter(o, true));
-        cl.setErr(new PrintWriter(e, true));
-        int code = cl.execute(args);
-        out = o.toString();
-        err = e.toString();
-        return code;
+        CliRun.Result r = CliRun.run(args);
+        out = r.out();
+        err = r.err();
+        return r.code();
     }
 
     private Path photo(String name) throws Exception {
@@ -75,9 +60,7 @@ class PasticheCliTest {
     }
 
     private List<String> files() throws Exception {
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted().toList();
-        }
+        return CliRun.files(dir);
     }
 
     @Test

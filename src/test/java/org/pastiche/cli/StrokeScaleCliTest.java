@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -19,7 +16,6 @@ import org.pastiche.imaging.ImageExporter;
 import org.pastiche.imaging.Resize;
 import org.pastiche.imaging.RgbaImage;
 import org.pastiche.imaging.SyntheticImage;
-import picocli.CommandLine;
 
 /** {@code stylize --stroke-scale}, in-process with the tiny test model. */
 class StrokeScaleCliTest {
@@ -39,23 +35,13 @@ class StrokeScaleCliTest {
     }
 
     private static String models() {
-        try {
-            return Path.of(StrokeScaleCliTest.class.getResource("/models/tiny/catalog.json").toURI()).getParent()
-                    .toString();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return CliRun.models("tiny");
     }
 
     private int run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        CommandLine cl = PasticheCli.commandLine();
-        cl.setOut(new PrintWriter(o, true));
-        cl.setErr(new PrintWriter(e, true));
-        int code = cl.execute(args);
-        err = e.toString();
-        return code;
+        CliRun.Result r = CliRun.run(args);
+        err = r.err();
+        return r.code();
     }
 
     private RgbaImage stylize(Path in, String name, String... extra) throws Exception {
