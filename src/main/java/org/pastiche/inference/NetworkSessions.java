@@ -98,6 +98,7 @@ final class NetworkSessions {
                         + takes + " values, the style encoder gives " + code);
             }
             long stats = ModelContract.hasStats(content) ? fixedLength(content.getOutputInfo().get(ModelContract.STATS)) : -1;
+            probe(n, style, content, code);
             LOG.info("arbitrary-style network '{}' loaded in {} ms (style code {} values)", n.id(),
                     (System.nanoTime() - t0) / 1_000_000, code);
             return new NetworkSessions(n, settings, style, content, code, stats);
@@ -108,6 +109,69 @@ final class NetworkSessions {
             }
             throw e;
         }
+    }
+
+    /**
+     * Runs both networks once on a small texture ({@link ModelContract#probe}'s, about 48 x 32, aligned
+     * to the network's size multiple) and checks what the metadata cannot tell: the style encoder
+     * gives {@code code} finite values, and the content network, fed that code, an {@code output} of
+     * the input's size with finite values. A few milliseconds when the sessions open, instead of a
+     * failure (or a black picture) on every painting.
+     */
+    static void probe(Network n, OrtSession style, OrtSession content, long code) throws PasticheException {
+        int m = Math.max(1, n.sizeMultiple());
+        int h = (32 + m - 1) / m * m;
+        int w = (48 + m - 1) / m * m;
+        float[] data = new float[3 * w * h];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (i * 37 % 251) + 2; // a texture in 2..252: every norm has something to normalise
+        }
+        String stage = n.styleFile().getFileName().toString();
+        try (OnnxTensor in = OnnxTensor.createTensor(OrtRun.environment(), FloatBuffer.wrap(data), new long[] {1, 3, h, w})) {
+            float[] values;
+            try (OrtSession.Result r = style.run(Map.of(ModelContract.INPUT, in), Set.of(STYLE))) {
+                values = floats(r, STYLE, stage);
+            }
+            if (values.length != code) {
+                throw new PasticheException(PasticheException.Reason.MODEL_INVALID, stage + ": gives a style code of "
+                        + values.length + " values, its output says " + code);
+            }
+            OrtRun.checkFinite(values, "style code");
+            stage = n.file().getFileName().toString();
+            try (OnnxTensor codeTensor = OrtRun.vector(values);
+                    OrtSession.Result r = content.run(Map.of(ModelContract.INPUT, in, STYLE, codeTensor),
+                            Set.of(ModelContract.OUTPUT))) {
+                if (!(r.get(ModelContract.OUTPUT).orElse(null) instanceof OnnxTensor t)) {
+                    throw new PasticheException(PasticheException.Reason.MODEL_INVALID, stage + ": no 'output' tensor");
+                }
+                long[] shape = t.getInfo().getShape();
+                if (!java.util.Arrays.equals(shape, new long[] {1, 3, h, w})) {
+                    throw new PasticheException(PasticheException.Reason.MODEL_INVALID, stage + ": returns "
+                            + java.util.Arrays.toString(shape) + " for a " + w + "x" + h
+                            + " test picture [1, 3, " + h + ", " + w + "]; the contract needs the same size");
+                }
+                FloatBuffer fb = t.getFloatBuffer();
+                OrtRun.checkFinite(fb, fb.remaining(), "output");
+            }
+        } catch (OrtException e) {
+            throw new PasticheException(PasticheException.Reason.MODEL_INVALID, stage + ": fails on a " + w + "x" + h
+                    + " test picture (" + ModelOpener.firstLine(e.getMessage()) + ")", e);
+        } catch (PasticheException e) {
+            throw e.reason() == PasticheException.Reason.MODEL_OUTPUT_INVALID
+                    ? new PasticheException(PasticheException.Reason.MODEL_INVALID, stage + ": on a " + w + "x" + h
+                            + " test picture, " + e.getMessage(), e)
+                    : e;
+        }
+    }
+
+    private static float[] floats(OrtSession.Result r, String name, String file) throws OrtException, PasticheException {
+        if (!(r.get(name).orElse(null) instanceof OnnxTensor t)) {
+            throw new PasticheException(PasticheException.Reason.MODEL_INVALID, file + ": no '" + name + "' tensor");
+        }
+        FloatBuffer fb = t.getFloatBuffer();
+        float[] v = new float[fb.remaining()];
+        fb.get(v);
+        return v;
     }
 
     /** The tile network, opened on first use; empty if the catalog has none or it is unusable. */

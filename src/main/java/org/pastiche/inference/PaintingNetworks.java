@@ -102,13 +102,21 @@ final class PaintingNetworks {
                 m.has("fidelity") && m.get("fidelity").isObject()
                         ? JSON.convertValue(m.get("fidelity"), new TypeReference<Map<String, Object>>() { })
                         : Map.of(),
-                Optional.ofNullable(reason));
+                Optional.ofNullable(reason), localizedOnly(m, "licenses"), localizedOnly(m, "attributions"));
+    }
+
+    /** The catalog's texts in other languages ({@code licenses}: {"zh": ...}), English not included. */
+    private static Map<String, String> localizedOnly(JsonNode m, String field) {
+        Map<String, String> texts = new LinkedHashMap<>(StyleCatalog.texts(m.get(field)));
+        texts.remove("en");
+        return Map.copyOf(texts);
     }
 
     /** A stand-in for a network that is not installed, so that a painting needing it can be listed. */
     static Network missing(String networkId, Path dir, String styleId, String reason) {
         return new Network(networkId, Map.of(), Map.of(), dir.resolve(styleId + ".missing"), Optional.empty(),
-                dir, Optional.empty(), "", "", 0, 0, 4, PaintingStyles.DEFAULT_STYLE_SIZE, Map.of(), Optional.of(reason));
+                dir, Optional.empty(), "", "", 0, 0, 4, PaintingStyles.DEFAULT_STYLE_SIZE, Map.of(), Optional.of(reason),
+                Map.of(), Map.of());
     }
 
     List<Network> all() {

@@ -57,7 +57,7 @@ public final class PaintingStyles implements AutoCloseable {
     public record Network(String id, Map<String, String> names, Map<String, String> descriptions, Path file,
             Optional<Path> tileFile, Path styleFile, Optional<String> teacher, String license, String attribution,
             long params, double macsPerMegapixel, int sizeMultiple, int styleSize, Map<String, Object> fidelity,
-            Optional<String> unavailableReason) {
+            Optional<String> unavailableReason, Map<String, String> licenses, Map<String, String> attributions) {
         public boolean available() {
             return unavailableReason.isEmpty();
         }
@@ -66,11 +66,29 @@ public final class PaintingStyles implements AutoCloseable {
             String v = names.get(locale.getLanguage());
             return v != null ? v : names.getOrDefault("en", id);
         }
+
+        /** The licence in the locale's language (the catalog's {@code licenses}), else {@link #license()}. */
+        public String license(Locale locale) {
+            return licenses.getOrDefault(locale.getLanguage(), license);
+        }
+
+        /** The attribution in the locale's language (the catalog's {@code attributions}), else {@link #attribution()}. */
+        public String attribution(Locale locale) {
+            return attributions.getOrDefault(locale.getLanguage(), attribution);
+        }
+
+        /** This network, unavailable for {@code reason} (its sessions failed to open or its probe failed). */
+        Network unavailable(String reason) {
+            return new Network(id, names, descriptions, file, tileFile, styleFile, teacher, license, attribution, params,
+                    macsPerMegapixel, sizeMultiple, styleSize, fidelity, Optional.of(reason), licenses, attributions);
+        }
     }
 
     private final ModelRegistry registry;
     private final PaintingNetworks networks;
     private final Map<String, NetworkSessions> sessions = new LinkedHashMap<>();
+    /** Networks whose sessions failed to open (or whose probe failed), with the reason: not tried again. */
+    private final Map<String, String> broken = new java.util.concurrent.ConcurrentHashMap<>();
 
     PaintingStyles(ModelRegistry registry, List<Path> modelDirs) {
         this.registry = registry;
@@ -86,16 +104,42 @@ public final class PaintingStyles implements AutoCloseable {
 
     /** The arbitrary-style networks, in catalog order. */
     public List<Network> networks() {
-        return networks.all();
+        return networks.all().stream().map(this::current).toList();
     }
 
     public Optional<Network> network(String id) {
-        return networks.find(id);
+        return networks.find(id).map(this::current);
     }
 
     /** The first available network: what {@code --style-image} uses by default. */
     public Optional<Network> defaultNetwork() {
-        return networks.firstAvailable();
+        return networks().stream().filter(Network::available).findFirst();
+    }
+
+    /** The network as it is now: unavailable, with the reason, once its sessions have failed to open. */
+    private Network current(Network n) {
+        String reason = broken.get(n.id());
+        return reason == null || !n.available() ? n : n.unavailable(reason);
+    }
+
+    /**
+     * Opens the network's sessions now (checked against the contract, and probed: both networks run
+     * once on a small picture), so that a broken network is found before a painting needs it.
+     *
+     * @throws PasticheException if the network is unknown or unavailable; it stays unavailable, with the reason
+     */
+    public void check(String networkId) throws PasticheException {
+        sessions(require(networkId));
+    }
+
+    private Network require(String networkId) throws PasticheException {
+        Network n = networks.require(networkId);
+        String reason = broken.get(n.id());
+        if (reason != null) {
+            throw new PasticheException(PasticheException.Reason.MODEL_UNAVAILABLE, "The arbitrary-style network '"
+                    + n.id() + "' is unavailable: " + reason, n.id());
+        }
+        return n;
     }
 
     /**
@@ -106,7 +150,7 @@ public final class PaintingStyles implements AutoCloseable {
      */
     public StyleCode encode(String networkId, RgbaImage painting, int longSide, CancellationToken cancel)
             throws PasticheException {
-        Network n = networks.require(networkId);
+        Network n = require(networkId);
         int side = longSide > 0 ? longSide : n.styleSize();
         RgbaImage scaled = scaleToLongSide(painting, side);
         if (Math.min(scaled.width(), scaled.height()) < MIN_SIDE) {
@@ -135,7 +179,7 @@ public final class PaintingStyles implements AutoCloseable {
      */
     public StyleModel use(StyleCode code, String id, Map<String, String> names, Optional<Path> thumbnail)
             throws PasticheException {
-        Network n = networks.require(code.network());
+        Network n = require(code.network());
         StyleModel style = styleOf(n, id, names, thumbnail);
         try {
             registry.register(style, s -> open(n, code, s));
@@ -151,8 +195,14 @@ public final class PaintingStyles implements AutoCloseable {
         desc.put("en", "A painting as the style, with " + n.name(Locale.ENGLISH) + ".");
         desc.put("zh", "以画作为风格（" + n.name(Locale.CHINESE) + "）。");
         return new StyleModel(id, Map.copyOf(names), Map.copyOf(desc), n.file(), n.tileFile(), thumbnail, n.teacher(),
-                Map.of("en", n.license()), Map.of("en", n.attribution()), n.params(), n.macsPerMegapixel(), n.sizeMultiple(),
+                licenceTexts(n.license(), n.licenses()), licenceTexts(n.attribution(), n.attributions()), n.params(), n.macsPerMegapixel(), n.sizeMultiple(),
                 Map.of("network", n.id()), true, Optional.empty());
+    }
+
+    private static Map<String, String> licenceTexts(String english, Map<String, String> others) {
+        Map<String, String> all = new LinkedHashMap<>(others);
+        all.put("en", english);
+        return Map.copyOf(all);
     }
 
     private LoadedModel open(Network n, StyleCode code, StyleModel style) throws PasticheException, OrtException {
@@ -175,7 +225,7 @@ public final class PaintingStyles implements AutoCloseable {
      */
     public StyleModel save(StyleCode code, Map<String, String> names, RgbaImage painting, Path userDir)
             throws PasticheException {
-        Network n = networks.require(code.network());
+        Network n = require(code.network());
         SavedPaintings.Entry saved = SavedPaintings.write(code, n.id(), names, painting, userDir,
                 id -> registry.find(id).isPresent());
         return use(code, saved.id(), names, saved.thumbnail());
@@ -214,9 +264,13 @@ public final class PaintingStyles implements AutoCloseable {
         if (s == null) {
             try {
                 s = NetworkSessions.open(n, registry.settings());
-            } catch (OrtException | RuntimeException e) {
+            } catch (PasticheException | OrtException | RuntimeException e) {
+                String reason = e instanceof PasticheException ? e.getMessage()
+                        : "it cannot be loaded (" + ModelOpener.firstLine(e.getMessage()) + ")";
+                broken.put(n.id(), reason); // said once, by whoever reports this failure
+                LOG.debug("arbitrary-style network '{}' disabled: {}", n.id(), reason);
                 throw new PasticheException(PasticheException.Reason.MODEL_UNAVAILABLE, "The arbitrary-style network '"
-                        + n.id() + "' cannot be loaded (" + ModelOpener.firstLine(e.getMessage()) + ")", e, n.id());
+                        + n.id() + "' is unavailable: " + reason, e, n.id());
             }
             sessions.put(n.id(), s);
         }
