@@ -112,8 +112,7 @@ public final class MainViewModel {
         settings.strokeScale().ifPresent(full.strokeScaleProperty()::set); // else the stylizer's own (as the engine was made)
         full.strokeScaleProperty().addListener((obs, old, now) -> { settings.setStrokeScale(now); showImages(); ensureFull(); });
         i18n.localeProperty().addListener((obs, old, locale) -> settings.setLanguage(locale));
-        strength.addListener((obs, old, now) -> refinish());
-        keepColors.addListener((obs, old, now) -> refinish());
+        strength.addListener((obs, old, now) -> refinish()); keepColors.addListener((obs, old, now) -> refinish());
         actualSize.addListener((obs, old, now) -> {
             showImages();
             ensureFull();
@@ -210,6 +209,10 @@ public final class MainViewModel {
     public void selectStyle(String id) {
         styles.byId(id).ifPresent(this::selectStyle);
     }
+    /** Adds a style made while the app runs (a painting saved as a style) to the gallery. */
+    public void addStyle(StyleModel style) {
+        styles.add(style);
+    }
 
     private void restartPreview() {
         full.cancel();
@@ -296,12 +299,9 @@ public final class MainViewModel {
         preview.cancel();
         loader.cancel();
     }
-
     public void notify(Notice value) {
         notice.set(value);
     }
-
-    // ---- properties ----
 
     public ObservableList<StyleModel> styles() {
         return styles.styles();

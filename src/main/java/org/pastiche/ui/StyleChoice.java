@@ -42,13 +42,21 @@ final class StyleChoice {
         settings.setLastStyle(style.id());
     }
 
+    /** Adds a style that was made after the list was read (a saved painting style), unless listed. */
+    void add(StyleModel style) {
+        if (byId(style.id()).isEmpty()) {
+            styles.add(style);
+        }
+    }
+
     Optional<StyleModel> byId(String id) {
         return styles.stream().filter(s -> s.id().equals(id)).findFirst();
     }
 
     /** The style's name in {@code locale}, or its id if unknown. */
     String name(String id, java.util.Locale locale) {
-        return byId(id).map(s -> s.name(locale)).orElse(id);
+        StyleModel chosen = selected.get(); // a painting used as the style is chosen but not listed
+        return byId(id).or(() -> Optional.ofNullable(chosen).filter(s -> s.id().equals(id))).map(s -> s.name(locale)).orElse(id);
     }
 
     /** The ids of the available styles other than {@code id}. */
