@@ -23,6 +23,7 @@ import org.pastiche.ui.I18n;
 import org.pastiche.ui.MainView;
 import org.pastiche.ui.MainViewModel;
 import org.pastiche.ui.Notice;
+import org.pastiche.ui.painting.PaintingStyleViewModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,7 @@ public class PasticheApp extends Application {
     private FxTaskRunner runner;
     private I18n i18n;
     private MainViewModel viewModel;
+    private PaintingStyleViewModel painting;
     private MainView view;
     private Stage stage;
 
@@ -81,11 +83,13 @@ public class PasticheApp extends Application {
                 : getParameters().getUnnamed().stream().filter(a -> !a.startsWith("-")).map(Path::of).findFirst();
         // A photo from the command line ("Open with") wins; a broken one gets its notification.
         viewModel.start(commandLinePhoto.filter(Files::exists).or(context::sample));
+        painting = new PaintingStyleViewModel(context.paintings(), context.imaging(), runner, i18n, viewModel);
+        painting.start(); // the network is checked after the first preview's work
         String missing = i18n.get(ErrorReasons.key(Reason.FILE_NOT_FOUND));
         commandLinePhoto.filter(p -> !Files.exists(p)).ifPresent(p -> viewModel.notify(Notice.error(
                 i18n.get("error.open", String.valueOf(p.getFileName()), missing))));
 
-        view = new MainView(viewModel, i18n);
+        view = new MainView(viewModel, painting, i18n);
         applyTheme(viewModel.darkThemeProperty().get());
         viewModel.darkThemeProperty().addListener((obs, old, dark) -> applyTheme(dark));
 
@@ -149,6 +153,9 @@ public class PasticheApp extends Application {
         if (viewModel != null) {
             viewModel.dispose();
         }
+        if (painting != null) {
+            painting.dispose();
+        }
         // Inference stops before the sessions close: closing a session under a running ONNX Runtime
         // call crashes the JVM. If work does not stop in time, the sessions are left to the exit.
         boolean stopped = runner == null || runner.close();
@@ -168,6 +175,11 @@ public class PasticheApp extends Application {
     /** The window's view model (for the UI tests and the timing benchmark). */
     public MainViewModel viewModel() {
         return viewModel;
+    }
+
+    /** "Your painting" (for the UI tests). */
+    public PaintingStyleViewModel painting() {
+        return painting;
     }
 
     /** The window's languages (for the UI tests). */

@@ -15,6 +15,8 @@ import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
@@ -26,6 +28,9 @@ import org.pastiche.ui.compare.CompareAreaView;
 import org.pastiche.ui.export.ExportDialog;
 import org.pastiche.ui.export.ExportViewModel;
 import org.pastiche.ui.gallery.GalleryView;
+import org.pastiche.ui.painting.PaintingPanelView;
+import org.pastiche.ui.painting.PaintingStyleViewModel;
+import org.pastiche.ui.painting.PaintingTileView;
 
 /**
  * The main window, put together from its parts: {@link ToolbarView} at the top, the {@link
@@ -40,15 +45,19 @@ public final class MainView {
     private final CompareAreaView compareArea;
     private final GalleryView gallery;
     private final PhotoInput input;
+    private final PaintingStyleViewModel painting;
+    private final PaintingTileView paintingTile;
     private ExportViewModel openExport;
     private Consumer<Path> revealer = folder -> { };
 
-    public MainView(MainViewModel vm, I18n i18n) {
+    public MainView(MainViewModel vm, PaintingStyleViewModel painting, I18n i18n) {
         this.vm = vm;
         this.i18n = i18n;
         this.compareArea = new CompareAreaView(vm, i18n);
         this.gallery = new GalleryView(vm, i18n);
         this.input = new PhotoInput(vm, i18n, root);
+        this.painting = painting;
+        this.paintingTile = new PaintingTileView(painting, i18n);
         ToolbarView toolbar = new ToolbarView(vm, i18n, compareArea.compareView(),
                 new ToolbarView.Commands(input::chooseFile, input::paste, this::export, input::copy, this::about));
 
@@ -56,8 +65,12 @@ public final class MainView {
         layout.getStyleClass().add("main-layout");
         layout.setTop(toolbar.node());
         layout.setCenter(compareArea.node());
-        layout.setRight(new SidePanelView(vm, i18n).node());
-        layout.setBottom(new VBox(gallery.node(), new StatusBarView(vm, i18n).node()));
+        layout.setRight(new SidePanelView(vm, i18n, new PaintingPanelView(painting, paintingTile, i18n).node()).node());
+        HBox strip = new HBox(paintingTile.node(), gallery.node()); // "Your painting…" first, then the styles
+        strip.getStyleClass().add("gallery-strip");
+        HBox.setHgrow(gallery.node(), Priority.ALWAYS);
+        paintingTile.acceptDrops(strip, input::hideDropOverlay);
+        layout.setBottom(new VBox(strip, new StatusBarView(vm, i18n).node()));
 
         root.getStyleClass().add("pastiche-root");
         root.setId("main-root");
@@ -131,7 +144,8 @@ public final class MainView {
     }
 
     private void about() {
-        new AboutView(AboutViewModel.of(vm.styles()), i18n, root.getScene().getWindow()).show();
+        new AboutView(AboutViewModel.of(vm.styles(), painting.network().stream().toList()), i18n,
+                root.getScene().getWindow()).show();
     }
 
     private void export() {
@@ -139,6 +153,11 @@ public final class MainView {
             openExport = export;
             new ExportDialog(export, i18n, root.getScene().getWindow()).show();
         });
+    }
+
+    /** The "Your painting…" tile (for tests, which replace its open dialog). */
+    public PaintingTileView paintingTile() {
+        return paintingTile;
     }
 
     /** How "show in folder" opens a folder (the app's host services); nothing by default. */

@@ -72,6 +72,11 @@ final class PhotoInput {
         });
     }
 
+    /** A drag went on to a part of the window that takes it otherwise (a painting on the gallery). */
+    void hideDropOverlay() {
+        dragging.set(false);
+    }
+
     void openDropped(List<File> files) {
         vm.open(files.stream().map(File::toPath).toList());
     }

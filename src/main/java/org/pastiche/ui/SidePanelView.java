@@ -29,7 +29,8 @@ final class SidePanelView {
 
     private final ScrollPane scroll;
 
-    SidePanelView(MainViewModel vm, I18n i18n) {
+    /** {@code painting}: the "Your painting" section, first (it shows only while a painting is the style). */
+    SidePanelView(MainViewModel vm, I18n i18n, Node painting) {
         Label adjustTitle = new Label();
         adjustTitle.textProperty().bind(i18n.text("adjust.title"));
         adjustTitle.getStyleClass().add("section-title");
@@ -91,7 +92,7 @@ final class SidePanelView {
 
         VBox info = new StyleInfoView(vm, i18n).node();
         info.getStyleClass().add("sidebar-section");
-        VBox content = new VBox(info, adjust, photo);
+        VBox content = new VBox(painting, info, adjust, photo);
         content.getStyleClass().add("sidebar-content");
         scroll = new ScrollPane(content);
         scroll.setId("side-panel");

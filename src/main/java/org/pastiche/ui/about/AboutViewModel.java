@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import org.pastiche.inference.PaintingStyles;
 import org.pastiche.inference.StyleModel;
 
 /**
@@ -36,15 +37,26 @@ public final class AboutViewModel {
 
     private final String version;
     private final List<StyleModel> styles;
+    private final List<PaintingStyles.Network> networks;
 
     public AboutViewModel(String version, List<StyleModel> styles) {
+        this(version, styles, List.of());
+    }
+
+    /** {@code networks}: the arbitrary-style networks ("Your painting"), credited after the gallery's styles. */
+    public AboutViewModel(String version, List<StyleModel> styles, List<PaintingStyles.Network> networks) {
         this.version = version;
         this.styles = List.copyOf(styles);
+        this.networks = List.copyOf(networks);
     }
 
     /** With the version of the running build (from the jar's Maven metadata, "dev" when run from classes). */
     public static AboutViewModel of(List<StyleModel> styles) {
         return new AboutViewModel(buildVersion(), styles);
+    }
+
+    public static AboutViewModel of(List<StyleModel> styles, List<PaintingStyles.Network> networks) {
+        return new AboutViewModel(buildVersion(), styles, networks);
     }
 
     public String version() {
@@ -55,10 +67,13 @@ public final class AboutViewModel {
         return COMPONENTS;
     }
 
+    /** The gallery's styles, then the networks that make a style of any painting (their licence and attribution). */
     public List<StyleCredit> styleCredits(Locale locale) {
-        return styles.stream()
+        return java.util.stream.Stream.concat(styles.stream()
                 .map(s -> new StyleCredit(s.id(), s.name(locale), s.license(locale), s.attribution(locale),
-                        nonCommercial(s.license())))
+                        nonCommercial(s.license()))),
+                networks.stream().map(n -> new StyleCredit(n.id(), n.name(locale), n.license(locale),
+                        n.attribution(locale), nonCommercial(n.license()))))
                 .toList();
     }
 

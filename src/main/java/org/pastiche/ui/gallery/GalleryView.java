@@ -37,7 +37,9 @@ public final class GalleryView {
             }
         });
         vm.selectedStyleProperty().addListener((obs, old, style) -> {
-            if (list.getSelectionModel().getSelectedItem() != style) {
+            if (style != null && !list.getItems().contains(style)) {
+                list.getSelectionModel().clearSelection(); // a painting as the style: its own tile shows it
+            } else if (list.getSelectionModel().getSelectedItem() != style) {
                 list.getSelectionModel().select(style);
                 list.scrollTo(style);
             }

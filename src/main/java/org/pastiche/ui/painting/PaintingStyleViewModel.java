@@ -103,8 +103,8 @@ public final class PaintingStyleViewModel {
             return reason == null ? null : reason.isEmpty() ? i18n.get("painting.no-network")
                     : i18n.get("style.unavailable.reason", reason);
         }, unavailableReason, i18n.localeProperty());
-        active = Bindings.createBooleanBinding(() -> style.get() != null && style.get().equals(main.selectedStyleProperty().get()),
-                style, main.selectedStyleProperty());
+        active = Bindings.createBooleanBinding(() -> style.get() != null
+                && style.get().equals(main.selectedStyleProperty().get()), style, main.selectedStyleProperty());
         canSave = Bindings.createBooleanBinding(() -> style.get() != null && !busy.get() && !saving.get(),
                 style, busy, saving);
         mix.addListener((obs, old, now) -> apply());
