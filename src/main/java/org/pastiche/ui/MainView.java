@@ -17,6 +17,7 @@ import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
@@ -69,6 +70,8 @@ public final class MainView {
         HBox strip = new HBox(paintingTile.node(), gallery.node()); // "Your painting…" first, then the styles
         strip.getStyleClass().add("gallery-strip");
         HBox.setHgrow(gallery.node(), Priority.ALWAYS);
+        strip.prefHeightProperty().bind(gallery.node().prefHeightProperty()); // the strip as tall as the gallery was
+        strip.setMaxHeight(Region.USE_PREF_SIZE);
         paintingTile.acceptDrops(strip, input::hideDropOverlay);
         layout.setBottom(new VBox(strip, new StatusBarView(vm, i18n).node()));
 

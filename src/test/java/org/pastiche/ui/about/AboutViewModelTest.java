@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.pastiche.inference.ModelRegistry;
+import org.pastiche.inference.SessionSettings;
 import org.pastiche.inference.StyleCatalog;
 import org.pastiche.inference.StyleModel;
 
@@ -44,6 +46,30 @@ class AboutViewModelTest {
         assertEquals(styles.size(), nonCommercial.size());
         assertTrue(nonCommercial.get("picasso"), "La Muse is for non-commercial use only");
         assertFalse(nonCommercial.get("candy"));
+    }
+
+    @Test
+    void theAnyPaintingNetworkIsCreditedAfterTheGalleryStyles() {
+        Path models = Path.of(System.getProperty("pastiche.models.dir", "models"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(models.resolve("any-painting.onnx")),
+                "models/any-painting.onnx not present");
+        try (ModelRegistry registry = new ModelRegistry(List.of(models), SessionSettings.defaults())) {
+            List<StyleModel> styles = registry.styles();
+            AboutViewModel vm = new AboutViewModel("x", styles, registry.paintings().networks());
+            List<AboutViewModel.StyleCredit> en = vm.styleCredits(Locale.ENGLISH);
+            assertEquals(styles.size() + 1, en.size(), "the gallery's styles, then the network");
+            AboutViewModel.StyleCredit network = en.get(en.size() - 1);
+            assertEquals("any-painting", network.id());
+            assertEquals("Your painting", network.name());
+            assertTrue(network.licence().startsWith("MIT") && network.licence().contains("MicroAST")
+                    && network.licence().contains("Zhizhong Wang"), network.licence());
+            assertTrue(network.attribution().contains("Wang et al.") && network.attribution().contains("AAAI 2023"),
+                    network.attribution());
+            assertFalse(network.nonCommercial());
+            AboutViewModel.StyleCredit zh = vm.styleCredits(Locale.SIMPLIFIED_CHINESE).get(en.size() - 1);
+            assertEquals("你的画作", zh.name());
+            assertTrue(zh.licence().startsWith("MIT（") && zh.attribution().contains("Zhizhong Wang 等"), zh.licence());
+        }
     }
 
     @Test
