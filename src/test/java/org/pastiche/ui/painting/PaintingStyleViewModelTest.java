@@ -87,7 +87,12 @@ class PaintingStyleViewModelTest {
     }
 
     private void open(TaskRunner runner) {
+        open(runner, 1024);
+    }
+
+    private void open(TaskRunner runner, int viewSide) {
         main = new MainViewModel(engine.stylizer(), imaging, runner, new AppSettings(prefs), i18n);
+        main.viewportLongSideProperty().set(viewSide);
         vm = new PaintingStyleViewModel(engine, imaging, runner, i18n, main);
         main.start(Optional.of(Path.of("photos", "dog.jpg")));
         vm.start();
@@ -129,6 +134,26 @@ class PaintingStyleViewModelTest {
     }
 
     @Test
+    void at100PercentAndInTheExportThePaintingStyleIsPaintedAsAnyStyle(@org.junit.jupiter.api.io.TempDir Path out)
+            throws Exception {
+        open(QueuedTaskRunner.direct(), 400); // the 800 x 600 photo's preview is 400 x 300
+        vm.choose(Path.of("la-muse.jpg"));
+        StyleCode code = FakePaintings.codeOf(paintingOf("la-muse.jpg"));
+        main.actualSizeProperty().set(true);
+        RgbaImage original = main.photoProperty().get().original();
+        assertEquals(800, main.shownProperty().get().image().width(), "the photo's own resolution");
+        assertArrayEquals(FakePaintings.paint(original, code).argb(), main.shownProperty().get().image().argb());
+
+        var export = main.exportViewModel().orElseThrow();
+        export.formatProperty().set(Format.PNG);
+        export.targetProperty().set(out.resolve("dog-painting.png"));
+        export.export(() -> { });
+        assertEquals(1, photos.exports.size());
+        assertArrayEquals(FakePaintings.paint(original, code).argb(), photos.exports.get(0).image().argb(),
+                "the export is painted with the painting's code");
+    }
+
+    @Test
     void aSecondPaintingShowsTheMixSliderAndMixesTheCodes() throws Exception {
         open(QueuedTaskRunner.direct());
         vm.choose(Path.of("la-muse.jpg"));
@@ -160,6 +185,8 @@ class PaintingStyleViewModelTest {
         vm.choose(Path.of("la-muse.jpg"));
         runner.runAll();
         vm.addSecond(Path.of("starry.png"));
+        vm.mixProperty().set(0.4); // while the second painting is read
+        runner.runNext(); // read: its style code is queued, with the mix of now
         vm.mixProperty().set(0.25); // before the second painting's code is there
         runner.runAll();
         StyleCode a = FakePaintings.codeOf(paintingOf("la-muse.jpg"));
