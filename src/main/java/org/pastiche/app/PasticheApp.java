@@ -84,7 +84,7 @@ public class PasticheApp extends Application {
         // A photo from the command line ("Open with") wins; a broken one gets its notification.
         viewModel.start(commandLinePhoto.filter(Files::exists).or(context::sample));
         painting = new PaintingStyleViewModel(context.paintings(), context.imaging(), runner, i18n, viewModel);
-        painting.start(); // the network is checked after the first preview's work
+        painting.start(); // the network is checked once the first sharp preview is on show
         String missing = i18n.get(ErrorReasons.key(Reason.FILE_NOT_FOUND));
         commandLinePhoto.filter(p -> !Files.exists(p)).ifPresent(p -> viewModel.notify(Notice.error(
                 i18n.get("error.open", String.valueOf(p.getFileName()), missing))));

@@ -17,6 +17,8 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.ObservableValue;
 import org.pastiche.core.PasticheException;
 import org.pastiche.imaging.RgbaImage;
 import org.pastiche.inference.PaintingStyles;
@@ -28,6 +30,7 @@ import org.pastiche.ui.ImagingService;
 import org.pastiche.ui.MainViewModel;
 import org.pastiche.ui.Notice;
 import org.pastiche.ui.TaskRunner;
+import org.pastiche.ui.preview.ShownPainting;
 import org.pastiche.ui.task.LatestTask;
 
 /**
@@ -110,17 +113,42 @@ public final class PaintingStyleViewModel {
         mix.addListener((obs, old, now) -> apply());
     }
 
-    /** Checks the network in the background (after the work already queued: the first preview comes first). */
+    /**
+     * Says whether a network is installed; once the first sharp preview is on show, checks it in the
+     * background (its sessions open and are probed), so that a broken network is greyed out early and
+     * the first painting does not wait for the sessions.
+     */
     public void start() {
         if (engine.network().isEmpty()) {
             unavailableReason.set("");
             return;
         }
-        engine.network().flatMap(PaintingStyles.Network::unavailableReason).ifPresentOrElse(unavailableReason::set,
-                () -> check.run((progress, cancel) -> {
-                    engine.check();
-                    return Boolean.TRUE;
-                }).onFailure(this::networkFailed).start());
+        if (engine.network().flatMap(PaintingStyles.Network::unavailableReason).map(reason -> {
+            unavailableReason.set(reason);
+            return reason;
+        }).isPresent()) {
+            return;
+        }
+        if (main.shownProperty().get() != null && main.shownProperty().get().isSharp()) {
+            checkNetwork();
+            return;
+        }
+        main.shownProperty().addListener(new ChangeListener<ShownPainting>() {
+            @Override
+            public void changed(ObservableValue<? extends ShownPainting> obs, ShownPainting old, ShownPainting now) {
+                if (now != null && now.isSharp()) {
+                    obs.removeListener(this);
+                    checkNetwork();
+                }
+            }
+        });
+    }
+
+    private void checkNetwork() {
+        check.run((progress, cancel) -> {
+            engine.check();
+            return Boolean.TRUE;
+        }).onFailure(this::networkFailed).start();
     }
 
     /** Uses the painting in {@code file} as the style (replacing the paintings in use). */

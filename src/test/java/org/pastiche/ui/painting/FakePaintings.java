@@ -29,6 +29,7 @@ final class FakePaintings implements PaintingEngine {
     final List<StyleCode> saved = new ArrayList<>();
     final List<CancellationToken> encodes = new ArrayList<>();
     String checkFailure;
+    int checks;
     PasticheException saveFailure;
     final FakeStylizer built;
 
@@ -65,6 +66,7 @@ final class FakePaintings implements PaintingEngine {
 
     @Override
     public void check() throws PasticheException {
+        checks++;
         if (checkFailure != null) {
             throw new PasticheException(PasticheException.Reason.MODEL_UNAVAILABLE, checkFailure, NET);
         }

@@ -294,6 +294,22 @@ class PaintingStyleViewModelTest {
     }
 
     @Test
+    void theNetworkIsCheckedOnceTheFirstSharpPreviewIsOnShow() {
+        QueuedTaskRunner runner = QueuedTaskRunner.queued();
+        open(runner);
+        assertEquals(0, engine.checks, "the first preview comes first");
+        while (main.shownProperty().get() == null || !main.shownProperty().get().isSharp()) {
+            runner.runNext();
+        }
+        assertEquals(0, engine.checks);
+        runner.runAll();
+        assertEquals(1, engine.checks, "then the network's sessions are opened and probed, once");
+        vm.choose(Path.of("la-muse.jpg"));
+        runner.runAll();
+        assertEquals(1, engine.checks);
+    }
+
+    @Test
     void idsAreNewForANewCodeAndNeverAGalleryStyles() {
         StyleCode a = new StyleCode("n", new float[] {1});
         StyleCode b = new StyleCode("n", new float[] {2});
