@@ -2,7 +2,6 @@ package org.pastiche.ui.painting;
 
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -51,18 +50,6 @@ public final class PaintingStyleViewModel {
 
     /** A painting in use: its name (the file's), a copy of at most {@value #IMAGE_SIDE} px, and its style code. */
     public record Painting(String name, RgbaImage image, StyleCode code) { }
-
-    /** A painting too narrow to be a style once scaled to the network's style size. */
-    static final class TooNarrowException extends Exception {
-        private final int width;
-        private final int height;
-
-        TooNarrowException(int width, int height) {
-            super("the painting is too narrow to be a style: " + width + " x " + height + " px");
-            this.width = width;
-            this.height = height;
-        }
-    }
 
     /** What a run made: the paintings, the mix it used, the code and its registered style. */
     private record Made(Painting first, Painting second, double mix, StyleCode code, StyleModel style) { }
@@ -183,7 +170,7 @@ public final class PaintingStyleViewModel {
     }
 
     private void load(Path file, boolean asSecond) {
-        String name = stem(file);
+        String name = PaintingNames.stem(file);
         if (unavailableReason.get() != null) {
             main.notify(Notice.error(i18n.get("painting.error", name, unavailableText.get())));
             return;
@@ -193,17 +180,9 @@ public final class PaintingStyleViewModel {
         encode.cancel(); // an older painting's style code is not wanted any more
         decode.run((progress, cancel) -> {
             RgbaImage painting = imaging.loadPreview(file, DECODE_SIDE);
-            checkShape(painting, styleSize);
+            PaintingNames.checkShape(painting, styleSize);
             return painting;
         }).onSuccess(painting -> encode(name, painting, asSecond)).onFailure(error -> failed(name, error)).start();
-    }
-
-    /** Refuses, before the encoder runs, a painting whose short side would be under 16 px at the style size. */
-    static void checkShape(RgbaImage painting, int styleSize) throws TooNarrowException {
-        double scale = (double) styleSize / Math.max(painting.width(), painting.height());
-        if (Math.round(Math.min(painting.width(), painting.height()) * scale) < PaintingStyles.MIN_SIDE) {
-            throw new TooNarrowException(painting.width(), painting.height());
-        }
     }
 
     private void encode(String name, RgbaImage decoded, boolean asSecond) {
@@ -227,7 +206,7 @@ public final class PaintingStyleViewModel {
         Painting b = second.get();
         double t = mix.get();
         StyleCode code = code(a, b, t);
-        String id = idFor(name(a, b), code, codes, takenIds());
+        String id = PaintingNames.idFor(name(a, b), code, codes, takenIds());
         if (code.equals(codes.get(id))) {
             style.set(made.get(id));
             main.selectStyle(made.get(id));
@@ -245,7 +224,7 @@ public final class PaintingStyleViewModel {
             throws PasticheException {
         StyleCode code = code(a, b, t);
         String name = name(a, b);
-        StyleModel registered = engine.use(code, idFor(name, code, known, taken), Map.of("en", name, "zh", name));
+        StyleModel registered = engine.use(code, PaintingNames.idFor(name, code, known, taken), Map.of("en", name, "zh", name));
         return new Made(a, b, t, code, registered);
     }
 
@@ -274,25 +253,11 @@ public final class PaintingStyleViewModel {
         return main.styles().stream().map(StyleModel::id).collect(Collectors.toUnmodifiableSet());
     }
 
-    /**
-     * The id for a painting style: {@code painting-NAME}, else {@code painting-NAME-2}...: the first that
-     * is no gallery style's and has no other code in this session (the previews are kept per id).
-     */
-    static String idFor(String name, StyleCode code, Map<String, StyleCode> known, Set<String> taken) {
-        String slug = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
-        String base = "painting" + (slug.isEmpty() ? "" : "-" + (slug.length() > 40 ? slug.substring(0, 40) : slug));
-        String id = base;
-        for (int i = 2; taken.contains(id) || (known.containsKey(id) && !known.get(id).equals(code)); i++) {
-            id = base + "-" + i;
-        }
-        return id;
-    }
-
     private void failed(String name, Throwable error) {
         busy.set(false);
         String why;
-        if (error instanceof TooNarrowException n) {
-            why = i18n.get("painting.too-narrow", n.width, n.height, PaintingStyles.MIN_SIDE);
+        if (error instanceof PaintingNames.TooNarrowException n) {
+            why = i18n.get("painting.too-narrow", n.width(), n.height(), PaintingStyles.MIN_SIDE);
         } else {
             why = ErrorReasons.describe(i18n, error);
         }
@@ -339,12 +304,6 @@ public final class PaintingStyleViewModel {
         encode.cancel();
         check.cancel();
         store.cancel();
-    }
-
-    private static String stem(Path file) {
-        String n = String.valueOf(file.getFileName());
-        int dot = n.lastIndexOf('.');
-        return dot > 0 ? n.substring(0, dot) : n;
     }
 
     // ---- properties ----

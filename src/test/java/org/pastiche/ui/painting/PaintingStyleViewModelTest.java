@@ -313,11 +313,11 @@ class PaintingStyleViewModelTest {
     void idsAreNewForANewCodeAndNeverAGalleryStyles() {
         StyleCode a = new StyleCode("n", new float[] {1});
         StyleCode b = new StyleCode("n", new float[] {2});
-        assertEquals("painting-la-muse", PaintingStyleViewModel.idFor("La Muse", a, java.util.Map.of(), java.util.Set.of()));
-        assertEquals("painting-la-muse", PaintingStyleViewModel.idFor("La Muse", a,
+        assertEquals("painting-la-muse", PaintingNames.idFor("La Muse", a, java.util.Map.of(), java.util.Set.of()));
+        assertEquals("painting-la-muse", PaintingNames.idFor("La Muse", a,
                 java.util.Map.of("painting-la-muse", a), java.util.Set.of()), "the same code keeps its id (and previews)");
-        assertNotEquals("painting-la-muse", PaintingStyleViewModel.idFor("La Muse", b,
+        assertNotEquals("painting-la-muse", PaintingNames.idFor("La Muse", b,
                 java.util.Map.of("painting-la-muse", a), java.util.Set.of()));
-        assertEquals("painting-2", PaintingStyleViewModel.idFor("向日葵", a, java.util.Map.of(), java.util.Set.of("painting")));
+        assertEquals("painting-2", PaintingNames.idFor("向日葵", a, java.util.Map.of(), java.util.Set.of("painting")));
     }
 }
