@@ -77,6 +77,8 @@ public final class PaintingStyleViewModel {
     /** The painting styles registered in this session: id to code (a code made again reuses its style). */
     private final Map<String, StyleCode> codes = new HashMap<>();
     private final Map<String, StyleModel> made = new HashMap<>();
+    /** The style on show when the painting (or mix) was asked for: a style chosen since then stays on show. */
+    private StyleModel shownWhenAsked;
 
     public PaintingStyleViewModel(PaintingEngine engine, ImagingService imaging, TaskRunner runner, I18n i18n,
             MainViewModel main) {
@@ -177,6 +179,7 @@ public final class PaintingStyleViewModel {
         }
         int styleSize = engine.network().map(PaintingStyles.Network::styleSize).orElse(PaintingStyles.DEFAULT_STYLE_SIZE);
         busy.set(true);
+        shownWhenAsked = main.selectedStyleProperty().get();
         encode.cancel(); // an older painting's style code is not wanted any more
         decode.run((progress, cancel) -> {
             RgbaImage painting = imaging.loadPreview(file, DECODE_SIDE);
@@ -213,6 +216,7 @@ public final class PaintingStyleViewModel {
             return;
         }
         busy.set(true);
+        shownWhenAsked = main.selectedStyleProperty().get();
         Map<String, StyleCode> known = Map.copyOf(codes);
         Set<String> taken = takenIds();
         encode.run((progress, cancel) -> make(a, b, t, known, taken)).onSuccess(this::commit)
@@ -235,7 +239,9 @@ public final class PaintingStyleViewModel {
         codes.put(m.style().id(), m.code());
         made.put(m.style().id(), m.style());
         style.set(m.style());
-        main.selectStyle(m.style());
+        if (main.selectedStyleProperty().get() == shownWhenAsked) { // else another style was chosen meanwhile: it stays
+            main.selectStyle(m.style());
+        }
         if (m.second() != null && m.mix() != mix.get()) {
             apply(); // the slider moved while the painting was on its way
         }

@@ -279,6 +279,23 @@ class PaintingStyleViewModelTest {
     }
 
     @Test
+    void aStyleChosenWhileThePaintingIsOnItsWayStaysOnShow() throws Exception {
+        QueuedTaskRunner runner = QueuedTaskRunner.queued();
+        open(runner);
+        runner.runAll();
+        vm.choose(Path.of("la-muse.jpg"));
+        main.selectStyle("b"); // the person changed their mind
+        runner.runAll();
+        assertEquals("b", main.selectedStyleProperty().get().id(), "the latest choice wins");
+        assertEquals("b", main.shownProperty().get().styleId());
+        assertEquals("la-muse", vm.firstProperty().get().name(), "the painting is ready on its tile");
+        assertFalse(vm.activeProperty().get());
+        vm.showAgain();
+        runner.runAll();
+        assertShownWith(FakePaintings.codeOf(paintingOf("la-muse.jpg")));
+    }
+
+    @Test
     void aBrokenNetworkIsUnavailableWithTheReason() {
         engine.checkFailure = "any-painting.onnx: on a 48x32 test picture, the style network returned NaN values";
         open(QueuedTaskRunner.direct());
