@@ -26,12 +26,15 @@ import org.pastiche.ui.compare.CompareAreaView;
 import org.pastiche.ui.export.ExportDialog;
 import org.pastiche.ui.export.ExportViewModel;
 import org.pastiche.ui.gallery.GalleryView;
+import org.pastiche.ui.gallery.StyleGrid;
+import org.pastiche.ui.gallery.StyleGridView;
 
 /**
  * The main window, put together from its parts: {@link ToolbarView} at the top, the {@link
  * CompareAreaView} in the middle, the {@link SidePanelView} on the right, the gallery strip and the
  * {@link StatusBarView} below, and the {@link NotificationsView} over it all; {@link PhotoInput}
- * takes photos in. It binds and forwards events to {@link MainViewModel}, nothing more.
+ * takes photos in. The "compare styles" grid ({@link StyleGridView}) lies over the picture while
+ * open. It binds and forwards events to {@link MainViewModel}, nothing more.
  */
 public final class MainView {
     private final MainViewModel vm;
@@ -40,22 +43,26 @@ public final class MainView {
     private final CompareAreaView compareArea;
     private final GalleryView gallery;
     private final PhotoInput input;
+    private final StyleGrid grid;
     private ExportViewModel openExport;
     private Consumer<Path> revealer = folder -> { };
 
-    public MainView(MainViewModel vm, I18n i18n) {
+    public MainView(MainViewModel vm, I18n i18n, StyleGrid grid) {
         this.vm = vm;
         this.i18n = i18n;
+        this.grid = grid;
         this.compareArea = new CompareAreaView(vm, i18n);
         this.gallery = new GalleryView(vm, i18n);
         this.input = new PhotoInput(vm, i18n, root);
         ToolbarView toolbar = new ToolbarView(vm, i18n, compareArea.compareView(),
-                new ToolbarView.Commands(input::chooseFile, input::paste, this::export, input::copy, this::about));
+                new ToolbarView.Commands(input::chooseFile, input::paste, this::export, input::copy, this::about,
+                        this::compareStyles));
 
         BorderPane layout = new BorderPane();
         layout.getStyleClass().add("main-layout");
         layout.setTop(toolbar.node());
-        layout.setCenter(compareArea.node());
+        layout.setCenter(new StackPane(compareArea.node(),
+                new StyleGridView(grid, i18n, vm.galleryTiles(), vm.selectedStyleProperty()).node()));
         layout.setRight(new SidePanelView(vm, i18n).node());
         layout.setBottom(new VBox(gallery.node(), new StatusBarView(vm, i18n).node()));
 
@@ -86,6 +93,7 @@ public final class MainView {
         keys.put(new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), input::copy);
         keys.put(new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN), () -> requestClose(scene));
         keys.put(new KeyCodeCombination(KeyCode.F1), () -> new ShortcutsDialog(i18n, scene.getWindow()).show());
+        keys.put(new KeyCodeCombination(KeyCode.G, KeyCombination.SHORTCUT_DOWN), this::compareStyles);
         BeforeAfterView compare = compareView();
         Runnable zoomIn = () -> compare.setZoom(BeforeAfterView.Zoom.ACTUAL);
         Runnable zoomOut = () -> compare.setZoom(BeforeAfterView.Zoom.FIT);
@@ -128,6 +136,20 @@ public final class MainView {
     /** What a drop of files does (also used by tests to load a photo the same way). */
     public void openDropped(List<File> files) {
         input.openDropped(files);
+    }
+
+    /** Opens the "compare styles" grid, or goes back to the picture if it is open. */
+    private void compareStyles() {
+        if (grid.showingProperty().get()) {
+            grid.close();
+        } else if (vm.photoProperty().get() != null) {
+            grid.open();
+        }
+    }
+
+    /** The "compare styles" grid's state (for the tests). */
+    public StyleGrid styleGrid() {
+        return grid;
     }
 
     private void about() {
