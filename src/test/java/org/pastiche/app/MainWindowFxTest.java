@@ -227,14 +227,15 @@ class MainWindowFxTest {
         waitUntil(() -> grid.showingProperty().get() && robot.lookup("#style-grid").query().isVisible());
         waitUntil(() -> grid.cells().keySet().containsAll(styleIds));
         Set<Button> cells = robot.lookup(".style-grid-cell").queryAllAs(Button.class);
-        assertEquals(styleIds.size(), cells.size(), "one cell per style");
+        assertEquals(fx(() -> vm.styles().size()), cells.size(), "one cell per style");
+        assertTrue(styleIds.size() >= 3 && cells.size() >= styleIds.size());
         waitUntil(() -> styleIds.stream().allMatch(id -> {
             ImageView picture = robot.lookup("#grid-style-" + id).lookup(".image-view").queryAs(ImageView.class);
             return Boolean.TRUE.equals(picture.getProperties().get("painted")) && picture.getImage() != null
                     && picture.getImage().getWidth() == StyleGrid.CELL_SIDE;
         }));
         String other = styleIds.stream().filter(id -> !id.equals(vm.selectedStyleProperty().get().id()))
-                .reduce((a, b) -> b).orElseThrow();
+                .findFirst().orElseThrow(); // in the first row: on screen without scrolling
 
         robot.clickOn("#grid-style-" + other);
 
