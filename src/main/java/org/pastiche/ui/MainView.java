@@ -107,7 +107,7 @@ public final class MainView {
             Node focus = scene.getFocusOwner();
             boolean typing = focus instanceof TextInputControl;
             if ((e.getCode() == KeyCode.LEFT || e.getCode() == KeyCode.RIGHT) && !typing && !e.isShortcutDown()
-                    && !(focus instanceof Slider) && !(focus instanceof ListView)) {
+                    && !(focus instanceof Slider) && !(focus instanceof ListView) && !grid.showingProperty().get()) {
                 gallery.move(e.getCode() == KeyCode.LEFT ? -1 : 1);
                 e.consume();
             }

@@ -49,6 +49,7 @@ public final class StyleGridView {
     private final IdentityCache<RgbaImage, Image> converted = new IdentityCache<>(64, FxImages::toFx);
     private final TilePane cells = new TilePane(14, 14);
     private final Map<String, ImageView> pictures = new HashMap<>();
+    private final ScrollPane scroll;
     private final VBox root;
     private StyleModel chosen;
 
@@ -82,7 +83,7 @@ public final class StyleGridView {
         cells.setPrefTileWidth(CELL_WIDTH + 16);
         cells.setTileAlignment(Pos.TOP_CENTER);
         cells.getStyleClass().add("style-grid-cells");
-        ScrollPane scroll = new ScrollPane(cells);
+        scroll = new ScrollPane(cells);
         scroll.setFitToWidth(true);
         scroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
         scroll.getStyleClass().add("style-grid-scroll");
@@ -164,7 +165,27 @@ public final class StyleGridView {
         cell.setDisable(!style.available());
         cell.setTooltip(new Tooltip(style.description(locale)));
         cell.setOnAction(e -> grid.choose(style));
+        cell.focusedProperty().addListener((obs, was, focused) -> {
+            if (focused) {
+                reveal(cell);
+            }
+        });
         return cell;
+    }
+
+    /** Scrolls the grid so that a cell reached with the keyboard is on show. */
+    private void reveal(Node cell) {
+        double hidden = cells.getBoundsInLocal().getHeight() - scroll.getViewportBounds().getHeight();
+        if (hidden <= 0) {
+            return;
+        }
+        double top = scroll.getVvalue() * hidden;
+        var bounds = cell.getBoundsInParent();
+        if (bounds.getMinY() < top) {
+            scroll.setVvalue(bounds.getMinY() / hidden);
+        } else if (bounds.getMaxY() > top + scroll.getViewportBounds().getHeight()) {
+            scroll.setVvalue(Math.min(1, (bounds.getMaxY() - scroll.getViewportBounds().getHeight()) / hidden));
+        }
     }
 
     private Image image(StyleModel style) {
