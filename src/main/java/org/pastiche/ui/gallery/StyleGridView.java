@@ -40,6 +40,7 @@ import org.pastiche.ui.IdentityCache;
 public final class StyleGridView {
     static final double CELL_WIDTH = 240;
     static final double CELL_HEIGHT = 180;
+    private static final double NAME_HEIGHT = 40;
     private static final PseudoClass CHOSEN = PseudoClass.getPseudoClass("chosen");
     private static final Map<Path, Image> THUMBNAILS = new ConcurrentHashMap<>();
 
@@ -81,6 +82,7 @@ public final class StyleGridView {
 
         cells.setId("style-grid-cells");
         cells.setPrefTileWidth(CELL_WIDTH + 16);
+        cells.setPrefTileHeight(CELL_HEIGHT + NAME_HEIGHT + 20); // a fixed row height: names take at most two lines
         cells.setTileAlignment(Pos.TOP_CENTER);
         cells.getStyleClass().add("style-grid-cells");
         scroll = new ScrollPane(cells);
@@ -156,6 +158,7 @@ public final class StyleGridView {
         name.getStyleClass().add("style-grid-name");
         name.setWrapText(true);
         name.setMaxWidth(CELL_WIDTH);
+        name.setMaxHeight(NAME_HEIGHT);
         VBox content = new VBox(6, frame, name);
         content.setAlignment(Pos.TOP_CENTER);
         Button cell = new Button(null, content);
