@@ -260,10 +260,10 @@ public final class MainViewModel {
 
     /** Re-applies strength and keep-colours without running the network (to the full result too, if on show). */
     private void refinish() {
+        preview.refinish(); // first: the smaller picture is there sooner
         if (actualSize.get() || full.kept(photo.get(), styles.selectedId()).isPresent()) {
             full.refinish();
         }
-        preview.refinish();
     }
 
     // ---- export ----

@@ -427,9 +427,11 @@ class MainViewModelTest {
         int calls = stylizer.calls.size();
 
         vm.strengthProperty().set(0.0);
-        runner.runNext(); // the preview's re-finish
+        runner.runNext(); // the preview's re-finish (the full result's is still queued)
         assertEquals(PreviewQuality.SHARP, vm.shownProperty().get().quality(),
                 "never the full result with the old strength: the re-finished preview meanwhile");
+        assertArrayEquals(vm.beforeImageProperty().get().argb(), vm.shownProperty().get().image().argb(),
+                "the preview at strength 0 is the photo");
         runner.runAll();
         assertEquals(PreviewQuality.FULL, vm.shownProperty().get().quality());
         assertArrayEquals(org.pastiche.imaging.Resize.resize(vm.photoProperty().get().original(), 400, 300).argb(),
