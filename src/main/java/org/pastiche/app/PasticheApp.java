@@ -23,6 +23,7 @@ import org.pastiche.ui.I18n;
 import org.pastiche.ui.MainView;
 import org.pastiche.ui.MainViewModel;
 import org.pastiche.ui.Notice;
+import org.pastiche.ui.gallery.StyleGrid;
 import org.pastiche.ui.painting.PaintingStyleViewModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,7 +90,8 @@ public class PasticheApp extends Application {
         commandLinePhoto.filter(p -> !Files.exists(p)).ifPresent(p -> viewModel.notify(Notice.error(
                 i18n.get("error.open", String.valueOf(p.getFileName()), missing))));
 
-        view = new MainView(viewModel, painting, i18n);
+        view = new MainView(viewModel, painting, i18n,
+                StyleGrid.of(context.stylizer(), context.imaging(), runner, viewModel));
         applyTheme(viewModel.darkThemeProperty().get());
         viewModel.darkThemeProperty().addListener((obs, old, dark) -> applyTheme(dark));
 
@@ -155,6 +157,9 @@ public class PasticheApp extends Application {
         }
         if (painting != null) {
             painting.dispose();
+        }
+        if (view != null) {
+            view.styleGrid().cancel();
         }
         // Inference stops before the sessions close: closing a session under a running ONNX Runtime
         // call crashes the JVM. If work does not stop in time, the sessions are left to the exit.

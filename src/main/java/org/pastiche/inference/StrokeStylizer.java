@@ -81,7 +81,15 @@ public final class StrokeStylizer implements Stylizer {
      */
     public RgbaImage stylize(RgbaImage source, String styleId, StrokeScale strokeScale, ProgressListener progress,
             CancellationToken cancel) throws PasticheException {
-        Size size = strokeScale.networkSize(source.width(), source.height());
+        return stylizeAt(source, styleId, strokeScale.networkSize(source.width(), source.height()), progress, cancel);
+    }
+
+    /**
+     * Paints {@code source} with the network at {@code size} and brings the result to the source's size, the same
+     * way as at a stroke scale (a preview that must look like the export scaled down picks the size itself).
+     */
+    public RgbaImage stylizeAt(RgbaImage source, String styleId, Size size, ProgressListener progress,
+            CancellationToken cancel) throws PasticheException {
         if (size.width() == source.width() && size.height() == source.height()) {
             return delegate.stylize(source, styleId, progress, cancel);
         }

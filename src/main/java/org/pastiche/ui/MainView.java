@@ -29,6 +29,8 @@ import org.pastiche.ui.compare.CompareAreaView;
 import org.pastiche.ui.export.ExportDialog;
 import org.pastiche.ui.export.ExportViewModel;
 import org.pastiche.ui.gallery.GalleryView;
+import org.pastiche.ui.gallery.StyleGrid;
+import org.pastiche.ui.gallery.StyleGridView;
 import org.pastiche.ui.painting.PaintingPanelView;
 import org.pastiche.ui.painting.PaintingStyleViewModel;
 import org.pastiche.ui.painting.PaintingTileView;
@@ -37,7 +39,8 @@ import org.pastiche.ui.painting.PaintingTileView;
  * The main window, put together from its parts: {@link ToolbarView} at the top, the {@link
  * CompareAreaView} in the middle, the {@link SidePanelView} on the right, the gallery strip and the
  * {@link StatusBarView} below, and the {@link NotificationsView} over it all; {@link PhotoInput}
- * takes photos in. It binds and forwards events to {@link MainViewModel}, nothing more.
+ * takes photos in. The "compare styles" grid ({@link StyleGridView}) lies over the picture while
+ * open. It binds and forwards events to {@link MainViewModel}, nothing more.
  */
 public final class MainView {
     private final MainViewModel vm;
@@ -48,24 +51,28 @@ public final class MainView {
     private final PhotoInput input;
     private final PaintingStyleViewModel painting;
     private final PaintingTileView paintingTile;
+    private final StyleGrid grid;
     private ExportViewModel openExport;
     private Consumer<Path> revealer = folder -> { };
 
-    public MainView(MainViewModel vm, PaintingStyleViewModel painting, I18n i18n) {
+    public MainView(MainViewModel vm, PaintingStyleViewModel painting, I18n i18n, StyleGrid grid) {
         this.vm = vm;
         this.i18n = i18n;
+        this.grid = grid;
         this.compareArea = new CompareAreaView(vm, i18n);
         this.gallery = new GalleryView(vm, i18n);
         this.input = new PhotoInput(vm, i18n, root);
         this.painting = painting;
         this.paintingTile = new PaintingTileView(painting, i18n);
         ToolbarView toolbar = new ToolbarView(vm, i18n, compareArea.compareView(),
-                new ToolbarView.Commands(input::chooseFile, input::paste, this::export, input::copy, this::about));
+                new ToolbarView.Commands(input::chooseFile, input::paste, this::export, input::copy, this::about,
+                        this::compareStyles));
 
         BorderPane layout = new BorderPane();
         layout.getStyleClass().add("main-layout");
         layout.setTop(toolbar.node());
-        layout.setCenter(compareArea.node());
+        layout.setCenter(new StackPane(compareArea.node(),
+                new StyleGridView(grid, i18n, vm.galleryTiles(), vm.selectedStyleProperty()).node()));
         layout.setRight(new SidePanelView(vm, i18n, new PaintingPanelView(painting, paintingTile, i18n).node()).node());
         HBox strip = new HBox(paintingTile.node(), gallery.node()); // "Your painting…" first, then the styles
         strip.getStyleClass().add("gallery-strip");
@@ -102,6 +109,7 @@ public final class MainView {
         keys.put(new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), input::copy);
         keys.put(new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN), () -> requestClose(scene));
         keys.put(new KeyCodeCombination(KeyCode.F1), () -> new ShortcutsDialog(i18n, scene.getWindow()).show());
+        keys.put(new KeyCodeCombination(KeyCode.G, KeyCombination.SHORTCUT_DOWN), this::compareStyles);
         BeforeAfterView compare = compareView();
         Runnable zoomIn = () -> compare.setZoom(BeforeAfterView.Zoom.ACTUAL);
         Runnable zoomOut = () -> compare.setZoom(BeforeAfterView.Zoom.FIT);
@@ -115,7 +123,7 @@ public final class MainView {
             Node focus = scene.getFocusOwner();
             boolean typing = focus instanceof TextInputControl;
             if ((e.getCode() == KeyCode.LEFT || e.getCode() == KeyCode.RIGHT) && !typing && !e.isShortcutDown()
-                    && !(focus instanceof Slider) && !(focus instanceof ListView)) {
+                    && !(focus instanceof Slider) && !(focus instanceof ListView) && !grid.showingProperty().get()) {
                 gallery.move(e.getCode() == KeyCode.LEFT ? -1 : 1);
                 e.consume();
             }
@@ -144,6 +152,20 @@ public final class MainView {
     /** What a drop of files does (also used by tests to load a photo the same way). */
     public void openDropped(List<File> files) {
         input.openDropped(files);
+    }
+
+    /** Opens the "compare styles" grid, or goes back to the picture if it is open. */
+    private void compareStyles() {
+        if (grid.showingProperty().get()) {
+            grid.close();
+        } else if (vm.photoProperty().get() != null) {
+            grid.open();
+        }
+    }
+
+    /** The "compare styles" grid's state (for the tests). */
+    public StyleGrid styleGrid() {
+        return grid;
     }
 
     private void about() {

@@ -75,8 +75,8 @@ public final class MainViewModel {
         this.settings = settings;
         this.i18n = i18n;
         this.loader = new PhotoLoader(imaging, runner);
-        this.preview = new PreviewPipeline(stylizer, runner, this::options);
         this.full = new FullResolutionPass(stylizer, runner, this::options);
+        this.preview = new PreviewPipeline(stylizer, runner, this::options, full.strokeScaleProperty()::get);
         this.styles = new StyleChoice(stylizer, settings);
         this.warmer = new StyleWarmer(stylizer, runner, styles::refresh);
         this.gallery = new LiveGallery(stylizer, imaging, runner);
@@ -98,19 +98,18 @@ public final class MainViewModel {
             styles.refresh(id);
             notice.set(Notice.error(ErrorReasons.styleFailed(i18n, styles.name(id, i18n.getLocale()), error)));
         });
-        full.onPainting(rendered -> {
-            showImages();
-            if (actualSize.get()) {
-                full.refinish();
-            }
-        });
+        full.onPainting(rendered -> { showImages(); full.refinish(); }); // the options may have changed meanwhile
         full.onFailure((id, error) -> notice.set(Notice.error(
                 ErrorReasons.styleFailed(i18n, styles.name(id, i18n.getLocale()), error))));
 
         darkTheme.set(settings.darkTheme());
         darkTheme.addListener((obs, old, dark) -> settings.setDarkTheme(dark));
         settings.strokeScale().ifPresent(full.strokeScaleProperty()::set); // else the stylizer's own (as the engine was made)
-        full.strokeScaleProperty().addListener((obs, old, now) -> { settings.setStrokeScale(now); showImages(); ensureFull(); });
+        full.strokeScaleProperty().addListener((obs, old, now) -> {
+            settings.setStrokeScale(now);
+            preview.forgetPaintings(); // the preview paints at the stroke size too
+            restartPreview();
+        });
         i18n.localeProperty().addListener((obs, old, locale) -> settings.setLanguage(locale));
         strength.addListener((obs, old, now) -> refinish()); keepColors.addListener((obs, old, now) -> refinish());
         actualSize.addListener((obs, old, now) -> {
@@ -169,9 +168,12 @@ public final class MainViewModel {
 
     private void originalDecoded(PhotoSession session) {
         photo.set(session);
-        preview.setPhoto(session);
-        showImages();
-        ensureFull();
+        if (preview.setPhoto(session)) {
+            restartPreview(); // native strokes: the preview's network follows the photo's size
+        } else {
+            showImages();
+            ensureFull();
+        }
         previewForView(); // the view may have grown while the photo was decoding
     }
 
@@ -187,8 +189,7 @@ public final class MainViewModel {
         photo.set(session);
         preview.setPhoto(session);
         showImages();
-        StyleModel style = styles.selectedProperty().get();
-        preview.render(style == null ? null : style.id());
+        preview.render(styles.selectedId());
     }
 
     // ---- styles ----
@@ -216,8 +217,7 @@ public final class MainViewModel {
 
     private void restartPreview() {
         full.cancel();
-        StyleModel style = styles.selectedProperty().get();
-        preview.render(style == null ? null : style.id());
+        preview.render(styles.selectedId());
         showImages(); // never another style's painting under this style's name: the photo meanwhile
         ensureFull(); // queued behind the previews on the one inference thread
     }
@@ -236,26 +236,24 @@ public final class MainViewModel {
         }
     }
 
-    /** Shows the pictures that go with the zoom: the preview pair when fitted; at 100 % the original and, once
-     * computed, the full-resolution painting (the view scales the preview up meanwhile). */
+    /** Shows the pictures that go with the zoom: the preview pair when fitted (or the full-resolution painting scaled
+     * down, once computed); at 100 % the original and the full-resolution painting (meanwhile the preview, scaled up). */
     private void showImages() {
         PhotoSession session = photo.get();
         if (session == null) {
             return;
         }
         beforeImage.set(actualSize.get() && session.hasOriginal() ? session.original() : session.preview());
-        StyleModel chosen = styles.selectedProperty().get();
-        Optional<Rendered> painting = preview.current().filter(p -> chosen != null && p.styleId().equals(chosen.id()));
-        Optional<Rendered> fullPainting = actualSize.get()
-                ? painting.flatMap(p -> full.kept(session, p.styleId())) : Optional.empty();
-        shown.set(fullPainting.or(() -> painting).map(Rendered::shown).orElse(null));
+        Optional<Rendered> painting = preview.current().filter(p -> p.styleId().equals(styles.selectedId()));
+        Optional<ShownPainting> fullPainting = painting.flatMap(p -> actualSize.get()
+                ? full.kept(session, p.styleId()).map(Rendered::shown) : full.fitted(session, p.styleId(), options()));
+        shown.set(fullPainting.or(() -> painting.map(Rendered::shown)).orElse(null));
     }
 
     /** At 100 %, makes sure the chosen style's full-resolution painting exists or is on its way. */
     private void ensureFull() {
-        StyleModel style = styles.selectedProperty().get();
-        if (actualSize.get() && style != null) {
-            full.ensure(photo.get(), style.id());
+        if (actualSize.get()) {
+            full.ensure(photo.get(), styles.selectedId());
         }
     }
 
@@ -263,12 +261,12 @@ public final class MainViewModel {
         return new StyleOptions(Math.max(0, Math.min(1, strength.get())), keepColors.get());
     }
 
-    /** Re-applies strength and keep-colours without running the network (at 100 % to the full result too). */
+    /** Re-applies strength and keep-colours without running the network (to the full result too, if on show). */
     private void refinish() {
-        if (actualSize.get()) {
+        preview.refinish(); // first: the smaller picture is there sooner
+        if (actualSize.get() || full.kept(photo.get(), styles.selectedId()).isPresent()) {
             full.refinish();
         }
-        preview.refinish();
     }
 
     // ---- export ----
@@ -365,7 +363,7 @@ public final class MainViewModel {
         return actualSize;
     }
 
-    /** The stroke size of the 100 % view and the export (persisted); the preview paints at its own size. */
+    /** The stroke size of the preview, the 100 % view and the export (persisted). */
     public ObjectProperty<StrokeScale> strokeScaleProperty() {
         return full.strokeScaleProperty();
     }

@@ -11,7 +11,8 @@ import javafx.stage.Window;
 final class ShortcutsDialog {
     private static final String[][] SHORTCUTS = {
         {"Ctrl+O", "shortcuts.open"}, {"Ctrl+V", "shortcuts.paste"}, {"Ctrl+S", "shortcuts.export"},
-        {"Ctrl+Shift+C", "shortcuts.copy"}, {"← / →", "shortcuts.styles"}, {"Ctrl+ + / Ctrl+ −", "shortcuts.zoom"},
+        {"Ctrl+Shift+C", "shortcuts.copy"}, {"← / →", "shortcuts.styles"}, {"Ctrl+G", "shortcuts.compare"},
+        {"Ctrl+ + / Ctrl+ −", "shortcuts.zoom"},
         {"Space", "shortcuts.original"}, {"Tab", "shortcuts.tab"}, {"Ctrl+Q", "shortcuts.quit"}, {"F1", "shortcuts.help"},
     };
 

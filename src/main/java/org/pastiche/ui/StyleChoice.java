@@ -83,6 +83,11 @@ final class StyleChoice {
         return readOnlyStyles;
     }
 
+    /** The chosen style's id, or null before one is chosen. */
+    String selectedId() {
+        return selected.get() == null ? null : selected.get().id();
+    }
+
     ReadOnlyObjectProperty<StyleModel> selectedProperty() {
         return selected.getReadOnlyProperty();
     }

@@ -29,13 +29,14 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignI;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignM;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignT;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignV;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignW;
 import org.pastiche.ui.compare.BeforeAfterView;
 
-/** The bar at the top: open, paste, export, copy, the zoom pills, the language and the theme. */
+/** The bar at the top: open, paste, export, copy, compare styles, the zoom pills, the language and the theme. */
 final class ToolbarView {
     /** What the buttons do; the toolkit-only ones live in {@link PhotoInput} and {@link MainView}. */
-    record Commands(Runnable open, Runnable paste, Runnable export, Runnable copy, Runnable about) { }
+    record Commands(Runnable open, Runnable paste, Runnable export, Runnable copy, Runnable about, Runnable compare) { }
 
     private final I18n i18n;
     private final HBox bar;
@@ -62,6 +63,9 @@ final class ToolbarView {
         Button copy = toolButton("copy-button", MaterialDesignC.CONTENT_COPY, "toolbar.copy");
         copy.disableProperty().bind(vm.hasResultProperty().not());
         copy.setOnAction(e -> commands.copy().run());
+        Button compareStyles = toolButton("compare-button", MaterialDesignV.VIEW_GRID_OUTLINE, "toolbar.compare");
+        compareStyles.disableProperty().bind(vm.photoProperty().isNull());
+        compareStyles.setOnAction(e -> commands.compare().run());
 
         ToggleGroup zoom = new ToggleGroup();
         ToggleButton fit = zoomButton("zoom-fit", MaterialDesignF.FIT_TO_SCREEN_OUTLINE, "toolbar.fit", Styles.LEFT_PILL);
@@ -101,7 +105,7 @@ final class ToolbarView {
 
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        bar = new HBox(8, brandIcon, brand, tagline, separator(), open, paste, export, copy, separator(),
+        bar = new HBox(8, brandIcon, brand, tagline, separator(), open, paste, export, copy, compareStyles, separator(),
                 new HBox(fit, actual), spacer, languageIcon, language, separator(), darkIcon, dark, about);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.getStyleClass().add("app-toolbar");
@@ -109,7 +113,7 @@ final class ToolbarView {
         // Narrow windows: the tagline goes first, then the labels (icons and tooltips stay), then the
         // brand's name; nothing is cut to "…", in either language.
         language.setMinWidth(Region.USE_PREF_SIZE);
-        List<Labeled> labelled = List.of(open, paste, export, copy, fit, actual, darkIcon);
+        List<Labeled> labelled = List.of(open, paste, export, copy, compareStyles, fit, actual, darkIcon);
         labelled.forEach(b -> b.setMinWidth(Region.USE_PREF_SIZE));
         InvalidationListener degrade = o -> {
             double w = bar.getWidth();

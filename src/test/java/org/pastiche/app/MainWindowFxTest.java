@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.prefs.Preferences;
 import javafx.scene.Node;
 import javafx.scene.Scene;
+import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.Slider;
@@ -31,6 +32,7 @@ import org.pastiche.inference.StrokeScale;
 import org.pastiche.ui.I18n;
 import org.pastiche.ui.MainViewModel;
 import org.pastiche.ui.gallery.LiveGallery;
+import org.pastiche.ui.gallery.StyleGrid;
 import org.pastiche.ui.preview.PreviewQuality;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
@@ -205,6 +207,48 @@ class MainWindowFxTest {
         ComboBox<Locale> language = robot.lookup("#language-choice").queryAs(ComboBox.class);
         robot.interact(() -> language.setValue(I18n.CHINESE));
         assertEquals("原始分辨率（最细）", fx(() -> box.getButtonCell().getText()));
+        assertEquals("笔触大小", fx(() -> strokeLabel().getText()), "it acts on the preview too: no \"100 % and export\"");
+        robot.interact(() -> language.setValue(Locale.ENGLISH));
+        assertEquals("Stroke size", fx(() -> strokeLabel().getText()));
+        assertTrue(fx(() -> box.getTooltip().getText()).contains("the same in the preview, at 100 % and in the export"));
+    }
+
+    private javafx.scene.control.Label strokeLabel() {
+        return robot.lookup(".field-label").queryAllAs(javafx.scene.control.Label.class).stream()
+                .filter(l -> l.getLabelFor() != null && "stroke-scale-box".equals(l.getLabelFor().getId()))
+                .findFirst().orElseThrow();
+    }
+
+    /** Issue 16: "compare styles", the photo in every style at once, a click chooses one and goes back. */
+    @Test
+    void theCompareGridShowsOneCellPerStyleAndAClickChoosesIt() throws Exception {
+        var grid = app.view().styleGrid();
+        robot.clickOn("#compare-button");
+        waitUntil(() -> grid.showingProperty().get() && robot.lookup("#style-grid").query().isVisible());
+        waitUntil(() -> grid.cells().keySet().containsAll(styleIds));
+        Set<Button> cells = robot.lookup(".style-grid-cell").queryAllAs(Button.class);
+        assertEquals(fx(() -> vm.styles().size()), cells.size(), "one cell per style");
+        assertTrue(styleIds.size() >= 3 && cells.size() >= styleIds.size());
+        waitUntil(() -> styleIds.stream().allMatch(id -> {
+            ImageView picture = robot.lookup("#grid-style-" + id).lookup(".image-view").queryAs(ImageView.class);
+            return Boolean.TRUE.equals(picture.getProperties().get("painted")) && picture.getImage() != null
+                    && picture.getImage().getWidth() == StyleGrid.CELL_SIDE;
+        }));
+        String other = styleIds.stream().filter(id -> !id.equals(vm.selectedStyleProperty().get().id()))
+                .findFirst().orElseThrow(); // in the first row: on screen without scrolling
+
+        robot.clickOn("#grid-style-" + other);
+
+        waitUntil(() -> other.equals(vm.selectedStyleProperty().get().id()));
+        waitUntil(() -> vm.shownProperty().get() != null && other.equals(vm.shownProperty().get().styleId()));
+        assertFalse(fx(() -> grid.showingProperty().get()), "back to the picture");
+        assertFalse(fx(() -> robot.lookup("#style-grid").query().isVisible()));
+
+        robot.push(KeyCode.CONTROL, KeyCode.G);
+        waitUntil(() -> grid.showingProperty().get());
+        robot.push(KeyCode.ESCAPE);
+        waitUntil(() -> !grid.showingProperty().get());
+        assertEquals(other, fx(() -> vm.selectedStyleProperty().get().id()), "Esc chooses nothing");
     }
 
     @Test

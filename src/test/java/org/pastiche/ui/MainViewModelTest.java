@@ -287,14 +287,17 @@ class MainViewModelTest {
         return stylizer.calls.stream().filter(c -> c.styleId().equals(styleId) && c.width() == 800).count();
     }
 
-    /** Issue 16: 100 % (and the export) paint at the stroke scale; the preview at its own size. */
+    /** Issue 16: the preview, 100 % (and the export) paint at the stroke scale, the network at the same size. */
     @Test
-    void theFullResolutionPassPaintsAtTheStrokeScaleAndThePreviewAtItsOwnSize() {
+    void theFullResolutionPassAndThePreviewPaintAtTheStrokeScale() {
         MainViewModel vm = new MainViewModel(new StrokeStylizer(stylizer, StrokeScale.of(2)), imaging,
                 QueuedTaskRunner.direct(), settings, i18n);
         vm.viewportLongSideProperty().set(400);
         vm.start(Optional.of(Path.of("dog.jpg")));
-        assertTrue(stylizer.calls.stream().anyMatch(c -> c.width() == 400 && c.height() == 300), stylizer.calls.toString());
+        assertEquals(List.of("328x246", "512x384"), sizes().subList(0, 2),
+                "the 400 px preview painted by the network at 1024 / S = 512 px, as the whole photo is; the 256 px "
+                        + "quick copy keeps that ratio (x 1.28)");
+        assertEquals(400, vm.shownProperty().get().image().width(), "brought back to the preview's size");
         stylizer.calls.clear();
 
         vm.actualSizeProperty().set(true);
@@ -318,7 +321,8 @@ class MainViewModelTest {
 
         vm.strokeScaleProperty().set(StrokeScale.of(2));
 
-        assertEquals(List.of("512x384"), sizes(), "the kept S = 1 painting dropped, painted again at S = 2");
+        assertEquals(List.of("512x384", "512x384"), sizes(),
+                "the preview and the kept S = 1 full painting dropped, both painted again at S = 2");
         assertEquals(800, vm.shownProperty().get().image().width());
         assertEquals(PreviewQuality.FULL, vm.shownProperty().get().quality());
         assertEquals(Optional.of(StrokeScale.of(2)), settings.strokeScale(), "remembered");
@@ -326,7 +330,10 @@ class MainViewModelTest {
 
         vm.actualSizeProperty().set(false);
         vm.strokeScaleProperty().set(StrokeScale.NATIVE);
-        assertEquals(List.of(), sizes(), "fitted: the preview keeps its own size, nothing at full resolution");
+        assertEquals(List.of("800x600"), sizes(), "fitted: the preview painted again with the network at the photo's "
+                + "own size (native), nothing at full resolution");
+        assertEquals(400, vm.shownProperty().get().image().width());
+        stylizer.calls.clear();
         vm.actualSizeProperty().set(true);
         assertEquals(List.of("800x600"), sizes(), "native: the network at the photo's own resolution");
 
@@ -367,10 +374,93 @@ class MainViewModelTest {
         vm.actualSizeProperty().set(false);
         assertEquals(400, vm.beforeImageProperty().get().width());
         assertEquals(400, vm.shownProperty().get().image().width());
-        assertEquals(PreviewQuality.SHARP, vm.shownProperty().get().quality());
+        assertEquals(PreviewQuality.FULL, vm.shownProperty().get().quality(), "Fit shows the full result, scaled down");
         vm.actualSizeProperty().set(true);
         assertEquals(800, vm.shownProperty().get().image().width());
         assertEquals(1, fullRuns("a"), "the full-resolution result is kept");
+    }
+
+    /** Issue 16: "Fit shows the full-resolution result once it is computed", scaled off the UI thread, once. */
+    @Test
+    void fitShowsTheFullResolutionPaintingScaledDownOnceItIsComputed() {
+        QueuedTaskRunner runner = QueuedTaskRunner.queued();
+        MainViewModel vm = smallView(runner);
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        runner.runAll();
+        RgbaImage sharp = vm.shownProperty().get().image();
+        vm.actualSizeProperty().set(true);
+        vm.actualSizeProperty().set(false); // back to Fit while the full pass runs: it goes on
+        assertSame(sharp, vm.shownProperty().get().image(), "the sharp preview until the full result is there");
+        runner.runNext(); // the full-resolution pass
+        assertEquals(PreviewQuality.SHARP, vm.shownProperty().get().quality(),
+                "not scaled on the UI thread: the preview stays while the scaling is queued");
+        assertEquals(1, runner.pending(), "the scaling, queued");
+        runner.runAll();
+
+        RgbaImage full = FakeStylizer.expected(vm.photoProperty().get().original(), "a");
+        RgbaImage shown = vm.shownProperty().get().image();
+        assertEquals(PreviewQuality.FULL, vm.shownProperty().get().quality());
+        assertEquals("a", vm.shownProperty().get().styleId());
+        assertEquals(400, shown.width());
+        assertEquals(300, shown.height());
+        assertArrayEquals(org.pastiche.imaging.Resize.resize(full, 400, 300).argb(), shown.argb(),
+                "the full-resolution painting scaled down to the view");
+        assertFalse(java.util.Arrays.equals(sharp.argb(), shown.argb()), "not the preview");
+
+        vm.actualSizeProperty().set(true);
+        vm.actualSizeProperty().set(false);
+        assertEquals(0, runner.pending(), "scaled once per result and size: Fit again scales nothing");
+        assertSame(shown, vm.shownProperty().get().image());
+    }
+
+    @Test
+    void atFitStrengthShowsThePreviewUntilTheFullResultIsRefinishedAndScaled() {
+        QueuedTaskRunner runner = QueuedTaskRunner.queued();
+        MainViewModel vm = smallView(runner);
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        runner.runAll();
+        vm.actualSizeProperty().set(true);
+        runner.runAll();
+        vm.actualSizeProperty().set(false);
+        runner.runAll();
+        assertEquals(PreviewQuality.FULL, vm.shownProperty().get().quality());
+        int calls = stylizer.calls.size();
+
+        vm.strengthProperty().set(0.0);
+        runner.runNext(); // the preview's re-finish (the full result's is still queued)
+        assertEquals(PreviewQuality.SHARP, vm.shownProperty().get().quality(),
+                "never the full result with the old strength: the re-finished preview meanwhile");
+        assertArrayEquals(vm.beforeImageProperty().get().argb(), vm.shownProperty().get().image().argb(),
+                "the preview at strength 0 is the photo");
+        runner.runAll();
+        assertEquals(PreviewQuality.FULL, vm.shownProperty().get().quality());
+        assertArrayEquals(org.pastiche.imaging.Resize.resize(vm.photoProperty().get().original(), 400, 300).argb(),
+                vm.shownProperty().get().image().argb(), "strength 0 at full resolution, scaled down");
+        assertEquals(calls, stylizer.calls.size(), "without the network");
+    }
+
+    @Test
+    void aSupersededFullResultNeverShowsAtFit() {
+        QueuedTaskRunner runner = QueuedTaskRunner.queued();
+        MainViewModel vm = smallView(runner);
+        vm.start(Optional.of(Path.of("dog.jpg")));
+        runner.runAll();
+        vm.actualSizeProperty().set(true);
+        runner.runAll();
+        vm.actualSizeProperty().set(false);
+        assertEquals(1, runner.pending(), "a's full result being scaled for Fit");
+        List<String> seen = new java.util.ArrayList<>();
+        vm.shownProperty().addListener((obs, old, now) -> seen.add(now == null ? "none" : now.styleId() + "/" + now.quality()));
+        vm.selectStyle("b");
+        runner.runAll();
+        assertEquals("b", vm.shownProperty().get().styleId());
+        assertEquals(PreviewQuality.SHARP, vm.shownProperty().get().quality(), "b has no full result: its preview");
+        assertTrue(seen.stream().noneMatch(v -> v.startsWith("a/")), seen.toString());
+
+        vm.selectStyle("a");
+        runner.runAll();
+        assertEquals(PreviewQuality.FULL, vm.shownProperty().get().quality(), "a's full result is still the kept one");
+        assertEquals("a", vm.shownProperty().get().styleId());
     }
 
     @Test

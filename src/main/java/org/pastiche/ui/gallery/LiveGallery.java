@@ -1,6 +1,7 @@
 package org.pastiche.ui.gallery;
 
 import java.util.List;
+import java.util.function.Function;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableMap;
 import org.pastiche.core.ProgressListener;
@@ -24,15 +25,20 @@ public final class LiveGallery {
     public static final int TILE_SIDE = 128;
 
     private final Stylizer stylizer;
-    private final ImagingService imaging;
+    private final Function<PhotoSession, RgbaImage> tileOf;
     private final LatestTask task;
     private final ObservableMap<String, RgbaImage> tiles = FXCollections.observableHashMap();
     private final ObservableMap<String, RgbaImage> readOnlyTiles = FXCollections.unmodifiableObservableMap(tiles);
     private PhotoSession photo;
 
     public LiveGallery(Stylizer stylizer, ImagingService imaging, TaskRunner runner) {
+        this(stylizer, runner, session -> imaging.fit(centreSquare(session.quick()), TILE_SIDE));
+    }
+
+    /** Tiles that {@code tileOf} cuts from the photo (the compare grid's: the whole photo, larger). */
+    public LiveGallery(Stylizer stylizer, TaskRunner runner, Function<PhotoSession, RgbaImage> tileOf) {
         this.stylizer = StrokeStylizer.unwrap(stylizer); // paints at its own size, not at the stroke scale
-        this.imaging = imaging;
+        this.tileOf = tileOf;
         this.task = new LatestTask(runner, TaskRunner.Lane.INFERENCE);
     }
 
@@ -57,7 +63,7 @@ public final class LiveGallery {
         if (styleIds.isEmpty()) {
             return;
         }
-        RgbaImage square = imaging.fit(centreSquare(session.quick()), TILE_SIDE);
+        RgbaImage square = tileOf.apply(session);
         step(square, styleIds, 0).start();
     }
 

@@ -23,13 +23,15 @@ import org.pastiche.ui.task.LatestTask;
  * inference lane, queued behind the previews, with progress; a newer style or photo supersedes it.
  * One result is kept: the next style's replaces it, a new photo drops it, and strength and
  * keep-colours re-finish it without the network. It paints at the chosen {@link #strokeScaleProperty()
- * stroke size} (as the export does); a new stroke size drops the kept result.
+ * stroke size} (as the export does); a new stroke size drops the kept result. Fit shows it too, scaled
+ * down to the view once it is there ({@link #fitted}).
  */
 public final class FullResolutionPass {
     private final Stylizer stylizer;
     private final Supplier<StyleOptions> options;
     private final LatestTask task;
     private final Refinisher refinisher;
+    private final FittedPainting fitted;
     private final ReadOnlyBooleanWrapper pending = new ReadOnlyBooleanWrapper(this, "pending");
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress", -1);
     private final ObjectProperty<StrokeScale> strokeScale = new SimpleObjectProperty<>(this, "strokeScale");
@@ -44,11 +46,17 @@ public final class FullResolutionPass {
         this.options = options;
         this.task = new LatestTask(runner, TaskRunner.Lane.INFERENCE);
         this.refinisher = new Refinisher(stylizer, runner);
+        this.fitted = new FittedPainting(runner);
+        fitted.onReady(() -> {
+            if (kept != null) {
+                onPainting.accept(kept);
+            }
+        });
         strokeScale.set(StrokePainting.scaleOf(stylizer));
         strokeScale.addListener((obs, old, now) -> forget()); // a painting at another stroke size
     }
 
-    /** Called with the kept painting when it arrives and when it is re-finished. */
+    /** Called with the kept painting when it arrives, when it is re-finished and when it is {@link #fitted}. */
     public void onPainting(Consumer<Rendered> callback) {
         onPainting = callback;
     }
@@ -118,6 +126,18 @@ public final class FullResolutionPass {
                 ? Optional.of(kept) : Optional.empty();
     }
 
+    /**
+     * For Fit: the kept painting of {@code photo} in {@code styleId}, finished for {@code options}, scaled down to
+     * the preview's size once that is done (in the background, once per painting and size); empty meanwhile,
+     * or if there is no such painting.
+     */
+    public Optional<ShownPainting> fitted(PhotoSession photo, String styleId, StyleOptions options) {
+        RgbaImage view = photo.preview();
+        return kept(photo, styleId).filter(r -> r.options().equals(options))
+                .flatMap(r -> fitted.get(r.finished(), view.width(), view.height()))
+                .map(image -> new ShownPainting(styleId, PreviewQuality.FULL, image));
+    }
+
     /** Stops the pass under way (a finished one stays kept). */
     public void cancel() {
         task.cancel();
@@ -128,6 +148,7 @@ public final class FullResolutionPass {
     /** A new photo: stops the pass and drops the kept painting. */
     public void forget() {
         cancel();
+        fitted.forget();
         kept = null;
         keptPhoto = null;
     }

@@ -8,9 +8,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
-import org.pastiche.core.ProgressListener;
 import org.pastiche.imaging.RgbaImage;
-import org.pastiche.inference.StrokeStylizer;
+import org.pastiche.inference.StrokeScale;
 import org.pastiche.inference.StyleOptions;
 import org.pastiche.inference.Stylizer;
 import org.pastiche.ui.TaskRunner;
@@ -21,13 +20,16 @@ import org.pastiche.ui.task.LatestTask;
  * The view-sized painting of the photo in the chosen style: a quick low-resolution pass, then a sharp
  * one at the preview's size, both on the inference lane; a newer style or photo supersedes them. Sharp
  * paintings are cached per style (the last {@value #CACHED_PREVIEWS}), so going back to a style is
- * instant; strength and keep-colours re-finish the current painting without the network.
+ * instant; strength and keep-colours re-finish the current painting without the network. Both passes
+ * paint at the chosen stroke size, so that the preview looks like the export scaled down
+ * ({@link StrokePainting#previewNetworkSize}); a new stroke size drops the paintings ({@link #forgetPaintings}).
  */
 public final class PreviewPipeline {
     public static final int CACHED_PREVIEWS = 8;
 
     private final Stylizer stylizer;
     private final Supplier<StyleOptions> options;
+    private final Supplier<StrokeScale> strokes;
     private final LatestTask passes;
     private final Refinisher refinisher;
     private final ReadOnlyBooleanWrapper stylizing = new ReadOnlyBooleanWrapper(this, "stylizing");
@@ -42,10 +44,20 @@ public final class PreviewPipeline {
     private Consumer<Rendered> onPainting = rendered -> { };
     private BiConsumer<String, Throwable> onFailure = (styleId, error) -> { };
 
-    /** {@code options} gives the strength and keep-colours of the moment a painting arrives. */
+    /** A pipeline that paints at the previews' own sizes (no stroke scale). */
     public PreviewPipeline(Stylizer stylizer, TaskRunner runner, Supplier<StyleOptions> options) {
-        this.stylizer = StrokeStylizer.unwrap(stylizer); // paints at its own size, not at the stroke scale
+        this(stylizer, runner, options, () -> null);
+    }
+
+    /**
+     * {@code options} gives the strength and keep-colours of the moment a painting arrives; {@code strokes} the
+     * stroke size of the moment a pass is queued (null: the previews' own sizes).
+     */
+    public PreviewPipeline(Stylizer stylizer, TaskRunner runner, Supplier<StyleOptions> options,
+            Supplier<StrokeScale> strokes) {
+        this.stylizer = stylizer;
         this.options = options;
+        this.strokes = strokes;
         this.passes = new LatestTask(runner, TaskRunner.Lane.INFERENCE);
         this.refinisher = new Refinisher(stylizer, runner);
     }
@@ -62,21 +74,35 @@ public final class PreviewPipeline {
 
     /**
      * A new photo: every painting of the one before is forgotten and its passes stop. The same photo
-     * with its original decoded keeps everything; with a larger preview it keeps the painting on
-     * show (scaled up by the view) until {@link #render} paints the new size.
+     * with its original decoded keeps everything; with a larger preview (or, at the native stroke size,
+     * its original decoded: the network's size follows the photo's) it keeps the painting on show
+     * (scaled up by the view) until {@link #render} paints again.
+     *
+     * @return true if the paintings were dropped and the chosen style needs {@link #render} again
      */
-    public void setPhoto(PhotoSession session) {
+    public boolean setPhoto(PhotoSession session) {
         if (photo != null && photo.isSamePhoto(session)) {
-            if (photo.preview() != session.preview()) {
-                sharpCache.clear(); // paintings of the old size
-                cancel();
-            }
+            StrokeScale scale = strokes.get();
+            boolean stale = photo.preview() != session.preview()
+                    || !StrokePainting.previewNetworkSize(scale, photo.preview(), photo)
+                            .equals(StrokePainting.previewNetworkSize(scale, session.preview(), session));
             photo = session;
-            return;
+            if (stale) {
+                forgetPaintings(); // paintings of the old size
+            }
+            return stale;
         }
         photo = session;
         sharpCache.clear();
         current = null;
+        cancel();
+        return false;
+    }
+
+    /** Drops the cached paintings and stops the passes (a new stroke size); the painting on show stays until
+     * {@link #render} paints again. */
+    public void forgetPaintings() {
+        sharpCache.clear();
         cancel();
     }
 
@@ -104,8 +130,10 @@ public final class PreviewPipeline {
 
     private LatestTask.Request<Rendered> pass(String styleId, PreviewQuality quality, RgbaImage source) {
         StyleOptions asked = options.get();
+        StrokeScale scale = strokes.get();
+        PhotoSession session = photo;
         return passes.run((progress, cancel) -> {
-            RgbaImage raw = stylizer.stylize(source, styleId, ProgressListener.NONE, cancel);
+            RgbaImage raw = StrokePainting.stylizePreview(stylizer, source, session, styleId, scale, cancel);
             cancel.throwIfCancelled();
             return new Rendered(styleId, quality, source, raw, asked, stylizer.finish(source, raw, asked));
         }).onSuccess(rendered -> {

@@ -94,8 +94,8 @@ class ExportViewModelTest {
                 "S = 2: the network at 1024 px / 2, whatever the photo's size");
         assertEquals(800, imaging.exports.get(0).image().width(), "brought back to the photo's size");
 
+        vm.strokeScaleProperty().set(StrokeScale.of(0.5)); // the preview paints again (at most 4x its 400 px)
         stylizer.calls.clear();
-        vm.strokeScaleProperty().set(StrokeScale.of(0.5));
         vm.exportViewModel().orElseThrow().export(() -> { });
         assertEquals(List.of("2048x1536"), stylizer.calls.stream().map(c -> c.width() + "x" + c.height()).toList());
     }
