@@ -153,6 +153,29 @@ class LossyWebpTest {
         assertEquals(PasticheException.Reason.CORRUPT_FILE, e.reason(), e.getMessage());
     }
 
+    @Test
+    void damagedFilesGiveAPictureOrAReasonNeverACrash() throws Exception {
+        byte[] good = Files.readAllBytes(fixture("noise-q30.webp"));
+        java.util.Random random = new java.util.Random(14);
+        int refused = 0;
+        for (int i = 0; i < 150; i++) {
+            byte[] bad = good.clone();
+            for (int k = 0; k < 1 + i % 4; k++) {
+                int at = 20 + random.nextInt(bad.length - 20); // keep RIFF and chunk header, damage the VP8 data
+                bad[at] ^= (byte) (1 << random.nextInt(8));
+            }
+            Path f = HostileFixtures.write(dir.resolve("bad" + i + ".webp"), bad);
+            try {
+                RgbaImage img = decoder.decode(f); // damaged coefficients or a damaged size still decode
+                assertTrue(img.pixelCount() > 0);
+            } catch (PasticheException e) {
+                refused++;
+                assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
+            }
+        }
+        assertTrue(refused > 0, "some damage is detected (a broken frame header at least)");
+    }
+
     /** The simple-format file {@code webp} as VP8X with an ICCP chunk before its VP8 chunk. */
     static byte[] withIcc(byte[] webp, byte[] icc) throws IOException {
         ByteBuffer in = ByteBuffer.wrap(webp).order(ByteOrder.LITTLE_ENDIAN);
