@@ -21,6 +21,7 @@ import org.pastiche.inference.BareSessionRun;
 import org.pastiche.inference.LoadedModel;
 import org.pastiche.inference.ModelRegistry;
 import org.pastiche.inference.OnnxStylizer;
+import org.pastiche.inference.PaintingStyles;
 import org.pastiche.inference.SessionSettings;
 import org.pastiche.inference.StyleModel;
 import org.pastiche.inference.StyleOptions;
@@ -156,24 +157,28 @@ final class BenchCommand implements Callable<Integer> {
         engine.check();
     }
 
-    /** Registers --style-image as a style, timing its style encoder (median of --runs, after one warm-up). */
+    /**
+     * Registers --style-image as a style exactly as {@code stylize --style-image} does
+     * ({@link PaintingStyleOptions#register}: the same network choice, checks and messages; its
+     * encode is the warm-up), then times the style encoder (median of --runs).
+     */
     private String paintingStyle(ModelRegistry registry) throws PasticheException {
-        org.pastiche.inference.PaintingStyles p = registry.paintings();
-        String net = p.defaultNetwork().orElseThrow(() -> new PasticheException("no arbitrary-style network available"))
-                .id();
-        RgbaImage painting = new ImageDecoder().decode(styleImage);
-        org.pastiche.inference.StyleCode code = p.encode(net, painting, 0, CancellationToken.none());
+        PaintingStyleOptions options = PaintingStyleOptions.of(styleImage);
+        ImageDecoder decoder = new ImageDecoder();
+        String id = options.register(registry, decoder, CancellationToken.none(), out);
+        PaintingStyles p = registry.paintings();
+        String net = options.network(p);
+        RgbaImage painting = decoder.decode(styleImage);
         double[] ms = new double[runs];
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
-            code = p.encode(net, painting, 0, CancellationToken.none());
+            p.encode(net, painting, 0, CancellationToken.none());
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
         out.printf(Locale.ROOT, "%s: style encoder on %s (%dx%d, scaled to %d px long side): %.1f ms (median of %d)%n",
                 net, styleImage.getFileName(), painting.width(), painting.height(), p.network(net).get().styleSize(),
                 median(ms), runs);
-        p.use(code, "painting", java.util.Map.of("en", "painting"), java.util.Optional.empty());
-        return "painting";
+        return id;
     }
 
     private static String on(boolean b) {

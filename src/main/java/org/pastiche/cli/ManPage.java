@@ -4,11 +4,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
+import org.pastiche.core.AtomicFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -30,9 +29,7 @@ public final class ManPage {
         String version = args.length > 1 ? args[1] : new PasticheCli.Version().getVersion()[0].replace("Pastiche ", "");
         String date = args.length > 2 ? args[2] : "";
         Path out = Path.of(args[0]);
-        Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-        Files.writeString(tmp, render(PasticheCli.commandLine(), version, date), StandardCharsets.UTF_8);
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(out, render(PasticheCli.commandLine(), version, date).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The page for {@code cli} and its subcommands. */

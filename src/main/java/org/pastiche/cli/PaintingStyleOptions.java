@@ -86,11 +86,7 @@ final class PaintingStyleOptions {
     String register(ModelRegistry registry, ImageDecoder decoder, CancellationToken cancel, PrintWriter out)
             throws PasticheException {
         PaintingStyles paintings = registry.paintings();
-        String net = network != null ? network : paintings.defaultNetwork().map(PaintingStyles.Network::id)
-                .orElseThrow(() -> new PasticheException(PasticheException.Reason.MODEL_UNAVAILABLE,
-                        "no arbitrary-style network is available for --style-image"
-                                + paintings.networks().stream().map(n -> " (" + n.id() + ": "
-                                        + n.unavailableReason().orElse("?") + ")").reduce("", String::concat)));
+        String net = network(paintings);
         int side = styleSize != null ? styleSize : 0;
         List<RgbaImage> decoded = new ArrayList<>();
         List<StyleCode> codes = new ArrayList<>();
@@ -115,6 +111,25 @@ final class PaintingStyleOptions {
         String id = "painting-" + PaintingStylesIds.slug(name);
         paintings.use(code, id, Map.of("en", name, "zh", name), Optional.empty());
         return id;
+    }
+
+    /** {@code --network}, else the first available arbitrary-style network, else why there is none. */
+    String network(PaintingStyles paintings) throws PasticheException {
+        if (network != null) {
+            return network;
+        }
+        return paintings.defaultNetwork().map(PaintingStyles.Network::id)
+                .orElseThrow(() -> new PasticheException(PasticheException.Reason.MODEL_UNAVAILABLE,
+                        "no arbitrary-style network is available for --style-image"
+                                + paintings.networks().stream().map(n -> " (" + n.id() + ": "
+                                        + n.unavailableReason().orElse("?") + ")").reduce("", String::concat)));
+    }
+
+    /** One painting with every other option at its default (the bench's --style-image). */
+    static PaintingStyleOptions of(Path painting) {
+        PaintingStyleOptions o = new PaintingStyleOptions();
+        o.images = new ArrayList<>(List.of(painting));
+        return o;
     }
 
     private String name() {

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Decodes image files into {@link RgbaImage}s: JPEG (RGB, gray, CMYK/YCCK), PNG (8/16-bit, gray,
  * palette, alpha), BMP, GIF (first frame), TIFF and WebP, upright per EXIF. Readers come from
- * ImageIO plus TwelveMonkeys (on the class path, registered by ImageIO's service loader).
+ * ImageIO plus TwelveMonkeys (on the class path, registered by ImageIO's service loader), except
+ * for still lossy WebP, which {@link LossyWebp} decodes as libwebp does.
  * The size is read from the header first so that huge images are refused before any pixel is
  * allocated. Every failure is a {@link PasticheException} naming the file and the reason.
  */
@@ -109,6 +110,14 @@ public final class ImageDecoder {
             try {
                 info = info(reader, scan);
                 checkSize(file, info);
+                if ("webp".equalsIgnoreCase(info.format())) {
+                    int sw = reader.getWidth(0);
+                    int sh = reader.getHeight(0);
+                    RgbaImage lossy = LossyWebp.decode(file, reader, sw, sh);
+                    if (lossy != null) {
+                        return Orientation.apply(lossy, info.orientation());
+                    }
+                }
                 // The JDK's JPEG reader only warns about a truncated file and fills the rest with grey.
                 reader.addIIOReadWarningListener(new IIOReadWarningListener() {
                     @Override

@@ -4,13 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.pastiche.core.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Java binding copies them out of the jar into a new temporary folder on every start (28 MB on
  * Linux x64): measured on the busy 2-core machine, 0.26 s of CPU and up to 15 s of wall time of a
  * one-shot {@code stylize} (docs/engine.md). Here they are copied once into
- * {@code <cache>/onnxruntime-<size>/} (atomically: a temporary file, then a rename) and ONNX Runtime
+ * {@code <cache>/onnxruntime-<size>/} (atomically, by {@link AtomicFiles}) and ONNX Runtime
  * is pointed there through its {@code onnxruntime.native.path} property. Nothing is done if that
  * property is set already, or the libraries are not in the jar; any failure leaves ONNX Runtime to
  * its own way. The cache: {@code pastiche.cache.dir}, else {@code $XDG_CACHE_HOME/pastiche} or
@@ -75,22 +74,15 @@ final class NativeLibraries {
             if (Files.isRegularFile(file) && Files.size(file) == sizes[i]) {
                 continue;
             }
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try {
-                try (InputStream in = urls[i].openStream()) {
-                    Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            URL url = urls[i];
+            long size = sizes[i];
+            AtomicFiles.write(file, out -> {
+                try (InputStream in = url.openStream()) {
+                    if (in.transferTo(out) != size) {
+                        throw new IOException("short copy of " + file.getFileName());
+                    }
                 }
-                if (Files.size(tmp) != sizes[i]) {
-                    throw new IOException("short copy of " + file.getFileName());
-                }
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            });
             LOG.debug("copied {} to {}", file.getFileName(), dir);
         }
         return Optional.of(dir);

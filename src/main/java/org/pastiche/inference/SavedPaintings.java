@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import org.pastiche.core.AtomicFiles;
 import org.pastiche.core.PasticheException;
 import org.pastiche.imaging.ImageExporter;
 import org.pastiche.imaging.Resize;

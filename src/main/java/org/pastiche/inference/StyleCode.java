@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.pastiche.core.AtomicFiles;
 import org.pastiche.core.PasticheException;
 
 /**

@@ -8,11 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.prefs.Preferences;
 import javafx.scene.Node;
 import javafx.scene.Scene;
@@ -22,71 +18,20 @@ import javafx.scene.control.ListCell;
 import javafx.scene.control.Slider;
 import javafx.scene.image.ImageView;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.pastiche.inference.StrokeScale;
 import org.pastiche.ui.I18n;
-import org.pastiche.ui.MainViewModel;
 import org.pastiche.ui.gallery.LiveGallery;
 import org.pastiche.ui.gallery.StyleGrid;
 import org.pastiche.ui.preview.PreviewQuality;
-import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** Issue 16 in the real window (the model lab's tiny network, headless): gallery, resize, keyboard. */
-class MainWindowFxTest {
-    private static final long TIMEOUT_S = 120;
-
-    @TempDir
-    static Path models;
-    @TempDir
-    static Path photos;
-    private static List<String> styleIds;
-    private static Path sample;
-
-    private final FxRobot robot = new FxRobot();
-    private Preferences prefs;
-    private PasticheApp app;
-    private MainViewModel vm;
-    private Stage stage;
-
-    @BeforeAll
-    static void models() throws Exception {
-        styleIds = TestModels.write(models, 3);
-        sample = TestModels.photo(photos.resolve("sample.png"), 320, 240);
-    }
-
-    @BeforeEach
-    void open() throws Exception {
-        prefs = Preferences.userRoot().node("pastiche-fxtest-" + UUID.randomUUID());
-        prefs.put("language", "en");
-        prefs.putDouble("windowWidth", 900);
-        prefs.putDouble("windowHeight", 620);
-        stage = FxToolkit.registerPrimaryStage();
-        app = (PasticheApp) FxToolkit.setupApplication(
-                () -> new PasticheApp(() -> AppContext.of(List.of(models), prefs, Optional.of(sample))));
-        vm = app.viewModel();
-        waitUntil(() -> vm.shownProperty().get() != null && vm.shownProperty().get().quality() == PreviewQuality.SHARP);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
-        prefs.removeNode();
-    }
-
-    private static <T> T fx(Callable<T> read) throws Exception {
-        return WaitForAsyncUtils.asyncFx(read).get(TIMEOUT_S, TimeUnit.SECONDS);
-    }
-
-    private static void waitUntil(Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> fx(condition));
+class MainWindowFxTest extends FxAppSetup {
+    @Override
+    void preferences(Preferences p) {
+        p.putDouble("windowWidth", 900);
+        p.putDouble("windowHeight", 620);
     }
 
     /** The tile's picture in the gallery strip for {@code styleId}, and whether it is the live one. */

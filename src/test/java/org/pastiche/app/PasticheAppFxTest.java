@@ -12,64 +12,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TextField;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.pastiche.imaging.ImageDecoder;
 import org.pastiche.imaging.RgbaImage;
 import org.pastiche.inference.StyleModel;
 import org.pastiche.ui.I18n;
 import org.pastiche.ui.MainViewModel;
 import org.pastiche.ui.preview.PreviewQuality;
-import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.util.WaitForAsyncUtils;
 
 /** The real window on the real engine (the model lab's tiny network), headless under Monocle. */
-class PasticheAppFxTest {
-    private static final long TIMEOUT_S = 120;
-
-    @TempDir
-    static Path models;
-    @TempDir
-    static Path photos;
-    private static List<String> styleIds;
-    private static Path sample;
-
-    private final FxRobot robot = new FxRobot();
-    private Preferences prefs;
-    private PasticheApp app;
-    private MainViewModel vm;
-
-    @BeforeAll
-    static void models() throws Exception {
-        styleIds = TestModels.write(models, 3);
-        sample = TestModels.photo(photos.resolve("sample.png"), 320, 240);
-    }
-
+class PasticheAppFxTest extends FxAppSetup {
     @BeforeEach
-    void open() throws Exception {
-        prefs = Preferences.userRoot().node("pastiche-fxtest-" + UUID.randomUUID());
-        prefs.put("language", "en");
-        Stage stage = FxToolkit.registerPrimaryStage();
-        app = (PasticheApp) FxToolkit.setupApplication(
-                () -> new PasticheApp(() -> AppContext.of(List.of(models), prefs, Optional.of(sample))));
-        vm = app.viewModel();
+    void titleNamesTheApp() throws Exception {
         assertTrue(fx(stage::getTitle).endsWith("Pastiche"), "the title names the app (and the photo once open)");
-        waitUntil(() -> quality(vm) == PreviewQuality.SHARP);
     }
 
     private static PreviewQuality quality(MainViewModel vm) {
@@ -82,21 +46,6 @@ class PasticheAppFxTest {
 
     private static String photoName(MainViewModel vm) {
         return vm.photoProperty().get() == null ? null : vm.photoProperty().get().name();
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
-        prefs.removeNode();
-    }
-
-    private static <T> T fx(Callable<T> read) throws Exception {
-        return WaitForAsyncUtils.asyncFx(read).get(TIMEOUT_S, TimeUnit.SECONDS);
-    }
-
-    private static void waitUntil(Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> fx(condition));
     }
 
     private void idle() throws Exception {

@@ -41,6 +41,13 @@ class ManPageTest {
         Path out = dir.resolve("pastiche.1");
         ManPage.main(new String[] {out.toString(), "1.0", "today"});
         assertEquals(".TH PASTICHE 1 \"today\" \"Pastiche 1.0\" \"User Commands\"", Files.readAllLines(out).get(0));
+        // Atomically (AtomicFiles): nothing else is left, and a name of the full length fits
+        // (a temporary name built from it, like the old "NAME.tmp", would not).
+        Path longName = dir.resolve("m".repeat(252) + ".1");
+        ManPage.main(new String[] {longName.toString(), "1.0", "today"});
+        try (var files = Files.list(dir)) {
+            assertEquals(2, files.count());
+        }
     }
 
     @Test

@@ -64,6 +64,20 @@ class PaintingCliTest {
     }
 
     @Test
+    void benchRegistersThePaintingAsStylizeDoes() throws Exception {
+        Path painting = image("starry.png", 200, 150, 2);
+        assertEquals(0, run("bench", "--models", models(), "--style-image", painting.toString(), "--size", "64x48",
+                "--runs", "1"), err);
+        assertTrue(out.contains("style encoder on starry.png"), out);
+        // The id stylize --style-image gives it (PaintingStyleOptions.register), not a bench-only one.
+        assertTrue(out.contains("painting-starry"), out);
+        // And the same refusal when no arbitrary-style network is there.
+        assertEquals(1, run("bench", "--models", CliRun.models("tiny"), "--style", "tiny", "--style-image",
+                painting.toString(), "--size", "64x48", "--runs", "1"));
+        assertTrue(err.contains("no arbitrary-style network is available for --style-image"), err);
+    }
+
+    @Test
     void aPaintingAsTheStyleWithStrengthAndKeepColours() throws Exception {
         Path in = image("in.png", 60, 40, 1);
         Path painting = image("starry.png", 200, 150, 2);

@@ -3,6 +3,7 @@ package org.pastiche.inference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -29,6 +30,11 @@ class NativeLibrariesTest {
         assertEquals(size, Files.size(lib), "a wrong size is copied again");
         try (var files = Files.list(dir.get())) {
             assertEquals(2, files.count(), "no temporary file is left");
+        }
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            // Written by AtomicFiles: created like any new file, so the umask decides (not a temp file's 0600).
+            Path plain = Files.createFile(cache.resolve("plain"));
+            assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(lib));
         }
     }
 
