@@ -2,17 +2,21 @@
 poster renderer (`poster_render.render`) on photos, measure it (`poster_metrics`), ship it.
 
 From training/ (CPU, 1 thread; `--device cuda` on a GPU):
-    python -m pastiche_lab.poster_train cache                  # renderer targets of photos/train at 768 px
-    python -m pastiche_lab.poster_train train --iters 4000     # resumes from runs/gongnongbing/ckpt.pt
-    python -m pastiche_lab.poster_train evaluate --size 768    # measures -> reports/gongnongbing/poster_eval.json
-    python -m pastiche_lab.poster_train sheet                  # contact sheet (publishable photos)
-    python -m pastiche_lab.poster_train export --out-dir ../models   # ONNX + tile model + catalog + thumbnail
+    python -m pastiche_lab.poster_train cache --n 100          # renderer targets of photos/train at 768 px
+    python -m pastiche_lab.poster_train train --minutes 62     # the lab's Trainer; resumes from runs/gongnongbing/state.pt
+    python -m pastiche_lab.poster_train evaluate --size 768 --snap   # measures -> reports/gongnongbing/poster_eval.json
+    python -m pastiche_lab.poster_train sheet --snap           # contact sheet (publishable photos)
+    python -m pastiche_lab.poster_train export --snap --out-dir ../models   # ONNX + tile model + catalog + thumbnail
 
+The network is `poster_net.PosterNet`: the seed's transformer plus a pointwise colour head after
+its last instance norm (the plain transformer is exactly blind to absolute colour, see
+`poster_net`), optionally ending in the palette snap.
 Loss: L1 between the network's output and renderer(photo) (both 0..1) plus `--grad-weight` times
 the L1 between their horizontal and vertical differences (keeps the outlines crisp). The target is
 a deterministic function of the photo, so the network learns flat fields of the palette and the
-outlines that follow the photo's contours, not the texture of a reference image. Checkpoints
-have the scratch trainer's earlier layout (`checkpoints.load` reads them).
+outlines that follow the photo's contours, not the texture of a reference image. Training runs on
+the lab's one `trainer.Trainer` (checkpoints in the `checkpoints` format: `state.pt` resumes
+exactly, `best.pt` is the network with the lowest validation L1 to the renderer).
 """
 from __future__ import annotations
 
@@ -29,8 +33,10 @@ import torch.nn.functional as F
 from PIL import Image
 
 from . import poster_metrics as PM
+from . import poster_net as PN
 from . import poster_render as PR
-from .model import TransformerNet, Widths, Geometry, mac_ratio, macs_per_pixel, count_params
+from .model import Geometry, Widths
+from .trainer import Schedule, Trainer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TRAINING = os.path.dirname(HERE)
@@ -90,6 +96,15 @@ class PairSampler:
         self.crop, self.scale = crop, scale
         self.rng = random.Random(seed)
 
+    def state(self):
+        return self.rng.getstate()
+
+    def set_state(self, s):
+        self.rng.setstate(s)
+
+    def batch(self, n):
+        return self.sample(n)
+
     def sample(self, n):
         xs, ys = [], []
         for _ in range(n):
@@ -132,52 +147,21 @@ def poster_loss(y, t, grad_weight=1.0, edge_weight=0.0):
 
 
 # ----------------------------------------------------------------- train
-def init_net(widths, seed=0):
+def init_net(widths, seed=0, head=None):
     torch.manual_seed(seed)
-    return TransformerNet(widths, Geometry("B", "reflect"))
+    return PN.PosterNet(widths, Geometry("B", "reflect"), head=head, palette=PR.COLOURS)
 
 
-class PaletteSnapNet(TransformerNet):
-    """The transformer with a pointwise output layer that replaces each output pixel by the nearest
-    (RGB distance) colour of a fixed palette: the ONNX graph ends in ArgMin + Gather, so the engine
-    needs nothing new, and tiles stay exact (the layer sees one pixel at a time). The catalog says so."""
-
-    def __init__(self, widths, geo, palette):
-        super().__init__(widths, geo)
-        self.register_buffer("palette", torch.as_tensor(np.asarray(palette), dtype=torch.float32))
-
-    def snap(self, y):
-        p = self.palette                                    # [K,3]
-        d = ((y[:, None] - p[None, :, :, None, None]) ** 2).sum(2)     # [N,K,H,W]
-        k = d.argmin(1)                                     # [N,H,W]
-        return p[k].permute(0, 3, 1, 2)
-
-    def forward(self, x, *args, **kw):
-        out = super().forward(x, *args, **kw)
-        if isinstance(out, tuple):
-            return (self.snap(out[0]),) + tuple(out[1:])
-        return self.snap(out)
-
-    @staticmethod
-    def wrap(net, palette):
-        s = PaletteSnapNet(net.widths, net.geo, palette)
-        s.load_state_dict({**net.state_dict(), "palette": s.palette}, strict=True)
-        return s.eval()
-
-
-def save_ck(path, net, opt, step, args, history, sampler):
-    tmp = path + ".tmp"
-    torch.save({"step": step, "net": net.state_dict(), "config": net.config(), "opt": opt.state_dict(),
-                "args": args, "history": history, "sampler": sampler.rng.getstate(),
-                "torch_rng": torch.get_rng_state(), "extra": {"method": "poster renderer"}}, tmp)
-    os.replace(tmp, path)
+def default_checkpoint(style_id):
+    """The run's best validated network (best.pt), else its training state."""
+    run = os.path.join(TRAINING, "runs", style_id)
+    best = os.path.join(run, "best.pt")
+    return best if os.path.exists(best) else os.path.join(run, "state.pt")
 
 
 def load_net(path, device="cpu"):
-    ck = torch.load(path, map_location=device, weights_only=False)
-    net = TransformerNet.from_config(ck["config"]).to(device)
-    net.load_state_dict(ck["net"])
-    return net.eval(), ck
+    """(net, normalised checkpoint) of any poster checkpoint (also the first, plain students)."""
+    return PN.load(path, device)
 
 
 @torch.no_grad()
@@ -188,77 +172,64 @@ def run_net(net, x_uint8, device="cpu"):
     return np.clip(np.rint(y), 0, 255).astype(np.uint8)
 
 
-def validate(net, photos, device):
-    rows = [PM.measures(run_net(net, x, device), x) for x in photos]
-    return PM.mean_measures(rows)
+def validator(photos, targets, device):
+    """validator(net, step): the poster measures on the validation photos and the L1 (0..1) to the
+    renderer's output; score = that L1 (the best imitation is kept)."""
+    def fn(net, step):
+        rows, l1 = [], []
+        for x, t in zip(photos, targets):
+            y = run_net(net, x, device)
+            rows.append(PM.measures(y, x))
+            l1.append(float(np.abs(y.astype(np.float32) - t).mean() / 255.0))
+        return {**PM.mean_measures(rows), "l1_renderer": float(np.mean(l1)), "score": float(np.mean(l1))}
+    return fn
+
+
+def build_trainer(a, log=print):
+    """The lab's Trainer for a `train` command line: resumes from <run-dir>/state.pt."""
+    run = a.run_dir or os.path.join(TRAINING, "runs", a.id)
+    cache = a.cache_dir or os.path.join(TRAINING, "cache", "poster", "768")
+    files = sorted(os.path.join(cache, f) for f in os.listdir(cache) if f.endswith(".npz") and ".tmp" not in f) \
+        if os.path.isdir(cache) else []
+    if not files:
+        raise SystemExit(f"no cached targets in {cache}: run `poster_train cache` first")
+    sampler = PairSampler(files, a.crop, seed=a.seed)
+    head = tuple(int(h) for h in a.head.split(",")) if a.head else None
+    net = init_net(Widths.from_list(a.widths.split(",")), a.seed, head)
+    # The output conv maps to 0..255 with no activation: from the default init its outputs sit near 0
+    # and Adam moves the bias ~lr a step. Start at the targets' mean colour, with a usable gain
+    # (overwritten by a resumed state).
+    mean = torch.stack([t.float().mean(dim=(1, 2)) for _, t in sampler.pairs]).mean(0)
+    with torch.no_grad():
+        net.conv_out.conv.bias.copy_(mean)
+        net.conv_out.conv.weight.mul_(a.out_gain)
+    val_paths = list_photos(os.path.join(DATA, "photos", "val"))[:a.val_photos]
+    vals = [load_side(p, a.val_size, 4) for p in val_paths]
+    targets = [PR.render(x).astype(np.float32) for x in vals]
+
+    def objective(net, batch, step):
+        x, t = batch
+        return poster_loss(net(x), t, a.grad_weight, a.edge_weight)
+    args = {k: v for k, v in vars(a).items() if k not in ("func", "argv")}
+    val_def = f"poster val: first {len(vals)} of photos/val at {a.val_size} px, L1 to renderer"
+    tr = Trainer(net, objective, sampler, run, batch=a.batch, schedule=Schedule(a.schedule, a.lr, a.lr_floor),
+                 minutes=a.minutes, max_iters=a.iters, validator=validator(vals, targets, a.device),
+                 val_every=a.val_every, ckpt_every=a.ckpt_every, ckpt_seconds=a.ckpt_seconds,
+                 train_clamp=a.train_clamp, state_name="state.pt", best_name="best.pt", log_name="log.jsonl",
+                 log_every=a.log_every, print_every=a.log_every, device=a.device, log=log, val_def=val_def,
+                 seed=a.seed, meta={"args": args, "method": "poster renderer", "cached_targets": len(files)},
+                 best_keys=("palette90", "flat_gain", "edge_recall", "l1_renderer"))
+    log(f"{len(files)} pairs, widths {net.widths}, head {head}, mac ratio "
+        f"{PN.poster_mac_ratio(net.widths, head):.4f}")
+    return tr
 
 
 def cmd_train(a):
     torch.set_num_threads(a.threads)
-    dev = a.device
-    run = a.run_dir or os.path.join(TRAINING, "runs", a.id)
-    os.makedirs(run, exist_ok=True)
-    ckp = os.path.join(run, "ckpt.pt")
-    cache = a.cache_dir or os.path.join(TRAINING, "cache", "poster", "768")
-    files = sorted(os.path.join(cache, f) for f in os.listdir(cache) if f.endswith(".npz") and ".tmp" not in f)
-    if not files:
-        raise SystemExit(f"no cached targets in {cache}: run `poster_train cache` first")
-    sampler = PairSampler(files, a.crop, seed=a.seed)
-    args = {k: v for k, v in vars(a).items() if k != "func"}
-    if os.path.exists(ckp) and not a.restart:
-        net, ck = load_net(ckp, dev)
-        net.train()
-        opt = torch.optim.Adam(net.parameters(), lr=a.lr)
-        opt.load_state_dict(ck["opt"])
-        for g in opt.param_groups:
-            g["lr"] = a.lr
-        step, history = ck["step"], ck["history"]
-        sampler.rng.setstate(ck["sampler"])
-        torch.set_rng_state(ck["torch_rng"])
-        history["args"].append({"from_step": step, **args})
-        print(f"resumed at step {step}", flush=True)
-    else:
-        net = init_net(Widths.from_list(a.widths.split(",")), a.seed)
-        # The net maps to 0..255 through a plain conv: from the default init its outputs sit near 0
-        # (half clamped, no gradient) and Adam moves the bias ~lr a step, so it would spend hundreds
-        # of steps just reaching mid-grey. Start at the targets' mean colour, with a usable gain.
-        mean = torch.stack([t.float().mean(dim=(1, 2)) for _, t in sampler.pairs]).mean(0)
-        with torch.no_grad():
-            net.conv_out.conv.bias.copy_(mean)
-            net.conv_out.conv.weight.mul_(a.out_gain)
-        net = net.to(dev)
-        opt = torch.optim.Adam(net.parameters(), lr=a.lr)
-        step, history = 0, {"args": [{"from_step": 0, **args}], "train": [], "val": [], "seconds": 0.0,
-                            "cached_targets": len(files)}
-    vals = [load_side(p, a.val_size, 4) for p in list_photos(os.path.join(DATA, "photos", "val"))[:a.val_photos]]
-    print(f"{len(files)} pairs, widths {net.widths}, mac ratio {mac_ratio(net.widths):.4f}", flush=True)
-    t_last, t_ck, acc = time.time(), time.time(), []
-    net.train()
-    while step < a.iters:
-        x, t = sampler.sample(a.batch)
-        y = net(x.to(dev))
-        loss, parts = poster_loss(y, t.to(dev), a.grad_weight, a.edge_weight)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        step += 1
-        acc.append(parts["l1"])
-        now = time.time()
-        history["seconds"] += now - t_last
-        t_last = now
-        if step % a.log_every == 0:
-            m = float(np.mean(acc)); acc = []
-            history["train"].append({"step": step, "l1": m})
-            print(f"step {step} l1 {m:.4f} grad {parts['grad']:.4f} {history['seconds'] / 60:.1f} min", flush=True)
-        if step % a.val_every == 0 or step == a.iters:
-            v = validate(net, vals, dev); net.train()
-            history["val"].append({"step": step, **v})
-            print("val", step, json.dumps({k: round(x, 4) for k, x in v.items()}), flush=True)
-            t_last = time.time()
-        if now - t_ck > a.ckpt_seconds or step == a.iters or step % a.val_every == 0:
-            save_ck(ckp, net, opt, step, args, history, sampler)
-            t_ck = time.time()
-    print("done", step)
+    tr = build_trainer(a, log=lambda m: print(m, flush=True))
+    best = tr.fit()
+    print("done", tr.step, "best", json.dumps(best), flush=True)
+    return tr
 
 
 # ----------------------------------------------------------------- evaluate
@@ -306,12 +277,12 @@ def cmd_evaluate(a):
     for spec in a.onnx or []:
         name, path = spec.split("=", 1) if "=" in spec else (os.path.basename(spec), spec)
         systems[name] = onnx_fn(path, a.threads)
-    ck = a.checkpoint or os.path.join(TRAINING, "runs", a.id, "ckpt.pt")
+    ck = a.checkpoint or default_checkpoint(a.id)
     if os.path.exists(ck) and not a.no_checkpoint:
         net, c = load_net(ck)
         systems[f"network (step {c['step']})"] = lambda x: run_net(net, x)
         if a.snap:
-            snap = PaletteSnapNet.wrap(net, PR.COLOURS)
+            snap = PN.with_snap(net, PR.COLOURS)
             systems[f"network + palette snap (step {c['step']})"] = lambda x: run_net(snap, x)
     refs = sorted(os.path.join(TRAINING, "poster", f) for f in os.listdir(os.path.join(TRAINING, "poster"))
                   if f.startswith("poster_") and f.endswith(".png"))
@@ -335,9 +306,9 @@ def cmd_sheet(a):
     """Rows: one photo each. Columns: the photo (only for the project's own shippable samples in
     assets/samples: ../shared/data's rule forbids committing its photos in any form, so a Kodak
     row leaves that cell grey), the old model (--old-onnx), the renderer, the network."""
-    net, ck = load_net(a.checkpoint or os.path.join(TRAINING, "runs", a.id, "ckpt.pt"))
+    net, ck = load_net(a.checkpoint or default_checkpoint(a.id))
     if a.snap:
-        net = PaletteSnapNet.wrap(net, PR.COLOURS)
+        net = PN.with_snap(net, PR.COLOURS)
     old = onnx_fn(a.old_onnx) if a.old_onnx and os.path.exists(a.old_onnx) else None
     kodak = os.path.join(DATA, "photos", "kodak")
     cells = []
@@ -368,9 +339,9 @@ def cmd_sheet(a):
 def cmd_export(a):
     from . import catalog, ship
     from .export import export_pair
-    net, ck = load_net(a.checkpoint or os.path.join(TRAINING, "runs", a.id, "ckpt.pt"))
+    net, ck = load_net(a.checkpoint or default_checkpoint(a.id))
     if a.snap:
-        net = PaletteSnapNet.wrap(net, PR.COLOURS)
+        net = PN.with_snap(net, PR.COLOURS)
     out = os.path.abspath(a.out_dir)
     os.makedirs(out, exist_ok=True)
     path = os.path.join(out, f"{a.id}.onnx")
@@ -419,8 +390,8 @@ def cmd_export(a):
         "attribution": "Trained from scratch by the Pastiche model lab to imitate its procedural poster renderer "
                        "(L0 smoothing after Xu et al. 2011, a hand-made palette of the 1960s-70s Chinese propaganda "
                        "poster, difference-of-Gaussians outlines). Training photos: BSDS500 (research use, not shipped).",
-        "params": count_params(w),
-        "macs_per_megapixel": int(round(macs_per_pixel(w) * 1e6)),
+        "params": PN.poster_params(net),
+        "macs_per_megapixel": int(round(PN.poster_macs_per_pixel(w, net.head) * 1e6)),
         "size_multiple": 4,
         "fidelity": fid,
         "stats_length": net.stats_len(),
@@ -428,8 +399,8 @@ def cmd_export(a):
                 + ("; output layer snaps each pixel to the nearest of the renderer's %d palette colours (ArgMin + Gather in "
                    "the ONNX graph)" % len(PR.COLOURS) if a.snap else ""),
                 **({"output_palette": PR.COLOURS.tolist()} if a.snap else {}),
-                "minutes_trained": round(ck["history"].get("seconds", 0) / 60, 1), "iterations": ck["step"],
-                "mac_ratio": round(mac_ratio(w), 4)},
+                "minutes_trained": round(ck["elapsed"] / 60, 1), "iterations": ck["step"],
+                "mac_ratio": round(PN.poster_mac_ratio(w, net.head), 4)},
     }
     if repo_models and hasattr(ship, "update_catalog"):
         ship.update_catalog(entry)
@@ -448,20 +419,26 @@ def parser():
     c.add_argument("--n", type=int, default=0)
     c.add_argument("--cache-dir", default=None)
     c.set_defaults(func=cmd_cache)
-    t = sub.add_parser("train", help="train (resumes from <run-dir>/ckpt.pt)")
+    t = sub.add_parser("train", help="train (the lab's Trainer; resumes from <run-dir>/state.pt)")
     t.add_argument("--id", default=STYLE_ID)
     t.add_argument("--run-dir", default=None); t.add_argument("--cache-dir", default=None)
     t.add_argument("--restart", action="store_true")
     t.add_argument("--widths", default=DEFAULT_WIDTHS)
     t.add_argument("--crop", type=int, default=144); t.add_argument("--batch", type=int, default=4)
     t.add_argument("--iters", type=int, default=4000); t.add_argument("--lr", type=float, default=2e-3)
+    t.add_argument("--minutes", type=float, default=None, help="also stop after this much training time")
+    t.add_argument("--schedule", default="cosine-iters", choices=Schedule.KINDS)
+    t.add_argument("--lr-floor", type=float, default=0.05, help="the cosine's end, x lr")
+    t.add_argument("--head", default="24,16", help="colour head widths h1,h2 ('' = the plain output conv: colour-blind)")
+    t.add_argument("--train-clamp", action="store_true", help="clamp the output to 0..255 while training "
+                   "(no gradient beyond it); validation always clamps")
     t.add_argument("--grad-weight", type=float, default=0.5)
     t.add_argument("--edge-weight", type=float, default=0.0, help="extra L1 weight of the target's border pixels")
     t.add_argument("--out-gain", type=float, default=50.0, help="initial scale of the output conv's weights")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--val-photos", type=int, default=3); t.add_argument("--val-size", type=int, default=384)
     t.add_argument("--val-every", type=int, default=250); t.add_argument("--log-every", type=int, default=10)
-    t.add_argument("--ckpt-seconds", type=float, default=120)
+    t.add_argument("--ckpt-seconds", type=float, default=120); t.add_argument("--ckpt-every", type=int, default=50)
     t.add_argument("--threads", type=int, default=1); t.add_argument("--device", default="cpu")
     t.set_defaults(func=cmd_train)
     e = sub.add_parser("evaluate", help="poster measures: photo, renderer, --onnx models, the run's checkpoint")
