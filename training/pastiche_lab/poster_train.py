@@ -244,16 +244,31 @@ def onnx_fn(path, threads=1):
     return fn
 
 
+def renderer_agreement(y, t):
+    """How close an output is to the renderer's on the same photo, colour included (the three poster
+    measures cannot see hue): the mean L1 (0..1) and the share of pixels whose nearest palette
+    colour is the renderer's."""
+    pal = PR.COLOURS.astype(np.float32)
+
+    def lab(a):
+        a = a.reshape(-1, 3).astype(np.float32)
+        return ((a[:, None] - pal[None]) ** 2).sum(-1).argmin(1)
+    return {"l1_renderer": float(np.abs(y.astype(np.float32) - t).mean() / 255.0),
+            "same_colour_as_renderer": float((lab(y) == lab(t)).mean())}
+
+
 def evaluate(systems, photos_dir, n, size, references=None):
     """systems: name -> fn(HxWx3 uint8) -> HxWx3 uint8. Returns per-system means and per-photo rows."""
     paths = list_photos(photos_dir)[:n] if n else list_photos(photos_dir)
     photos = [(os.path.basename(p), load_side(p, size, 4)) for p in paths]
     res = {"photos_dir": os.path.relpath(os.path.realpath(photos_dir), os.path.realpath(REPO)),
            "n": len(photos), "size": size, "systems": {}}
+    targets = {pn: PR.render(x) for pn, x in photos}
     for name, fn in systems.items():
         rows = []
         for pn, x in photos:
-            m = PM.measures(fn(x), x)
+            y = targets[pn] if fn is PR.render else fn(x)
+            m = {**PM.measures(y, x), **renderer_agreement(y, targets[pn])}
             rows.append({"photo": pn, **{k: round(v, 4) for k, v in m.items()}})
         mean = PM.mean_measures([{k: v for k, v in r.items() if k != "photo"} for r in rows])
         res["systems"][name] = {"mean": {k: round(v, 4) for k, v in mean.items()},
@@ -278,12 +293,14 @@ def cmd_evaluate(a):
         name, path = spec.split("=", 1) if "=" in spec else (os.path.basename(spec), spec)
         systems[name] = onnx_fn(path, a.threads)
     ck = a.checkpoint or default_checkpoint(a.id)
-    if os.path.exists(ck) and not a.no_checkpoint:
-        net, c = load_net(ck)
-        systems[f"network (step {c['step']})"] = lambda x: run_net(net, x)
+    nets = [("network", ck)] if os.path.exists(ck) and not a.no_checkpoint else []
+    nets += [tuple(spec.split("=", 1)) for spec in a.also or []]
+    for name, path in nets:
+        net, c = load_net(path)
+        systems[f"{name} (step {c['step']})"] = lambda x, net=net: run_net(net, x)
         if a.snap:
             snap = PN.with_snap(net, PR.COLOURS)
-            systems[f"network + palette snap (step {c['step']})"] = lambda x: run_net(snap, x)
+            systems[f"{name} + palette snap (step {c['step']})"] = lambda x, snap=snap: run_net(snap, x)
     refs = sorted(os.path.join(TRAINING, "poster", f) for f in os.listdir(os.path.join(TRAINING, "poster"))
                   if f.startswith("poster_") and f.endswith(".png"))
     photos_dir = a.photos or os.path.join(DATA, "photos", "val")
@@ -447,6 +464,7 @@ def parser():
     e.add_argument("--photos-n", type=int, default=20); e.add_argument("--size", type=int, default=768)
     e.add_argument("--onnx", action="append", help="NAME=path.onnx, repeatable")
     e.add_argument("--checkpoint", default=None); e.add_argument("--no-checkpoint", action="store_true")
+    e.add_argument("--also", action="append", help="NAME=checkpoint: more networks to measure, repeatable")
     e.add_argument("--out", default=None); e.add_argument("--threads", type=int, default=1)
     e.add_argument("--snap", action="store_true", help="also the network with the palette-snap output layer")
     e.set_defaults(func=cmd_evaluate, argv=None)

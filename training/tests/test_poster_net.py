@@ -152,3 +152,12 @@ def test_poster_training_resumed_equals_uninterrupted(tmp_path, tiny_cache):
         assert torch.equal(a, b)
     assert {"palette90", "flat_gain", "edge_recall", "l1_renderer"} <= set(again.history["val"][-1])
     assert (tmp_path / "b" / "best.pt").exists()
+
+
+def test_renderer_agreement_sees_hue():
+    from pastiche_lab.poster_train import renderer_agreement
+    t = np.zeros((8, 8, 3), np.uint8); t[:] = PR.PALETTE["vermilion"]; t[4:] = PR.PALETTE["cream"]
+    assert renderer_agreement(t, t) == {"l1_renderer": 0.0, "same_colour_as_renderer": 1.0}
+    brown = t.copy(); brown[:4] = PR.PALETTE["brown"]            # the first student's red
+    r = renderer_agreement(brown, t)
+    assert r["same_colour_as_renderer"] == 0.5 and r["l1_renderer"] > 0.05
