@@ -131,12 +131,37 @@ def target_edges(t):
     return (rng.amax(1, keepdim=True) > 0).float()
 
 
-def poster_loss(y, t, grad_weight=1.0, edge_weight=0.0):
-    """y, t: [N,3,H,W] 0..255. L1 on 0..1 (pixels at the target's borders weigh 1 + edge_weight)
-    plus grad_weight * L1 of the finite differences."""
+def palette_index(t, palette):
+    """[N,3,H,W] 0..255 -> [N,H,W] index of the nearest palette colour ([K,3])."""
+    return ((t[:, None] - palette[None, :, :, None, None]) ** 2).sum(2).argmin(1)
+
+
+def colour_weights(files, palette, power=0.5, lo=0.25, hi=4.0):
+    """Per palette colour: (its share of the cached targets' pixels / the mean share) ** -power,
+    clipped to [lo, hi]. The BSDS targets are 22 % brown and 2 % vermilion: unweighted, the rare
+    saturated colours hardly move an L1 loss."""
+    pal = torch.as_tensor(np.asarray(palette), dtype=torch.float32)
+    counts = torch.zeros(len(pal))
+    for f in files:
+        t = torch.from_numpy(np.load(f)["target"][::4, ::4].copy()).permute(2, 0, 1)[None].float()
+        counts += torch.bincount(palette_index(t, pal).reshape(-1), minlength=len(pal)).float()
+    share = counts / counts.sum()
+    w = (share.clamp_min(1e-6) / share[share > 0].mean()) ** -power
+    return w.clamp(lo, hi), share
+
+
+def poster_loss(y, t, grad_weight=1.0, edge_weight=0.0, colour_w=None, palette=None):
+    """y, t: [N,3,H,W] 0..255. L1 on 0..1 (pixels at the target's borders weigh 1 + edge_weight;
+    with colour_w [K], each pixel also weighs colour_w[its target's palette colour]) plus
+    grad_weight * L1 of the finite differences."""
+    w = None
+    if colour_w is not None:
+        w = colour_w.to(t.device)[palette_index(t, palette.to(t.device))][:, None]
     y, t = y / 255.0, t / 255.0
     if edge_weight:
-        w = 1 + edge_weight * target_edges(t)
+        e = 1 + edge_weight * target_edges(t)
+        w = e if w is None else w * e
+    if w is not None:
         l1 = ((y - t).abs() * w).mean() / w.mean()
     else:
         l1 = (y - t).abs().mean()
@@ -207,9 +232,16 @@ def build_trainer(a, log=print):
     vals = [load_side(p, a.val_size, 4) for p in val_paths]
     targets = [PR.render(x).astype(np.float32) for x in vals]
 
+    pal = torch.as_tensor(PR.COLOURS, dtype=torch.float32)
+    cw = None
+    if a.balance:
+        cw, share = colour_weights(files, PR.COLOURS, a.balance)
+        log("target colour shares " + " ".join(f"{n} {float(s):.3f}" for n, s in zip(PR.NAMES, share)))
+        log("colour weights " + " ".join(f"{n} {float(w):.2f}" for n, w in zip(PR.NAMES, cw)))
+
     def objective(net, batch, step):
         x, t = batch
-        return poster_loss(net(x), t, a.grad_weight, a.edge_weight)
+        return poster_loss(net(x), t, a.grad_weight, a.edge_weight, cw, pal)
     args = {k: v for k, v in vars(a).items() if k not in ("func", "argv")}
     val_def = f"poster val: first {len(vals)} of photos/val at {a.val_size} px, L1 to renderer"
     tr = Trainer(net, objective, sampler, run, batch=a.batch, schedule=Schedule(a.schedule, a.lr, a.lr_floor),
@@ -450,7 +482,9 @@ def parser():
     t.add_argument("--train-clamp", action="store_true", help="clamp the output to 0..255 while training "
                    "(no gradient beyond it); validation always clamps")
     t.add_argument("--grad-weight", type=float, default=0.5)
-    t.add_argument("--edge-weight", type=float, default=0.0, help="extra L1 weight of the target's border pixels")
+    t.add_argument("--edge-weight", type=float, default=4.0, help="extra L1 weight of the target's border pixels")
+    t.add_argument("--balance", type=float, default=0.5, help="weigh each target colour by its pixel share ** "
+                   "-BALANCE (0: unweighted)")
     t.add_argument("--out-gain", type=float, default=50.0, help="initial scale of the output conv's weights")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--val-photos", type=int, default=3); t.add_argument("--val-size", type=int, default=384)

@@ -161,3 +161,19 @@ def test_renderer_agreement_sees_hue():
     brown = t.copy(); brown[:4] = PR.PALETTE["brown"]            # the first student's red
     r = renderer_agreement(brown, t)
     assert r["same_colour_as_renderer"] == 0.5 and r["l1_renderer"] > 0.05
+
+
+def test_rare_target_colours_weigh_more(tmp_path):
+    from pastiche_lab.poster_train import colour_weights, poster_loss
+    t = np.zeros((16, 16, 3), np.uint8); t[:] = PR.PALETTE["brown"]; t[:4] = PR.PALETTE["vermilion"]
+    np.savez_compressed(tmp_path / "a.npz", photo=t, target=t)
+    w, share = colour_weights([str(tmp_path / "a.npz")], PR.COLOURS, power=0.5)
+    v, b = PR.IDX["vermilion"], PR.IDX["brown"]
+    assert share[v] == pytest.approx(0.25) and share[b] == pytest.approx(0.75)     # (every 4th pixel counted)
+    assert float(w[v]) == pytest.approx((0.25 / 0.5) ** -0.5) and float(w[b]) == pytest.approx((0.75 / 0.5) ** -0.5)
+    tt = torch.from_numpy(t).permute(2, 0, 1)[None].float()
+    red_wrong, brown_wrong = tt.clone(), tt.clone()
+    red_wrong[..., 0, 0] += 30; brown_wrong[..., 8, 8] += 30          # one pixel off, in red / in brown
+    pal = torch.as_tensor(PR.COLOURS, dtype=torch.float32)
+    lr = poster_loss(red_wrong, tt, 0, 0, w, pal)[1]["l1"]; lb = poster_loss(brown_wrong, tt, 0, 0, w, pal)[1]["l1"]
+    assert lr == pytest.approx(lb * float(w[v] / w[b]), rel=1e-5)
