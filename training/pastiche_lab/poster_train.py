@@ -303,7 +303,8 @@ def cmd_sheet(a):
 def cmd_export(a):
     from . import catalog, ship
     from .export import export_pair
-    net, ck = load_net(a.checkpoint or default_checkpoint(a.id))
+    ckp = a.checkpoint or default_checkpoint(a.id)
+    net, ck = load_net(ckp)
     if a.snap:
         net = PN.with_snap(net, PR.COLOURS)
     out = os.path.abspath(a.out_dir)
@@ -337,6 +338,9 @@ def cmd_export(a):
                         "photos": ev["n"], "eval_size": ev["size"], **mine[-1]["mean"],
                         **{"unstylized_photo_" + k: v for k, v in ev["systems"]["photo (unstylized)"]["mean"].items()}})
     w = net.widths
+    state = os.path.join(os.path.dirname(os.path.abspath(ckp)), "state.pt")    # best.pt records no arguments
+    train_args = ck["meta"].get("args") or (PN.checkpoints.load(state)["meta"].get("args") if os.path.exists(state)
+                                            else None) or {}
     entry = {
         "id": a.id,
         "names": {"en": "Workers-Peasants-Soldiers Poster", "zh": "工农兵海报"},
@@ -359,11 +363,16 @@ def cmd_export(a):
         "size_multiple": 4,
         "fidelity": fid,
         "stats_length": net.stats_len(),
-        "lab": {"config": net.config(), "method": "poster renderer imitation (L1 + gradient L1), pastiche_lab/poster_train.py"
+        "lab": {"config": net.config(), "method": "poster renderer imitation (L1 + gradient L1"
+                + (", colour-balanced" if train_args.get("balance") else "") + ")"
+                + ("; colour head %s after the last instance norm (pastiche_lab/poster_net.py)" % list(net.head)
+                   if net.head else "") + ", pastiche_lab/poster_train.py"
                 + ("; output layer snaps each pixel to the nearest of the renderer's %d palette colours (ArgMin + Gather in "
                    "the ONNX graph)" % len(PR.COLOURS) if a.snap else ""),
                 **({"output_palette": PR.COLOURS.tolist()} if a.snap else {}),
                 "minutes_trained": round(ck["elapsed"] / 60, 1), "iterations": ck["step"],
+                "train_args": {k: train_args[k] for k in ("crop", "batch", "lr", "schedule", "minutes", "grad_weight",
+                                                           "edge_weight", "balance", "head", "seed") if k in train_args},
                 "mac_ratio": round(PN.poster_mac_ratio(w, net.head), 4)},
     }
     if repo_models and hasattr(ship, "update_catalog"):
