@@ -213,6 +213,11 @@ class TransformerNet(nn.Module):
     def from_config(cfg):
         return TransformerNet(Widths.from_dict(cfg["widths"]), Geometry(**cfg["geometry"]))
 
+    def output_head(self, y, x):
+        """The layers after the last instance norm: the output conv (u2 features -> RGB). `x` is the
+        network's input; a subclass may use it (the poster network's colour head does)."""
+        return self.conv_out(y)
+
     def _m(self, x, g):
         if self.masks is None:
             return x
@@ -242,7 +247,7 @@ class TransformerNet(nn.Module):
         if f is not None: f.append(y)
         y = self._m(F.relu(self.in5(self.up2(y), ctx)), "u2")
         if f is not None: f.append(y)
-        y = self.conv_out(y)
+        y = self.output_head(y, x)
         if self.in_out is not None:
             y = torch.tanh(self.in_out(y, ctx)) * 150.0 + 127.5
         if self.clamp_output:

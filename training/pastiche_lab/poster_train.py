@@ -2,35 +2,40 @@
 poster renderer (`poster_render.render`) on photos, measure it (`poster_metrics`), ship it.
 
 From training/ (CPU, 1 thread; `--device cuda` on a GPU):
-    python -m pastiche_lab.poster_train cache                  # renderer targets of photos/train at 768 px
-    python -m pastiche_lab.poster_train train --iters 4000     # resumes from runs/gongnongbing/ckpt.pt
-    python -m pastiche_lab.poster_train evaluate --size 768    # measures -> reports/gongnongbing/poster_eval.json
-    python -m pastiche_lab.poster_train sheet                  # contact sheet (publishable photos)
-    python -m pastiche_lab.poster_train export --out-dir ../models   # ONNX + tile model + catalog + thumbnail
+    python -m pastiche_lab.poster_train cache --n 100          # renderer targets of photos/train at 768 px
+    python -m pastiche_lab.poster_train train --minutes 62     # the lab's Trainer; resumes from runs/gongnongbing/state.pt
+    python -m pastiche_lab.poster_train evaluate --size 768 --snap   # measures -> reports/gongnongbing/poster_eval.json
+    python -m pastiche_lab.poster_train sheet --snap           # contact sheet (publishable photos)
+    python -m pastiche_lab.poster_train export --snap --out-dir ../models   # ONNX + tile model + catalog + thumbnail
 
+The network is `poster_net.PosterNet`: the seed's transformer plus a pointwise colour head after
+its last instance norm (the plain transformer is exactly blind to absolute colour, see
+`poster_net`), optionally ending in the palette snap.
 Loss: L1 between the network's output and renderer(photo) (both 0..1) plus `--grad-weight` times
 the L1 between their horizontal and vertical differences (keeps the outlines crisp). The target is
 a deterministic function of the photo, so the network learns flat fields of the palette and the
-outlines that follow the photo's contours, not the texture of a reference image. Checkpoints
-have the scratch trainer's earlier layout (`checkpoints.load` reads them).
+outlines that follow the photo's contours, not the texture of a reference image. Training runs on
+the lab's one `trainer.Trainer` (checkpoints in the `checkpoints` format: `state.pt` resumes
+exactly, `best.pt` is the network with the lowest validation L1 to the renderer).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import random
 import sys
 import time
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from PIL import Image
 
 from . import poster_metrics as PM
+from . import poster_net as PN
 from . import poster_render as PR
-from .model import TransformerNet, Widths, Geometry, mac_ratio, macs_per_pixel, count_params
+from .poster_objective import PairSampler, colour_weights, palette_index, poster_loss, target_edges  # noqa: F401
+from .model import Geometry, Widths
+from .trainer import Schedule, Trainer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TRAINING = os.path.dirname(HERE)
@@ -77,107 +82,22 @@ def cmd_cache(a):
     print("cached", len(paths), "in", out)
 
 
-class PairSampler:
-    """Random crops of (photo, target) pairs: random scale (both resized alike; the target by
-    nearest neighbour so it keeps the palette), flips."""
-
-    def __init__(self, files, crop, scale=(0.6, 1.0), seed=0):
-        self.pairs = []
-        for f in files:
-            d = np.load(f)
-            self.pairs.append((torch.from_numpy(d["photo"]).permute(2, 0, 1).contiguous(),
-                               torch.from_numpy(d["target"]).permute(2, 0, 1).contiguous()))
-        self.crop, self.scale = crop, scale
-        self.rng = random.Random(seed)
-
-    def sample(self, n):
-        xs, ys = [], []
-        for _ in range(n):
-            x, y = self.pairs[self.rng.randrange(len(self.pairs))]
-            h, w = x.shape[1:]
-            s = max(self.rng.uniform(*self.scale), (self.crop + 1) / min(h, w))
-            if abs(s - 1) > 1e-3:
-                size = (max(self.crop, round(h * s)), max(self.crop, round(w * s)))
-                x = F.interpolate(x[None].float(), size=size, mode="bilinear", antialias=True, align_corners=False)[0]
-                y = F.interpolate(y[None].float(), size=size, mode="nearest")[0]
-            h, w = x.shape[1:]
-            y0, x0 = self.rng.randrange(h - self.crop + 1), self.rng.randrange(w - self.crop + 1)
-            cx, cy = x[:, y0:y0 + self.crop, x0:x0 + self.crop].float(), y[:, y0:y0 + self.crop, x0:x0 + self.crop].float()
-            if self.rng.random() < 0.5:
-                cx, cy = cx.flip(2), cy.flip(2)
-            xs.append(cx); ys.append(cy)
-        return torch.stack(xs).clamp(0, 255), torch.stack(ys)
-
-
-def target_edges(t):
-    """[N,1,H,W] 1 where the target's colour changes within the 3x3 neighbourhood (its outlines and
-    field borders), else 0."""
-    rng = F.max_pool2d(t, 3, 1, 1) + F.max_pool2d(-t, 3, 1, 1)
-    return (rng.amax(1, keepdim=True) > 0).float()
-
-
-def poster_loss(y, t, grad_weight=1.0, edge_weight=0.0):
-    """y, t: [N,3,H,W] 0..255. L1 on 0..1 (pixels at the target's borders weigh 1 + edge_weight)
-    plus grad_weight * L1 of the finite differences."""
-    y, t = y / 255.0, t / 255.0
-    if edge_weight:
-        w = 1 + edge_weight * target_edges(t)
-        l1 = ((y - t).abs() * w).mean() / w.mean()
-    else:
-        l1 = (y - t).abs().mean()
-    gx = ((y[..., :, 1:] - y[..., :, :-1]) - (t[..., :, 1:] - t[..., :, :-1])).abs().mean()
-    gy = ((y[..., 1:, :] - y[..., :-1, :]) - (t[..., 1:, :] - t[..., :-1, :])).abs().mean()
-    g = gx + gy
-    return l1 + grad_weight * g, {"l1": float(l1.detach()), "grad": float(g.detach())}
-
-
 # ----------------------------------------------------------------- train
-def init_net(widths, seed=0):
+def init_net(widths, seed=0, head=None):
     torch.manual_seed(seed)
-    return TransformerNet(widths, Geometry("B", "reflect"))
+    return PN.PosterNet(widths, Geometry("B", "reflect"), head=head, palette=PR.COLOURS)
 
 
-class PaletteSnapNet(TransformerNet):
-    """The transformer with a pointwise output layer that replaces each output pixel by the nearest
-    (RGB distance) colour of a fixed palette: the ONNX graph ends in ArgMin + Gather, so the engine
-    needs nothing new, and tiles stay exact (the layer sees one pixel at a time). The catalog says so."""
-
-    def __init__(self, widths, geo, palette):
-        super().__init__(widths, geo)
-        self.register_buffer("palette", torch.as_tensor(np.asarray(palette), dtype=torch.float32))
-
-    def snap(self, y):
-        p = self.palette                                    # [K,3]
-        d = ((y[:, None] - p[None, :, :, None, None]) ** 2).sum(2)     # [N,K,H,W]
-        k = d.argmin(1)                                     # [N,H,W]
-        return p[k].permute(0, 3, 1, 2)
-
-    def forward(self, x, *args, **kw):
-        out = super().forward(x, *args, **kw)
-        if isinstance(out, tuple):
-            return (self.snap(out[0]),) + tuple(out[1:])
-        return self.snap(out)
-
-    @staticmethod
-    def wrap(net, palette):
-        s = PaletteSnapNet(net.widths, net.geo, palette)
-        s.load_state_dict({**net.state_dict(), "palette": s.palette}, strict=True)
-        return s.eval()
-
-
-def save_ck(path, net, opt, step, args, history, sampler):
-    tmp = path + ".tmp"
-    torch.save({"step": step, "net": net.state_dict(), "config": net.config(), "opt": opt.state_dict(),
-                "args": args, "history": history, "sampler": sampler.rng.getstate(),
-                "torch_rng": torch.get_rng_state(), "extra": {"method": "poster renderer"}}, tmp)
-    os.replace(tmp, path)
+def default_checkpoint(style_id):
+    """The run's best validated network (best.pt), else its training state."""
+    run = os.path.join(TRAINING, "runs", style_id)
+    best = os.path.join(run, "best.pt")
+    return best if os.path.exists(best) else os.path.join(run, "state.pt")
 
 
 def load_net(path, device="cpu"):
-    ck = torch.load(path, map_location=device, weights_only=False)
-    net = TransformerNet.from_config(ck["config"]).to(device)
-    net.load_state_dict(ck["net"])
-    return net.eval(), ck
+    """(net, normalised checkpoint) of any poster checkpoint (also the first, plain students)."""
+    return PN.load(path, device)
 
 
 @torch.no_grad()
@@ -188,77 +108,71 @@ def run_net(net, x_uint8, device="cpu"):
     return np.clip(np.rint(y), 0, 255).astype(np.uint8)
 
 
-def validate(net, photos, device):
-    rows = [PM.measures(run_net(net, x, device), x) for x in photos]
-    return PM.mean_measures(rows)
+def validator(photos, targets, device):
+    """validator(net, step): the poster measures on the validation photos and the L1 (0..1) to the
+    renderer's output; score = that L1 (the best imitation is kept)."""
+    def fn(net, step):
+        rows, l1 = [], []
+        for x, t in zip(photos, targets):
+            y = run_net(net, x, device)
+            rows.append(PM.measures(y, x))
+            l1.append(float(np.abs(y.astype(np.float32) - t).mean() / 255.0))
+        return {**PM.mean_measures(rows), "l1_renderer": float(np.mean(l1)), "score": float(np.mean(l1))}
+    return fn
+
+
+def build_trainer(a, log=print):
+    """The lab's Trainer for a `train` command line: resumes from <run-dir>/state.pt."""
+    run = a.run_dir or os.path.join(TRAINING, "runs", a.id)
+    cache = a.cache_dir or os.path.join(TRAINING, "cache", "poster", "768")
+    files = sorted(os.path.join(cache, f) for f in os.listdir(cache) if f.endswith(".npz") and ".tmp" not in f) \
+        if os.path.isdir(cache) else []
+    if not files:
+        raise SystemExit(f"no cached targets in {cache}: run `poster_train cache` first")
+    sampler = PairSampler(files, a.crop, seed=a.seed)
+    head = tuple(int(h) for h in a.head.split(",")) if a.head else None
+    net = init_net(Widths.from_list(a.widths.split(",")), a.seed, head)
+    # The output conv maps to 0..255 with no activation: from the default init its outputs sit near 0
+    # and Adam moves the bias ~lr a step. Start at the targets' mean colour, with a usable gain
+    # (overwritten by a resumed state).
+    mean = torch.stack([t.float().mean(dim=(1, 2)) for _, t in sampler.pairs]).mean(0)
+    with torch.no_grad():
+        net.conv_out.conv.bias.copy_(mean)
+        net.conv_out.conv.weight.mul_(a.out_gain)
+    val_paths = list_photos(os.path.join(DATA, "photos", "val"))[:a.val_photos]
+    vals = [load_side(p, a.val_size, 4) for p in val_paths]
+    targets = [PR.render(x).astype(np.float32) for x in vals]
+
+    pal = torch.as_tensor(PR.COLOURS, dtype=torch.float32)
+    cw = None
+    if a.balance:
+        cw, share = colour_weights(files, PR.COLOURS, a.balance)
+        log("target colour shares " + " ".join(f"{n} {float(s):.3f}" for n, s in zip(PR.NAMES, share)))
+        log("colour weights " + " ".join(f"{n} {float(w):.2f}" for n, w in zip(PR.NAMES, cw)))
+
+    def objective(net, batch, step):
+        x, t = batch
+        return poster_loss(net(x), t, a.grad_weight, a.edge_weight, cw, pal)
+    args = {k: v for k, v in vars(a).items() if k not in ("func", "argv")}
+    val_def = f"poster val: first {len(vals)} of photos/val at {a.val_size} px, L1 to renderer"
+    tr = Trainer(net, objective, sampler, run, batch=a.batch, schedule=Schedule(a.schedule, a.lr, a.lr_floor),
+                 minutes=a.minutes, max_iters=a.iters, validator=validator(vals, targets, a.device),
+                 val_every=a.val_every, ckpt_every=a.ckpt_every, ckpt_seconds=a.ckpt_seconds,
+                 train_clamp=a.train_clamp, state_name="state.pt", best_name="best.pt", log_name="log.jsonl",
+                 log_every=a.log_every, print_every=a.log_every, device=a.device, log=log, val_def=val_def,
+                 seed=a.seed, meta={"args": args, "method": "poster renderer", "cached_targets": len(files)},
+                 best_keys=("palette90", "flat_gain", "edge_recall", "l1_renderer"))
+    log(f"{len(files)} pairs, widths {net.widths}, head {head}, mac ratio "
+        f"{PN.poster_mac_ratio(net.widths, head):.4f}")
+    return tr
 
 
 def cmd_train(a):
     torch.set_num_threads(a.threads)
-    dev = a.device
-    run = a.run_dir or os.path.join(TRAINING, "runs", a.id)
-    os.makedirs(run, exist_ok=True)
-    ckp = os.path.join(run, "ckpt.pt")
-    cache = a.cache_dir or os.path.join(TRAINING, "cache", "poster", "768")
-    files = sorted(os.path.join(cache, f) for f in os.listdir(cache) if f.endswith(".npz") and ".tmp" not in f)
-    if not files:
-        raise SystemExit(f"no cached targets in {cache}: run `poster_train cache` first")
-    sampler = PairSampler(files, a.crop, seed=a.seed)
-    args = {k: v for k, v in vars(a).items() if k != "func"}
-    if os.path.exists(ckp) and not a.restart:
-        net, ck = load_net(ckp, dev)
-        net.train()
-        opt = torch.optim.Adam(net.parameters(), lr=a.lr)
-        opt.load_state_dict(ck["opt"])
-        for g in opt.param_groups:
-            g["lr"] = a.lr
-        step, history = ck["step"], ck["history"]
-        sampler.rng.setstate(ck["sampler"])
-        torch.set_rng_state(ck["torch_rng"])
-        history["args"].append({"from_step": step, **args})
-        print(f"resumed at step {step}", flush=True)
-    else:
-        net = init_net(Widths.from_list(a.widths.split(",")), a.seed)
-        # The net maps to 0..255 through a plain conv: from the default init its outputs sit near 0
-        # (half clamped, no gradient) and Adam moves the bias ~lr a step, so it would spend hundreds
-        # of steps just reaching mid-grey. Start at the targets' mean colour, with a usable gain.
-        mean = torch.stack([t.float().mean(dim=(1, 2)) for _, t in sampler.pairs]).mean(0)
-        with torch.no_grad():
-            net.conv_out.conv.bias.copy_(mean)
-            net.conv_out.conv.weight.mul_(a.out_gain)
-        net = net.to(dev)
-        opt = torch.optim.Adam(net.parameters(), lr=a.lr)
-        step, history = 0, {"args": [{"from_step": 0, **args}], "train": [], "val": [], "seconds": 0.0,
-                            "cached_targets": len(files)}
-    vals = [load_side(p, a.val_size, 4) for p in list_photos(os.path.join(DATA, "photos", "val"))[:a.val_photos]]
-    print(f"{len(files)} pairs, widths {net.widths}, mac ratio {mac_ratio(net.widths):.4f}", flush=True)
-    t_last, t_ck, acc = time.time(), time.time(), []
-    net.train()
-    while step < a.iters:
-        x, t = sampler.sample(a.batch)
-        y = net(x.to(dev))
-        loss, parts = poster_loss(y, t.to(dev), a.grad_weight, a.edge_weight)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        step += 1
-        acc.append(parts["l1"])
-        now = time.time()
-        history["seconds"] += now - t_last
-        t_last = now
-        if step % a.log_every == 0:
-            m = float(np.mean(acc)); acc = []
-            history["train"].append({"step": step, "l1": m})
-            print(f"step {step} l1 {m:.4f} grad {parts['grad']:.4f} {history['seconds'] / 60:.1f} min", flush=True)
-        if step % a.val_every == 0 or step == a.iters:
-            v = validate(net, vals, dev); net.train()
-            history["val"].append({"step": step, **v})
-            print("val", step, json.dumps({k: round(x, 4) for k, x in v.items()}), flush=True)
-            t_last = time.time()
-        if now - t_ck > a.ckpt_seconds or step == a.iters or step % a.val_every == 0:
-            save_ck(ckp, net, opt, step, args, history, sampler)
-            t_ck = time.time()
-    print("done", step)
+    tr = build_trainer(a, log=lambda m: print(m, flush=True))
+    best = tr.fit()
+    print("done", tr.step, "best", json.dumps(best), flush=True)
+    return tr
 
 
 # ----------------------------------------------------------------- evaluate
@@ -273,16 +187,31 @@ def onnx_fn(path, threads=1):
     return fn
 
 
+def renderer_agreement(y, t):
+    """How close an output is to the renderer's on the same photo, colour included (the three poster
+    measures cannot see hue): the mean L1 (0..1) and the share of pixels whose nearest palette
+    colour is the renderer's."""
+    pal = PR.COLOURS.astype(np.float32)
+
+    def lab(a):
+        a = a.reshape(-1, 3).astype(np.float32)
+        return ((a[:, None] - pal[None]) ** 2).sum(-1).argmin(1)
+    return {"l1_renderer": float(np.abs(y.astype(np.float32) - t).mean() / 255.0),
+            "same_colour_as_renderer": float((lab(y) == lab(t)).mean())}
+
+
 def evaluate(systems, photos_dir, n, size, references=None):
     """systems: name -> fn(HxWx3 uint8) -> HxWx3 uint8. Returns per-system means and per-photo rows."""
     paths = list_photos(photos_dir)[:n] if n else list_photos(photos_dir)
     photos = [(os.path.basename(p), load_side(p, size, 4)) for p in paths]
     res = {"photos_dir": os.path.relpath(os.path.realpath(photos_dir), os.path.realpath(REPO)),
            "n": len(photos), "size": size, "systems": {}}
+    targets = {pn: PR.render(x) for pn, x in photos}
     for name, fn in systems.items():
         rows = []
         for pn, x in photos:
-            m = PM.measures(fn(x), x)
+            y = targets[pn] if fn is PR.render else fn(x)
+            m = {**PM.measures(y, x), **renderer_agreement(y, targets[pn])}
             rows.append({"photo": pn, **{k: round(v, 4) for k, v in m.items()}})
         mean = PM.mean_measures([{k: v for k, v in r.items() if k != "photo"} for r in rows])
         res["systems"][name] = {"mean": {k: round(v, 4) for k, v in mean.items()},
@@ -306,13 +235,15 @@ def cmd_evaluate(a):
     for spec in a.onnx or []:
         name, path = spec.split("=", 1) if "=" in spec else (os.path.basename(spec), spec)
         systems[name] = onnx_fn(path, a.threads)
-    ck = a.checkpoint or os.path.join(TRAINING, "runs", a.id, "ckpt.pt")
-    if os.path.exists(ck) and not a.no_checkpoint:
-        net, c = load_net(ck)
-        systems[f"network (step {c['step']})"] = lambda x: run_net(net, x)
+    ck = a.checkpoint or default_checkpoint(a.id)
+    nets = [("network", ck)] if os.path.exists(ck) and not a.no_checkpoint else []
+    nets += [tuple(spec.split("=", 1)) for spec in a.also or []]
+    for name, path in nets:
+        net, c = load_net(path)
+        systems[f"{name} (step {c['step']})"] = lambda x, net=net: run_net(net, x)
         if a.snap:
-            snap = PaletteSnapNet.wrap(net, PR.COLOURS)
-            systems[f"network + palette snap (step {c['step']})"] = lambda x: run_net(snap, x)
+            snap = PN.with_snap(net, PR.COLOURS)
+            systems[f"{name} + palette snap (step {c['step']})"] = lambda x, snap=snap: run_net(snap, x)
     refs = sorted(os.path.join(TRAINING, "poster", f) for f in os.listdir(os.path.join(TRAINING, "poster"))
                   if f.startswith("poster_") and f.endswith(".png"))
     photos_dir = a.photos or os.path.join(DATA, "photos", "val")
@@ -334,10 +265,13 @@ def cmd_evaluate(a):
 def cmd_sheet(a):
     """Rows: one photo each. Columns: the photo (only for the project's own shippable samples in
     assets/samples: ../shared/data's rule forbids committing its photos in any form, so a Kodak
-    row leaves that cell grey), the old model (--old-onnx), the renderer, the network."""
-    net, ck = load_net(a.checkpoint or os.path.join(TRAINING, "runs", a.id, "ckpt.pt"))
+    row leaves that cell grey), the old model (--old-onnx), the --also checkpoints, the renderer,
+    the network."""
+    net, ck = load_net(a.checkpoint or default_checkpoint(a.id))
+    also = [load_net(path)[0] for path in a.also or []]
     if a.snap:
-        net = PaletteSnapNet.wrap(net, PR.COLOURS)
+        net = PN.with_snap(net, PR.COLOURS)
+        also = [PN.with_snap(n, PR.COLOURS) for n in also]
     old = onnx_fn(a.old_onnx) if a.old_onnx and os.path.exists(a.old_onnx) else None
     kodak = os.path.join(DATA, "photos", "kodak")
     cells = []
@@ -345,7 +279,8 @@ def cmd_sheet(a):
         p = f if os.path.isabs(f) or os.path.exists(f) else os.path.join(kodak, f)
         x = load_side(p, a.side, 4)
         own = os.path.realpath(p).startswith(os.path.realpath(os.path.join(REPO, "assets", "samples")))
-        row = [x if own else np.full_like(x, 200)] + ([old(x)] if old else []) + [PR.render(x), run_net(net, x)]
+        row = [x if own else np.full_like(x, 200)] + ([old(x)] if old else []) + [run_net(n, x) for n in also] \
+            + [PR.render(x), run_net(net, x)]
         cells.append(row)
         print(os.path.basename(p), flush=True)
     pad = 6
@@ -361,16 +296,17 @@ def cmd_sheet(a):
     os.makedirs(os.path.dirname(out), exist_ok=True)
     Image.fromarray(sheet).save(out, quality=88)
     print("wrote", out, "columns: photo (own samples only)" + (", old model" if old else "") +
-          ", renderer, network at step", ck["step"])
+          "".join(f", {p}" for p in a.also or []) + ", renderer, network at step", ck["step"])
 
 
 # ----------------------------------------------------------------- export
 def cmd_export(a):
     from . import catalog, ship
     from .export import export_pair
-    net, ck = load_net(a.checkpoint or os.path.join(TRAINING, "runs", a.id, "ckpt.pt"))
+    ckp = a.checkpoint or default_checkpoint(a.id)
+    net, ck = load_net(ckp)
     if a.snap:
-        net = PaletteSnapNet.wrap(net, PR.COLOURS)
+        net = PN.with_snap(net, PR.COLOURS)
     out = os.path.abspath(a.out_dir)
     os.makedirs(out, exist_ok=True)
     path = os.path.join(out, f"{a.id}.onnx")
@@ -402,6 +338,9 @@ def cmd_export(a):
                         "photos": ev["n"], "eval_size": ev["size"], **mine[-1]["mean"],
                         **{"unstylized_photo_" + k: v for k, v in ev["systems"]["photo (unstylized)"]["mean"].items()}})
     w = net.widths
+    state = os.path.join(os.path.dirname(os.path.abspath(ckp)), "state.pt")    # best.pt records no arguments
+    train_args = ck["meta"].get("args") or (PN.checkpoints.load(state)["meta"].get("args") if os.path.exists(state)
+                                            else None) or {}
     entry = {
         "id": a.id,
         "names": {"en": "Workers-Peasants-Soldiers Poster", "zh": "工农兵海报"},
@@ -419,17 +358,22 @@ def cmd_export(a):
         "attribution": "Trained from scratch by the Pastiche model lab to imitate its procedural poster renderer "
                        "(L0 smoothing after Xu et al. 2011, a hand-made palette of the 1960s-70s Chinese propaganda "
                        "poster, difference-of-Gaussians outlines). Training photos: BSDS500 (research use, not shipped).",
-        "params": count_params(w),
-        "macs_per_megapixel": int(round(macs_per_pixel(w) * 1e6)),
+        "params": PN.poster_params(net),
+        "macs_per_megapixel": int(round(PN.poster_macs_per_pixel(w, net.head) * 1e6)),
         "size_multiple": 4,
         "fidelity": fid,
         "stats_length": net.stats_len(),
-        "lab": {"config": net.config(), "method": "poster renderer imitation (L1 + gradient L1), pastiche_lab/poster_train.py"
+        "lab": {"config": net.config(), "method": "poster renderer imitation (L1 + gradient L1"
+                + (", colour-balanced" if train_args.get("balance") else "") + ")"
+                + ("; colour head %s after the last instance norm (pastiche_lab/poster_net.py)" % list(net.head)
+                   if net.head else "") + ", pastiche_lab/poster_train.py"
                 + ("; output layer snaps each pixel to the nearest of the renderer's %d palette colours (ArgMin + Gather in "
                    "the ONNX graph)" % len(PR.COLOURS) if a.snap else ""),
                 **({"output_palette": PR.COLOURS.tolist()} if a.snap else {}),
-                "minutes_trained": round(ck["history"].get("seconds", 0) / 60, 1), "iterations": ck["step"],
-                "mac_ratio": round(mac_ratio(w), 4)},
+                "minutes_trained": round(ck["elapsed"] / 60, 1), "iterations": ck["step"],
+                "train_args": {k: train_args[k] for k in ("crop", "batch", "lr", "schedule", "minutes", "grad_weight",
+                                                           "edge_weight", "balance", "head", "seed") if k in train_args},
+                "mac_ratio": round(PN.poster_mac_ratio(w, net.head), 4)},
     }
     if repo_models and hasattr(ship, "update_catalog"):
         ship.update_catalog(entry)
@@ -448,20 +392,28 @@ def parser():
     c.add_argument("--n", type=int, default=0)
     c.add_argument("--cache-dir", default=None)
     c.set_defaults(func=cmd_cache)
-    t = sub.add_parser("train", help="train (resumes from <run-dir>/ckpt.pt)")
+    t = sub.add_parser("train", help="train (the lab's Trainer; resumes from <run-dir>/state.pt)")
     t.add_argument("--id", default=STYLE_ID)
     t.add_argument("--run-dir", default=None); t.add_argument("--cache-dir", default=None)
     t.add_argument("--restart", action="store_true")
     t.add_argument("--widths", default=DEFAULT_WIDTHS)
     t.add_argument("--crop", type=int, default=144); t.add_argument("--batch", type=int, default=4)
     t.add_argument("--iters", type=int, default=4000); t.add_argument("--lr", type=float, default=2e-3)
+    t.add_argument("--minutes", type=float, default=None, help="also stop after this much training time")
+    t.add_argument("--schedule", default="cosine-iters", choices=Schedule.KINDS)
+    t.add_argument("--lr-floor", type=float, default=0.05, help="the cosine's end, x lr")
+    t.add_argument("--head", default="24,16", help="colour head widths h1,h2 ('' = the plain output conv: colour-blind)")
+    t.add_argument("--train-clamp", action="store_true", help="clamp the output to 0..255 while training "
+                   "(no gradient beyond it); validation always clamps")
     t.add_argument("--grad-weight", type=float, default=0.5)
-    t.add_argument("--edge-weight", type=float, default=0.0, help="extra L1 weight of the target's border pixels")
+    t.add_argument("--edge-weight", type=float, default=4.0, help="extra L1 weight of the target's border pixels")
+    t.add_argument("--balance", type=float, default=0.5, help="weigh each target colour by its pixel share ** "
+                   "-BALANCE (0: unweighted)")
     t.add_argument("--out-gain", type=float, default=50.0, help="initial scale of the output conv's weights")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--val-photos", type=int, default=3); t.add_argument("--val-size", type=int, default=384)
     t.add_argument("--val-every", type=int, default=250); t.add_argument("--log-every", type=int, default=10)
-    t.add_argument("--ckpt-seconds", type=float, default=120)
+    t.add_argument("--ckpt-seconds", type=float, default=120); t.add_argument("--ckpt-every", type=int, default=50)
     t.add_argument("--threads", type=int, default=1); t.add_argument("--device", default="cpu")
     t.set_defaults(func=cmd_train)
     e = sub.add_parser("evaluate", help="poster measures: photo, renderer, --onnx models, the run's checkpoint")
@@ -470,6 +422,7 @@ def parser():
     e.add_argument("--photos-n", type=int, default=20); e.add_argument("--size", type=int, default=768)
     e.add_argument("--onnx", action="append", help="NAME=path.onnx, repeatable")
     e.add_argument("--checkpoint", default=None); e.add_argument("--no-checkpoint", action="store_true")
+    e.add_argument("--also", action="append", help="NAME=checkpoint: more networks to measure, repeatable")
     e.add_argument("--out", default=None); e.add_argument("--threads", type=int, default=1)
     e.add_argument("--snap", action="store_true", help="also the network with the palette-snap output layer")
     e.set_defaults(func=cmd_evaluate, argv=None)
@@ -480,6 +433,7 @@ def parser():
                    help="comma list: Kodak file names or paths")
     s.add_argument("--side", type=int, default=384); s.add_argument("--old-onnx", default=None)
     s.add_argument("--out", default=None); s.add_argument("--snap", action="store_true")
+    s.add_argument("--also", action="append", help="checkpoint: another network's column, repeatable")
     s.set_defaults(func=cmd_sheet)
     x = sub.add_parser("export", help="ONNX + tile model + catalog entry + thumbnail")
     x.add_argument("--id", default=STYLE_ID); x.add_argument("--checkpoint", default=None)

@@ -3,7 +3,7 @@
 # From the repository root: bash training/scripts/train_poster_gpu.sh [ITERS]
 # Renders the targets of all 200 training photos (CPU, cached under training/cache/poster/768; the
 # renderer is numpy, ~1-3 s a photo), trains on the GPU at batch 16 / 256 px crops into
-# training/runs/gongnongbing-gpu (resumable), then measures it on the val photos at 768 px.
+# training/runs/gongnongbing-gpu (resumable: runs/gongnongbing-gpu/state.pt; best.pt = best validated), then measures it on the val photos at 768 px.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ITERS="${1:-4000}"
@@ -11,5 +11,5 @@ python3 -m pastiche_lab.poster_train cache
 python3 -m pastiche_lab.poster_train train --device cuda --threads 8 --batch 16 --crop 256 \
     --iters "$ITERS" --val-every 500 --edge-weight 4 --run-dir runs/gongnongbing-gpu
 python3 -m pastiche_lab.poster_train evaluate --size 768 --photos-n 20 \
-    --snap --checkpoint runs/gongnongbing-gpu/ckpt.pt --out runs/gongnongbing-gpu/poster_eval.json
-echo "ship with: cd training && python3 -m pastiche_lab.poster_train export --snap --checkpoint runs/gongnongbing-gpu/ckpt.pt"
+    --snap --checkpoint runs/gongnongbing-gpu/best.pt --out runs/gongnongbing-gpu/poster_eval.json
+echo "ship with: cd training && python3 -m pastiche_lab.poster_train export --snap --checkpoint runs/gongnongbing-gpu/best.pt"

@@ -187,27 +187,27 @@ def test_train_resumes_on_tiny_cache(tmp_path, monkeypatch):
     common = ["train", "--run-dir", str(run), "--cache-dir", str(cache), "--widths", "4,4,8,4,4,4,4,4,4,4",
               "--crop", "32", "--batch", "2", "--val-photos", "1", "--val-size", "48", "--log-every", "1"]
     PT.main(common + ["--iters", "3", "--val-every", "3"])
-    ck = torch.load(run / "ckpt.pt", weights_only=False)
+    net0, ck = PT.load_net(str(run / "state.pt"))
     assert ck["step"] == 3 and len(ck["history"]["val"]) == 1
     assert {"palette90", "flat_gain", "edge_recall"} <= set(ck["history"]["val"][0])
     PT.main(common + ["--iters", "5", "--val-every", "5"])
-    ck2 = torch.load(run / "ckpt.pt", weights_only=False)
-    assert ck2["step"] == 5 and len(ck2["history"]["args"]) == 2
-    net, _ = PT.load_net(str(run / "ckpt.pt"))
-    assert any(not torch.equal(ck["net"][k], v) for k, v in net.state_dict().items())
+    net, ck2 = PT.load_net(str(run / "state.pt"))
+    assert ck2["step"] == 5 and len(ck2["history"]["val"]) == 2
+    assert any(not torch.equal(v, net.state_dict()[k]) for k, v in net0.state_dict().items())
 
 
 def test_palette_snap_net_outputs_only_palette_colours_and_keeps_stats():
-    from pastiche_lab.poster_train import PaletteSnapNet, init_net
+    from pastiche_lab import poster_net as PN
+    from pastiche_lab.poster_train import init_net
     from pastiche_lab.model import Widths
-    net = init_net(Widths.from_list("4,4,8,4,4,4,4,4,4,4".split(",")))
+    net = init_net(Widths.from_list("4,4,8,4,4,4,4,4,4,4".split(",")), head=(8, 4))
     with torch.no_grad():
-        net.conv_out.conv.bias.fill_(128); net.conv_out.conv.weight.mul_(80)
-    snap = PaletteSnapNet.wrap(net, PR.COLOURS)
+        net.conv_out.conv.bias.fill_(128); net.conv_out.conv.weight.mul_(2000)
+    snap = PN.with_snap(net, PR.COLOURS)
     x = torch.rand(1, 3, 24, 28) * 255
     with torch.no_grad():
         y, st = snap(x, return_stats=True)
-        y0, st0 = net(x, return_stats=True)
+        y0, st0 = net.eval()(x, return_stats=True)
     assert torch.equal(st, st0)                           # the transformer itself is unchanged
     pal = torch.as_tensor(PR.COLOURS, dtype=torch.float32)
     px = y[0].reshape(3, -1).T
