@@ -14,7 +14,8 @@ is channel (a * 2 + b) * C_out + o of the half-resolution output; input channel 
 + c holds input pixel (2Y + p, 2X + q). The input's height and width must be even (the networks'
 size multiple is 4, and the reflection padding before the conv adds k - 1, even for odd k).
 
-`upsample_conv_phases`: see its docstring.
+`upsample_conv_phases`, `conv_transpose_phases` (the format A networks' stride-2 ConvTranspose, about
+16 % of picasso's preview): see their docstrings.
 
 The instance norms, exported as seven elementwise passes over the full tensor each (ReduceMean, Sub,
 Pow, ReduceMean, Div, Mul, Add), were about 28 % of a run after the conv rewrites. `norm_one_pass_variance`
@@ -187,6 +188,86 @@ def upsample_conv_phases(model: onnx.ModelProto) -> int:
         for off, n in enumerate(new):
             g.node.insert(first + off, n)
         done += 1
+    return done
+
+
+def conv_transpose_phase_weights(w: np.ndarray, b: np.ndarray):
+    """ConvTranspose weights [C, O, 3, 3] (stride 2, no pads) -> Conv weights [4 O, C, 2, 2] on the input
+    zero-padded by one row and column at the top and left: output pixel (2Y + a, 2X + b) sums input
+    pixels j with 2 j + k = 2 Y + a, so phase 0 takes tap 0 from row Y and tap 2 from row Y - 1, phase
+    1 tap 1 from row Y (kernel row 1 is Y, row 0 is Y - 1); channel (a * 2 + b) * O + o as DepthToSpace
+    (DCR) wants it."""
+    c, o, k, _ = w.shape
+    assert k == 3
+    taps = ({1: 0, 0: 2}, {1: 1})  # phase -> {kernel row r: ConvTranspose tap}
+    w2 = np.zeros((4 * o, c, 2, 2), dtype=w.dtype)
+    for a in range(2):
+        for bb in range(2):
+            for r, ki in taps[a].items():
+                for s_, kj in taps[bb].items():
+                    w2[(a * 2 + bb) * o:(a * 2 + bb + 1) * o, :, r, s_] = w[:, :, ki, kj].T
+    return w2, np.tile(b, 4)
+
+
+def _slice_drops_last(graph, producers, node, axis) -> bool:
+    """Slice keeping [0, -1) along axis, step 1."""
+    if node.op_type != "Slice" or len(node.input) < 4:
+        return False
+    vals = [_constant(graph, producers, i) for i in node.input[1:4]]
+    step = _constant(graph, producers, node.input[4]) if len(node.input) > 4 and node.input[4] else np.array([1])
+    if any(v is None for v in vals) or step is None:
+        return False
+    starts, ends, axes = (v.reshape(-1).tolist() for v in vals)
+    return starts == [0] and ends == [-1] and axes == [axis] and step.reshape(-1).tolist() == [1]
+
+
+def conv_transpose_phases(model: onnx.ModelProto) -> int:
+    """ConvTranspose (3 x 3, stride 2, no pads) followed by Slices dropping the last row and column
+    (the format A networks' upsampling) becomes a 2 x 2 Conv with 4x the output channels on the
+    low-resolution input (padded by one zero row and column at the top and left) -> DepthToSpace(2):
+    the same sums, without ConvTranspose's column buffer and col2im pass and the two copies of the
+    Slices. Returns how many."""
+    g = model.graph
+    prod, users = _producers(g), _consumers(g)
+    done = 0
+    for ct in [n for n in g.node if n.op_type == "ConvTranspose"]:
+        w_init = _initializer(g, ct.input[1])
+        if w_init is None:
+            continue
+        w = numpy_helper.to_array(w_init)
+        if (w.ndim != 4 or w.shape[2:] != (3, 3) or _attr(ct, "group", 1) != 1
+                or list(_attr(ct, "strides", [1, 1])) != [2, 2] or any(v != 0 for v in _attr(ct, "pads", [0, 0, 0, 0]))
+                or any(v != 1 for v in _attr(ct, "dilations", [1, 1]))
+                or any(v != 0 for v in _attr(ct, "output_padding", [0, 0])) or _attr(ct, "output_shape") is not None
+                or _attr(ct, "auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET")):
+            continue
+        first = users.get(ct.output[0], [])
+        if len(first) != 1:
+            continue
+        s1 = first[0]
+        second = users.get(s1.output[0], [])
+        if len(second) != 1:
+            continue
+        s2 = second[0]
+        if not ((_slice_drops_last(g, prod, s1, 2) and _slice_drops_last(g, prod, s2, 3))
+                or (_slice_drops_last(g, prod, s1, 3) and _slice_drops_last(g, prod, s2, 2))):
+            continue
+        b = numpy_helper.to_array(_initializer(g, ct.input[2])) if len(ct.input) > 2 and ct.input[2] \
+            else np.zeros(w.shape[1], w.dtype)
+        w2, b2 = conv_transpose_phase_weights(w, b)
+        base = ct.name or ct.output[0]
+        names = [base + sfx for sfx in ("/phases", "/w_phases", "/b_phases")]
+        g.initializer.extend([numpy_helper.from_array(w2, names[1]), numpy_helper.from_array(b2, names[2])])
+        new = [helper.make_node("Conv", [ct.input[0], names[1], names[2]], [names[0]], name=names[0],
+                                kernel_shape=[2, 2], strides=[1, 1], pads=[1, 1, 0, 0]),
+               helper.make_node("DepthToSpace", [names[0]], [s2.output[0]], name=base + "/d2s", blocksize=2,
+                                mode="DCR")]
+        for n in (s2, s1, ct):
+            g.node.remove(n)
+        _insert_before_first_user(g, new, s2.output[0])
+        done += 1
+    if done:
+        _prune(g)
     return done
 
 
@@ -442,7 +523,8 @@ def _prune(graph) -> None:
 
 
 # the variance first: it needs the norm's Sub, which norm_affine leaves only to its other users
-REWRITES = (output_conv_space_to_depth, upsample_conv_phases, norm_one_pass_variance, norm_affine)
+REWRITES = (output_conv_space_to_depth, upsample_conv_phases, conv_transpose_phases, norm_one_pass_variance,
+            norm_affine)
 
 
 def rewrite(model: onnx.ModelProto) -> int:

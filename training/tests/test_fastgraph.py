@@ -30,6 +30,19 @@ def test_space_to_depth_weights_is_the_same_conv():
     assert torch.allclose(y, ref, atol=1e-3)
 
 
+def test_conv_transpose_phase_weights_is_the_same_upsampling():
+    rng = np.random.default_rng(2)
+    w = rng.standard_normal((5, 3, 3, 3)).astype(np.float32)   # ConvTranspose: [C_in, C_out, k, k]
+    b = rng.standard_normal(3).astype(np.float32)
+    x = torch.from_numpy(rng.standard_normal((1, 5, 7, 9)).astype(np.float32))
+    ref = torch.nn.functional.conv_transpose2d(x, torch.from_numpy(w), torch.from_numpy(b), stride=2)[:, :, :-1, :-1]
+    w2, b2 = fastgraph.conv_transpose_phase_weights(w, b)
+    assert w2.shape == (12, 5, 2, 2)
+    ys = torch.nn.functional.conv2d(torch.nn.functional.pad(x, (1, 0, 1, 0)), torch.from_numpy(w2), torch.from_numpy(b2))
+    y = ys.reshape(1, 2, 2, 3, 7, 9).permute(0, 3, 4, 1, 5, 2).reshape(1, 3, 14, 18)   # DepthToSpace (DCR)
+    assert torch.allclose(y, ref, atol=1e-4)
+
+
 @pytest.mark.parametrize("kind", ["A", "B"])
 def test_rewritten_networks_give_the_same_outputs(tmp_path, kind):
     net = rand_net(SMALL, kind, "reflect", seed=3)
@@ -43,10 +56,12 @@ def test_rewritten_networks_give_the_same_outputs(tmp_path, kind):
         assert "output_conv_space_to_depth x1" in mark, "the output conv is always rewritten"
         if kind == "B":
             assert "upsample_conv_phases x2" in mark, "and both nearest-upsampling convs"
+        else:
+            assert "conv_transpose_phases x2" in mark, "and both stride-2 ConvTransposes"
         assert f"norm_one_pass_variance x{norms}" in mark and f"norm_affine x{norms}" in mark, mark
         assert n == sum(int(part.split(" x")[1]) for part in mark.split(", "))
         ops = [node.op_type for node in m.graph.node]
-        assert "DepthToSpace" in ops and (kind == "A" or "Resize" not in ops)
+        assert "DepthToSpace" in ops and "Resize" not in ops and "ConvTranspose" not in ops
         assert "Pow" not in ops and ops.count("BatchNormalization") == norms
         onnx.save(m, str(tmp_path / ("fast." + name)))
     a, fa = ort_session(tmp_path / "m.onnx"), ort_session(tmp_path / "fast.m.onnx")
