@@ -113,7 +113,10 @@ def main(argv=None):
         java = java_cmd(a.jar, a.models, a.jvm_option, "pastiche.png")
         contestants = [("pastiche", java)]
         if a.baseline_jar:
-            contestants.append(("baseline", java_cmd(a.baseline_jar, a.baseline_models, [], "baseline.png")))
+            # the same JVM options where the baseline is this jar with other models (before/after a model change)
+            same_jar = a.baseline_jar.resolve() == a.jar.resolve()
+            contestants.append(("baseline", java_cmd(a.baseline_jar, a.baseline_models,
+                                                     a.jvm_option if same_jar else [], "baseline.png")))
         torch_cmd = [sys.executable, str(Path(__file__).resolve()), "--torch-once", str(teacher), str(photo),
                      str(tmp / "torch.png")]
         from PIL import Image

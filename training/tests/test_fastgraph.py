@@ -10,6 +10,11 @@ from pastiche_lab.export import export_pair, ort_session
 from test_lab import SMALL, rand_net
 
 
+def _psnr(a, b):
+    mse = float(np.mean((np.clip(a, 0, 255) - np.clip(b, 0, 255)) ** 2))
+    return 300.0 if mse == 0 else 10 * np.log10(255.0 ** 2 / mse)
+
+
 def test_space_to_depth_weights_is_the_same_conv():
     rng = np.random.default_rng(1)
     w = rng.standard_normal((3, 5, 9, 9)).astype(np.float32)
@@ -25,18 +30,39 @@ def test_space_to_depth_weights_is_the_same_conv():
     assert torch.allclose(y, ref, atol=1e-3)
 
 
+def test_conv_transpose_phase_weights_is_the_same_upsampling():
+    rng = np.random.default_rng(2)
+    w = rng.standard_normal((5, 3, 3, 3)).astype(np.float32)   # ConvTranspose: [C_in, C_out, k, k]
+    b = rng.standard_normal(3).astype(np.float32)
+    x = torch.from_numpy(rng.standard_normal((1, 5, 7, 9)).astype(np.float32))
+    ref = torch.nn.functional.conv_transpose2d(x, torch.from_numpy(w), torch.from_numpy(b), stride=2)[:, :, :-1, :-1]
+    w2, b2 = fastgraph.conv_transpose_phase_weights(w, b)
+    assert w2.shape == (12, 5, 2, 2)
+    ys = torch.nn.functional.conv2d(torch.nn.functional.pad(x, (1, 0, 1, 0)), torch.from_numpy(w2), torch.from_numpy(b2))
+    y = ys.reshape(1, 2, 2, 3, 7, 9).permute(0, 3, 4, 1, 5, 2).reshape(1, 3, 14, 18)   # DepthToSpace (DCR)
+    assert torch.allclose(y, ref, atol=1e-4)
+
+
 @pytest.mark.parametrize("kind", ["A", "B"])
 def test_rewritten_networks_give_the_same_outputs(tmp_path, kind):
     net = rand_net(SMALL, kind, "reflect", seed=3)
     export_pair(net, tmp_path / "m.onnx", tmp_path / "m.tile.onnx", rewrite=False)
     for name in ("m.onnx", "m.tile.onnx"):
         m = onnx.load(str(tmp_path / name))
+        norms = sum(1 for node in m.graph.node if node.op_type == "Pow")
+        assert norms >= 5, "the plain export writes each norm's variance with a Pow"
         n = fastgraph.rewrite(m)
-        assert n >= 1, "the output conv is always rewritten"
+        mark = next(p.value for p in m.metadata_props if p.key == fastgraph.MARK)
+        assert "output_conv_space_to_depth x1" in mark, "the output conv is always rewritten"
         if kind == "B":
-            assert n == 3, "and both nearest-upsampling convs"
+            assert "upsample_conv_phases x2" in mark, "and both nearest-upsampling convs"
+        else:
+            assert "conv_transpose_phases x2" in mark, "and both stride-2 ConvTransposes"
+        assert f"norm_one_pass_variance x{norms}" in mark and f"norm_affine x{norms}" in mark, mark
+        assert n == sum(int(part.split(" x")[1]) for part in mark.split(", "))
         ops = [node.op_type for node in m.graph.node]
-        assert "DepthToSpace" in ops and (kind == "A" or "Resize" not in ops)
+        assert "DepthToSpace" in ops and "Resize" not in ops and "ConvTranspose" not in ops
+        assert "Pow" not in ops and ops.count("BatchNormalization") == norms
         onnx.save(m, str(tmp_path / ("fast." + name)))
     a, fa = ort_session(tmp_path / "m.onnx"), ort_session(tmp_path / "fast.m.onnx")
     t, ft = ort_session(tmp_path / "m.tile.onnx"), ort_session(tmp_path / "fast.m.tile.onnx")
@@ -44,13 +70,14 @@ def test_rewritten_networks_give_the_same_outputs(tmp_path, kind):
         x = (np.random.default_rng(hw[0]).random((1, 3, *hw)) * 255).astype(np.float32)
         y, s = a.run(None, {"input": x})
         fy, fs = fa.run(None, {"input": x})
-        assert np.abs(fy - y).max() < 1e-2 and np.allclose(fs, s, rtol=1e-4, atol=1e-4)
+        # the one-pass variance is float-close, not bit-identical
+        assert np.abs(fy - y).max() < 0.1 and _psnr(fy, y) > 60 and np.allclose(fs, s, rtol=1e-3, atol=1e-3)
         box = np.concatenate([s, np.array([4, 8, 32, 28], np.float32)])
         for feed in (s, box):
             ref = t.run(None, {"input": x, "stats": feed})
             got = ft.run(None, {"input": x, "stats": feed})
-            assert np.abs(got[0] - ref[0]).max() < 1e-2
-            assert np.allclose(got[1], ref[1], rtol=1e-4, atol=1e-3)
+            assert np.abs(got[0] - ref[0]).max() < 0.1 and _psnr(got[0], ref[0]) > 60
+            assert np.allclose(got[1], ref[1], rtol=1e-3, atol=1e-3)
 
 
 def test_export_writes_the_rewritten_graph(tmp_path):
@@ -59,3 +86,53 @@ def test_export_writes_the_rewritten_graph(tmp_path):
         m = onnx.load(str(tmp_path / name))
         assert any(p.key == fastgraph.MARK for p in m.metadata_props)
         assert fastgraph.rewrite(m) == 0, "nothing left to rewrite"
+
+
+def _norm_like(shift_is_full_size: bool, batch=1):
+    """x -> (x - m) / s * gamma + beta with m, s per channel (an instance norm), or with m a full-size
+    tensor (the same ops, but not a norm: the affine rewrite must leave it alone)."""
+    from onnx import TensorProto, helper, numpy_helper
+    c = 4
+    rng = np.random.default_rng(5)
+    inits = [numpy_helper.from_array(rng.standard_normal((1, c, 1, 1)).astype(np.float32), n) for n in ("g", "b")]
+    inits.append(numpy_helper.from_array(np.array([2.0], np.float32), "two"))
+    inits.append(numpy_helper.from_array(np.array([1e-5], np.float32), "eps"))
+    inits.append(numpy_helper.from_array(rng.standard_normal((c, 3, 3, 3)).astype(np.float32), "w"))
+    nodes = [helper.make_node("Conv", ["input", "w"], ["x"], pads=[1, 1, 1, 1]),
+             helper.make_node("ReduceMean", ["x"], ["m"], axes=[2, 3], keepdims=1),
+             helper.make_node("Sub", ["x", "m"], ["d"]),
+             helper.make_node("Pow", ["d", "two"], ["d2"]),
+             helper.make_node("ReduceMean", ["d2"], ["v"], axes=[2, 3], keepdims=1),
+             helper.make_node("Add", ["v", "eps"], ["ve"]),
+             helper.make_node("Sqrt", ["ve"], ["s"])]
+    if shift_is_full_size:
+        nodes += [helper.make_node("Relu", ["x"], ["full"]), helper.make_node("Sub", ["x", "full"], ["d_"]),
+                  helper.make_node("Div", ["d_", "s"], ["n"])]
+    else:
+        nodes.append(helper.make_node("Div", ["d", "s"], ["n"]))
+    nodes += [helper.make_node("Mul", ["n", "g"], ["ng"]), helper.make_node("Add", ["ng", "b"], ["output"])]
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("input", TensorProto.FLOAT, [batch, 3, "H", "W"])],
+                          [helper.make_tensor_value_info("output", TensorProto.FLOAT, [batch, c, "H", "W"])], inits)
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+
+
+def _run(model, x):
+    import onnxruntime as ort
+    return ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"]).run(None, {"input": x})[0]
+
+
+def test_norm_rewrites_keep_an_instance_norm_and_leave_lookalikes_alone():
+    x = (np.random.default_rng(6).random((1, 3, 40, 56)) * 255).astype(np.float32)
+    m = _norm_like(False)
+    ref = _run(m, x)
+    assert fastgraph.norm_one_pass_variance(m) == 1 and fastgraph.norm_affine(m) == 1
+    ops = [n.op_type for n in m.graph.node]
+    assert "Pow" not in ops and "Div" not in [n.op_type for n in m.graph.node if "x" in n.input] and "BatchNormalization" in ops
+    onnx.checker.check_model(m)
+    got = _run(m, x)
+    assert np.allclose(got, ref, rtol=1e-3, atol=1e-3)
+
+    full = _norm_like(True)       # (x - relu(x)) / s: the subtrahend has the image's size
+    assert fastgraph.norm_affine(full) == 0
+    batch = _norm_like(False, batch=2)  # per-channel scale would mix the images' statistics
+    assert fastgraph.norm_affine(batch) == 0

@@ -199,10 +199,11 @@ final class BenchCommand implements Callable<Integer> {
                 double bare = median(times[1]);
                 // Medians of alternating runs; and, immune to load that changes between runs, the
                 // Java share of each pipeline call itself (its wall time minus its time inside ORT).
-                // CPU time per pipeline run: what the wall time would be on idle cores, times the threads.
+                // CPU time per pipeline run: what the wall time would be on idle cores, times the threads
+                // (the mean: the process's CPU clock counts in 10 ms ticks, too coarse for one preview run).
                 out.printf(Locale.ROOT, "%-14s %-10s %9.1f %11.1f %8.3f %7.1f %14.1f %11.1f%n", id,
                         size[0] + "x" + size[1], java, bare, java / bare, java - bare, median(times[2]),
-                        median(times[3]));
+                        mean(times[3]));
                 out.flush();
             }
         }
@@ -386,6 +387,14 @@ final class BenchCommand implements Callable<Integer> {
             // not Linux
         }
         return -1;
+    }
+
+    private static double mean(double[] v) {
+        double sum = 0;
+        for (double x : v) {
+            sum += x;
+        }
+        return sum / v.length;
     }
 
     private static double median(double[] v) {

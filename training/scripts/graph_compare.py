@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Two folders of style networks side by side, style by style: how far apart their pictures are and how
+much CPU each takes per run (ONNX Runtime alone, the engine's session settings).
+
+    python3 training/scripts/graph_compare.py OLD_MODELS [NEW_MODELS (default: models/)] [--style candy ...]
+        [--runs 9] [--no-psnr]
+
+For each style in both folders' `<id>.onnx`: PSNR of the clamped, rounded `output` of the two on kodim23
+at 1632 x 1224 (2 MP; the share of pixels that differ); then CPU seconds per run (time.process_time
+around session.run: 2 intra-op threads, 1 inter-op, spinning off) at 512 x 384, the two alternating,
+median of --runs after one warm-up each. The figures of docs/engine.md ("Second round") come from it.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[2]
+STYLES = "candy mosaic udnie rain-princess picasso starry-night sunflowers wheatfield gongnongbing fuchun".split()
+
+
+def session(path, threads=2):
+    import onnxruntime as ort
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = threads
+    so.inter_op_num_threads = 1
+    so.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+
+
+def photo(w, h, data):
+    from PIL import Image
+    im = Image.open(data / "photos" / "kodak" / "kodim23.png").convert("RGB")
+    s = max(w / im.width, h / im.height)
+    im = im.resize((round(im.width * s), round(im.height * s)), Image.LANCZOS)
+    left, top = (im.width - w) // 2, (im.height - h) // 2
+    im = im.crop((left, top, left + w, top + h))
+    return np.asarray(im, np.float32).transpose(2, 0, 1)[None].copy()
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("old", type=Path)
+    ap.add_argument("new", type=Path, nargs="?", default=REPO / "models")
+    ap.add_argument("--style", nargs="+", default=STYLES)
+    ap.add_argument("--runs", type=int, default=9)
+    ap.add_argument("--no-psnr", action="store_true")
+    ap.add_argument("--data", type=Path, default=(REPO / ".." / "shared" / "data").resolve())
+    a = ap.parse_args(argv)
+    big, small = (None if a.no_psnr else photo(1632, 1224, a.data)), photo(512, 384, a.data)
+    print(f"load average {os.getloadavg()[0]:.1f}; {a.old} -> {a.new}")
+    print("| style | PSNR new vs old, 2 MP | pixels changed | old CPU ms/run 512x384 | new | new / old |")
+    print("|---|---|---|---|---|---|")
+    for style in a.style:
+        po, pn = a.old / f"{style}.onnx", a.new / f"{style}.onnx"
+        if not (po.is_file() and pn.is_file()):
+            print(f"| {style} | (missing) | | | | |")
+            continue
+        so, sn = session(po), session(pn)
+        psnr = changed = ""
+        if big is not None:
+            yo, yn = (np.clip(np.rint(s.run(["output"], {"input": big})[0]), 0, 255) for s in (so, sn))
+            d = yn - yo
+            mse = float(np.mean(d ** 2))
+            psnr = "identical" if mse == 0 else f"{10 * np.log10(255.0 ** 2 / mse):.1f} dB"
+            changed = f"{100 * np.mean(np.any(d != 0, axis=1)):.2f} %"
+        so.run(["output"], {"input": small})
+        sn.run(["output"], {"input": small})
+        to, tn = [], []
+        for _ in range(a.runs):
+            for s, t in ((so, to), (sn, tn)):
+                c = time.process_time()
+                s.run(["output"], {"input": small})
+                t.append(time.process_time() - c)
+        mo, mn = 1e3 * float(np.median(to)), 1e3 * float(np.median(tn))
+        print(f"| {style} | {psnr} | {changed} | {mo:.0f} | {mn:.0f} | {mn / mo:.2f} |", flush=True)
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
+
+
+if __name__ == "__main__":
+    main()
