@@ -290,6 +290,28 @@ class MicroAST(nn.Module):
     def forward(self, photo, painting):
         return self.content(photo, self.style(painting))
 
+    @property
+    def clamp_output(self):
+        """The content network's output clamp (the Trainer turns it off while training)."""
+        return self.content.clamp_output
+
+    @clamp_output.setter
+    def clamp_output(self, v):
+        self.content.clamp_output = v
+
+    def config(self):
+        """What a checkpoint records to rebuild the network (`checkpoints.save`)."""
+        return {"kind": "microast", "widths": self.content.w.to_dict(),
+                "trunk_idx": [int(i) for i in self.style.trunk_idx]}
+
+    @staticmethod
+    def from_config(cfg) -> "MicroAST":
+        content = ContentNet(MWidths(**cfg["widths"]))
+        content.unbiased = False
+        style = StyleNet(cfg["trunk_idx"])
+        style.unbiased = False
+        return MicroAST(content, style)
+
 
 def load_teacher(data_root) -> MicroAST:
     d = Path(data_root) / "teachers" / "microast"

@@ -24,7 +24,7 @@ from . import microast as M
 from .data import LAB, REPO, data_root, load_rgb, resize_long
 from .lossnets import load_vgg
 from .microast_export import export_all, parity
-from .microast_lab import GOAL, TEST_STYLES, evaluate_pairs, load_student, painting, t01, test_sets
+from .microast_lab import GOAL, TEST_STYLES, load_student, painting, t01, test_eval
 
 ID = "any-painting"
 SHEET_PHOTOS = ["astronaut.jpg", "coffee.jpg", "chelsea.jpg"]               # assets/samples (public domain, CC0)
@@ -175,15 +175,7 @@ def main(argv=None):
         ev = json.loads(evp.read_text())
     else:
         print("evaluating (512 px, test pairs)", flush=True)
-        photos, styles = test_sets(droot)
-        ev = evaluate_pairs(st, teacher, load_vgg(droot), photos, styles, 512)
-        w = st.content.w
-        ev.update({"mac_ratio": M.content_macs_per_pixel(w) / M.content_macs_per_pixel(M.FULL),
-                   "macs_per_megapixel": M.content_macs_per_pixel(w) * 1e6, "widths": w.as_list(),
-                   "params_content": M.count_params(st.content), "params_style": M.count_params(st.style),
-                   "goal": GOAL, "size": 512, "checkpoint": str(ck)})
-        ev["meets_goal"] = bool(ev["mac_ratio"] <= GOAL["mac_ratio"] and ev["style_distance_ratio"] <= GOAL["style_distance_ratio"]
-                                and ev["ssim_lum_4x"] >= GOAL["ssim_lum_4x"])
+        ev = test_eval(st, teacher, load_vgg(droot), droot, ck)
         catalog.write_atomic(evp, json.dumps(ev, indent=1).encode())
     models = Path(a.models)
     with tempfile.TemporaryDirectory() as tmp:

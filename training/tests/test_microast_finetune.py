@@ -1,0 +1,184 @@
+"""MicroAST fine-tuning on the lab's Trainer: a resumed run equals an uninterrupted one, the earlier
+loop's checkpoints resume and load, the frozen style head stays frozen and the style encoder trains
+at its scaled learning rate. Tiny random networks and images, no third-party data."""
+import math
+import random
+
+import numpy as np
+import pytest
+import torch
+
+from pastiche_lab import checkpoints
+from pastiche_lab import microast as M
+from pastiche_lab.lossnets import VGGRelu31
+from pastiche_lab.microast_finetune import MicroASTDistill, PairSampler, make_trainer, trainable_groups
+from pastiche_lab.microast_lab import load_student, student_from_teacher
+
+torch.set_num_threads(1)
+
+
+def teacher(seed=0):
+    torch.manual_seed(seed)
+    t = M.MicroAST(M.ContentNet(M.FULL), M.StyleNet())
+    for p in t.parameters():
+        p.data.normal_(0, 0.08)
+        p.requires_grad_(False)
+    return t.eval()
+
+
+def code(seed=1):
+    rng = random.Random(seed)
+    c = [1 if rng.random() < 0.6 else 0 for _ in range(M.code_len())]
+    for _g, (s, _e) in M.group_slices().items():
+        c[s] = c[s + 1] = 1
+    return c
+
+
+def sampler(seed=0):
+    rng = np.random.default_rng(0)
+    img = lambda h, w: rng.integers(0, 256, (h, w, 3)).astype(np.float32)
+    return PairSampler([img(40, 52), img(44, 40)], [img(36, 30), img(30, 44)], [img(32, 32)], crop=24, seed=seed,
+                       style_sizes=(24, 32))
+
+
+def vgg():
+    torch.manual_seed(2)
+    return VGGRelu31()
+
+
+def run(tmp_path, name, iters, t, idx, net=None, validator=None, **kw):
+    net = net or student_from_teacher(t, idx)
+    return make_trainer(t, net, idx, vgg(), tmp_path / name, sampler(), max_iters=iters, iter_schedule=True,
+                        lr=1e-3, batch=2, validator=validator, val_every=3, ckpt_every=2, log=lambda *a: None,
+                        vgg_every=2, log_every=1, **kw)
+
+
+def test_a_resumed_run_equals_an_uninterrupted_one(tmp_path):
+    t = teacher()
+    idx = M.indices_from_code(code())
+    whole = run(tmp_path, "a", 6, t, idx)
+    whole.fit()
+    first = run(tmp_path, "b", 6, t, idx)
+    inner = first.objective
+
+    def killed(n, x, step):                 # the job is stopped during its 5th iteration
+        if step == 4:
+            raise KeyboardInterrupt
+        return inner(n, x, step)
+    first.objective = killed
+    with pytest.raises(KeyboardInterrupt):
+        first.fit()
+    again = run(tmp_path, "b", 6, t, idx)        # a fresh student, resumed from the step-4 checkpoint
+    assert again.resumed and again.step == 4
+    again.fit()
+    assert again.step == 6
+    for (k, a), b in zip(whole.net.state_dict().items(), again.net.state_dict().values()):
+        assert torch.equal(a, b), k
+    assert [r["it"] for r in again.history["train"]] == list(range(1, 7))
+
+
+def test_training_moves_the_student_towards_the_teacher(tmp_path):
+    t = teacher()
+    idx = M.indices_from_code(code())
+    net = student_from_teacher(t, idx)
+    obj = MicroASTDistill(t, idx, vgg(), vgg_every=1)
+    batch = sampler(5).batch(2)
+    before = float(obj(net, batch, 0)[0])
+    tr = run(tmp_path, "m", 25, t, idx, net=net)
+    tr.fit()
+    after = float(obj(net.train(), batch, 0)[0])
+    assert after < 0.8 * before
+    assert {"pix", "low", "feat", "style", "content"} <= set(tr.history["train"][-1])
+
+
+def test_style_head_frozen_style_tail_at_its_scaled_rate(tmp_path):
+    t = teacher()
+    idx = M.indices_from_code(code())
+    net = student_from_teacher(t, idx)
+    head0 = {k: v.clone() for k, v in net.style.enc.state_dict().items() if not k.startswith("r2.")}
+    r2 = net.style.enc.r2.conv1.conv.weight.clone()
+    tr = run(tmp_path, "f", 4, t, idx, net=net, style_lr_scale=0.25)
+    tr.fit()
+    for k, v in net.style.enc.named_parameters():
+        if k in head0:
+            assert torch.equal(v, head0[k]) and not v.requires_grad, k
+    assert not torch.equal(net.style.enc.r2.conv1.conv.weight, r2)
+    g = tr.opt.param_groups
+    assert g[1]["lr"] == pytest.approx(0.25 * g[0]["lr"]) and g[0]["lr"] > 0
+
+
+def _old_layout(t, idx, path):
+    """A checkpoint of the loop before the Trainer: student, opt (two groups), it, elapsed, best."""
+    net = student_from_teacher(t, idx)
+    groups = trainable_groups(net)
+    opt = torch.optim.Adam([{"params": g["params"], "lr": 1e-3} for g in groups])
+    x = torch.rand(1, 3, 24, 24)
+    net.content(x, net.style(torch.rand(1, 3, 24, 24))).mean().backward()
+    opt.step()
+    torch.save({"student": net.state_dict(), "opt": opt.state_dict(), "it": 40, "elapsed": 120.0,
+                "best": {"score": 1.5, "it": 30}}, path)
+    return net
+
+
+def test_the_earlier_loops_state_resumes(tmp_path):
+    t = teacher()
+    idx = M.indices_from_code(code())
+    (tmp_path / "o").mkdir()
+    old = _old_layout(t, idx, tmp_path / "o" / "ft_state.pt")
+    tr = run(tmp_path, "o", 42, t, idx, style_lr_scale=0.3)
+    assert tr.resumed and tr.step == 40 and tr.elapsed == 120.0 and tr.best["score"] == 1.5
+    for a, b in zip(old.state_dict().values(), tr.net.state_dict().values()):
+        assert torch.equal(a, b)
+    tr.fit()
+    assert tr.step == 42
+    g = tr.opt.param_groups
+    assert g[1]["lr"] == pytest.approx(0.3 * g[0]["lr"])     # the scale survives the old optimiser state
+
+
+def test_students_of_both_layouts_load(tmp_path):
+    t = teacher()
+    idx = M.indices_from_code(code())
+    net = student_from_teacher(t, idx)
+    for p in net.parameters():
+        p.data += 0.01 * torch.randn_like(p)
+    checkpoints.save(tmp_path / "new.pt", net, step=3, meta={"val": {"score": 1.0}})
+    torch.save({"widths": net.content.w.to_dict(), "idx": idx, "content": net.content.state_dict(),
+                "style": net.style.state_dict(), "val": None}, tmp_path / "old.pt")
+    x, s = torch.rand(1, 3, 28, 32), torch.rand(1, 3, 30, 26)
+    with torch.no_grad():
+        ref = net.eval()(x, s)
+        for f in ("new.pt", "old.pt"):
+            back = load_student(tmp_path / f)
+            assert back.content.w == net.content.w and back.style.t == len(idx["trunk"])
+            assert torch.equal(back(x, s), ref), f
+    with pytest.raises(ValueError):
+        checkpoints.save(tmp_path / "other.pt", config={"c1": 4}, state_dict={})
+        load_student(tmp_path / "other.pt")
+
+
+def test_pair_sampler_stream_resumes():
+    a = sampler(3)
+    a.batch(2)
+    st = a.state()
+    x1, s1 = a.batch(2)
+    b = sampler(99)
+    b.set_state(st)
+    x2, s2 = b.batch(2)
+    assert torch.equal(x1, x2) and all(torch.equal(u, v) for u, v in zip(s1, s2))
+    assert x1.shape == (2, 3, 24, 24) and 0 <= float(x1.min()) and float(x1.max()) <= 1
+    assert all(max(s.shape[2:]) in (24, 32) for s in s1)
+
+
+def test_validation_keeps_the_best_student(tmp_path):
+    t = teacher()
+    idx = M.indices_from_code(code())
+    scores = iter([0.9, 0.4, 0.7])
+
+    def validator(net, step):
+        assert net.clamp_output and not net.training
+        return {"score": next(scores), "style_distance_ratio": 0.3, "ssim_lum_4x": 0.9}
+    tr = run(tmp_path, "v", 7, t, idx, validator=validator)
+    best = tr.fit()
+    assert best["it"] == 6 and best["score"] == 0.4
+    assert not math.isinf(best["score"])
+    assert load_student(tmp_path / "v" / "student.pt").content.w == tr.net.content.w
