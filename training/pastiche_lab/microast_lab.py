@@ -290,6 +290,10 @@ def main(argv=None):
     for k, d in (("pix", 1.0), ("low", 2.0), ("feat", 1.0), ("style", 3.0), ("content", 1.0)):
         ap.add_argument(f"--w-{k}", type=float, default=d, help=f"weight of the {k} term (default {d})")
     ap.add_argument("--val-every", type=int, default=100)
+    ap.add_argument("--init", help="a new run (no search.json in --run-dir yet) starts from this student checkpoint "
+                                   "(and its folder's search.json) instead of searching")
+    ap.add_argument("--widen", help="with --init: groups widened to the teacher's widths, e.g. c1,e2,u1,u2 (the "
+                                    "added channels start as the teacher's, with zero outgoing weights)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--test-photos", type=int, default=8)
     ap.add_argument("--eval-only", action="store_true")
@@ -305,6 +309,22 @@ def main(argv=None):
     vgg = load_vgg(droot)
 
     sp = run / "search.json"
+    init = None
+    if a.init and not sp.exists():         # a new run from a student (optionally widened)
+        init, sp_init = load_student(a.init), Path(a.init).parent / "search.json"
+        res = json.loads(sp_init.read_text())
+        idx = M.indices_from_code(res["code"])
+        if init.content.w != M.widths_from_indices(idx):
+            raise SystemExit(f"{a.init}: its widths are not those of {sp_init}")
+        if a.widen:
+            groups = a.widen.split(",")
+            init.content, idx = M.widen(init.content, teacher.content, idx, groups)
+            code = M.code_from_indices(idx)
+            res = {**res, "code": code, "widths": code_widths(code).as_list(), "mac_ratio": mac_ratio(code),
+                   "widened": {"from": str(a.init), "groups": groups, "widths_before": res["widths"],
+                               "mac_ratio_before": res["mac_ratio"]}}
+            log(f"widened {groups}: widths {res['widths']} mac ratio {res['mac_ratio']:.3f}")
+        tmp = sp.with_suffix(".part"); tmp.write_text(json.dumps(res)); tmp.replace(sp)
     if not sp.exists():
         log("search")
         res = search(teacher, vgg, search_pairs(droot), max_mac=a.max_mac, gamma=a.gamma, population=a.population,
@@ -314,6 +334,8 @@ def main(argv=None):
     idx = M.indices_from_code(res["code"])
     log(f"code widths {res['widths']} mac ratio {res['mac_ratio']:.3f}")
     student = student_from_teacher(teacher, idx)
+    if init is not None:
+        student.load_state_dict(init.state_dict())
 
     val_photos = list_photos(droot / "photos" / "val")[:4]
     val_styles = [droot / "styles" / s for s in VAL_STYLES]

@@ -182,3 +182,27 @@ def test_validation_keeps_the_best_student(tmp_path):
     assert best["it"] == 6 and best["score"] == 0.4
     assert not math.isinf(best["score"])
     assert load_student(tmp_path / "v" / "student.pt").content.w == tr.net.content.w
+
+
+@pytest.mark.parametrize("groups", [("c1", "e2", "u1", "u2"), ("u2",), ("r1", "r2")])
+def test_widening_keeps_the_students_function(groups):
+    t = teacher(3)
+    idx = M.indices_from_code(code(4))
+    student = M.slim(t.content, idx)
+    torch.manual_seed(5)
+    for p in student.parameters():                  # a "fine-tuned" student: its own weights
+        p.data += 0.03 * torch.randn_like(p)
+    wide, new = M.widen(student, t.content, idx, groups)
+    for g in M.GROUPS:
+        assert getattr(wide.w, g) == (getattr(M.FULL, g) if g in groups else len(idx[g]))
+        assert new[g] == (list(range(getattr(M.FULL, g))) if g in groups else idx[g])
+    T = len(idx["trunk"])
+    cc = torch.randn(8 * T) * 0.3 + torch.tensor([0.0, 1.0] * 4).repeat_interleave(T)
+    x = torch.rand(1, 3, 36, 44)
+    with torch.no_grad():
+        a, b = student(x, cc), wide(x, cc)
+    assert torch.allclose(a, b, atol=1e-5), float((a - b).abs().max())
+    assert M.count_params(wide) > M.count_params(student)
+    assert M.indices_from_code(M.code_from_indices(new)) == new and M.indices_from_code(M.code_from_indices(idx)) == idx
+    with pytest.raises(ValueError):
+        M.widen(student, t.content, idx, ("trunk",))
