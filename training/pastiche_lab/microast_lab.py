@@ -287,7 +287,7 @@ def main(argv=None):
     ap.add_argument("--batch", type=int, default=2)
     ap.add_argument("--lr", type=float, default=2e-4)
     ap.add_argument("--style-lr-scale", type=float, default=0.3)
-    for k, d in (("pix", 1.0), ("low", 2.0), ("feat", 1.0), ("style", 3.0), ("content", 1.0)):
+    for k, d in (("pix", 1.0), ("low", 2.0), ("feat", 1.0), ("style", 3.0), ("content", 1.0), ("ratio", 0.0)):
         ap.add_argument(f"--w-{k}", type=float, default=d, help=f"weight of the {k} term (default {d})")
     ap.add_argument("--val-every", type=int, default=100)
     ap.add_argument("--init", help="a new run (no search.json in --run-dir yet) starts from this student checkpoint "
@@ -345,7 +345,7 @@ def main(argv=None):
         return {**v, "score": goal_score(v)}
 
     if not a.eval_only:
-        weights = {f"w_{k}": getattr(a, f"w_{k}") for k in ("pix", "low", "feat", "style", "content")}
+        weights = {f"w_{k}": getattr(a, f"w_{k}") for k in ("pix", "low", "feat", "style", "content", "ratio")}
         trainer = make_trainer(teacher, student, idx, vgg, run, PairSampler.from_data(droot, a.crop), minutes=None if a.iters else a.minutes,
                                max_iters=a.iters, iter_schedule=bool(a.iters), lr=a.lr, style_lr_scale=a.style_lr_scale,
                                batch=a.batch, validator=validator, val_every=a.val_every, log=log,

@@ -206,3 +206,20 @@ def test_widening_keeps_the_students_function(groups):
     assert M.indices_from_code(M.code_from_indices(new)) == new and M.indices_from_code(M.code_from_indices(idx)) == idx
     with pytest.raises(ValueError):
         M.widen(student, t.content, idx, ("trunk",))
+
+
+def test_the_ratio_term_is_the_evaluations_measure():
+    from pastiche_lab.microast_finetune import style_ratio
+    from pastiche_lab.perceptual import style_distance
+    v = vgg()
+    torch.manual_seed(7)
+    p, t, o = (torch.rand(2, 3, 24, 24) * 255 for _ in range(3))
+    fp, ft, fo = v(p), v(t), v(o)
+    r = style_ratio(fo, ft, fp, floor=0.0)
+    for i in range(2):
+        sl = lambda f, i=i: [x[i:i + 1] for x in f]
+        want = style_distance(sl(fo), sl(ft)) / style_distance(sl(fp), sl(ft))
+        assert float(r[i]) == pytest.approx(float(want), rel=1e-5)
+    assert torch.allclose(style_ratio(fp, ft, fp, floor=0.0), torch.ones(2))
+    assert float(style_ratio(ft, ft, fp).max()) < 1e-3
+    assert float(style_ratio(fo, ft, ft, floor=0.5).max()) == pytest.approx(float(style_distance(fo, ft, reduce=False).max() / 0.5), rel=1e-5)
