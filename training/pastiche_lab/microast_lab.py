@@ -316,14 +316,14 @@ def main(argv=None):
         idx = M.indices_from_code(res["code"])
         if init.content.w != M.widths_from_indices(idx):
             raise SystemExit(f"{a.init}: its widths are not those of {sp_init}")
+        info = {"from": str(a.init), "widen": [], "widths_before": res["widths"], "mac_ratio_before": res["mac_ratio"]}
         if a.widen:
-            groups = a.widen.split(",")
-            init.content, idx = M.widen(init.content, teacher.content, idx, groups)
-            code = M.code_from_indices(idx)
-            res = {**res, "code": code, "widths": code_widths(code).as_list(), "mac_ratio": mac_ratio(code),
-                   "widened": {"from": str(a.init), "groups": groups, "widths_before": res["widths"],
-                               "mac_ratio_before": res["mac_ratio"]}}
-            log(f"widened {groups}: widths {res['widths']} mac ratio {res['mac_ratio']:.3f}")
+            info["widen"] = a.widen.split(",")
+            init.content, idx = M.widen(init.content, teacher.content, idx, info["widen"])
+            log(f"widened {info['widen']}")
+        code = M.code_from_indices(idx)
+        res = {**res, "code": code, "widths": code_widths(code).as_list(), "mac_ratio": mac_ratio(code), "init": info}
+        log(f"from {a.init}: widths {res['widths']} mac ratio {res['mac_ratio']:.3f}")
         tmp = sp.with_suffix(".part"); tmp.write_text(json.dumps(res)); tmp.replace(sp)
     if not sp.exists():
         log("search")

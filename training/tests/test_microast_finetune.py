@@ -223,3 +223,27 @@ def test_the_ratio_term_is_the_evaluations_measure():
     assert torch.allclose(style_ratio(fp, ft, fp, floor=0.0), torch.ones(2))
     assert float(style_ratio(ft, ft, fp).max()) < 1e-3
     assert float(style_ratio(fo, ft, ft, floor=0.5).max()) == pytest.approx(float(style_distance(fo, ft, reduce=False).max() / 0.5), rel=1e-5)
+
+
+def test_ship_only_when_better_on_both_measures(tmp_path):
+    from pastiche_lab import catalog
+    from pastiche_lab.microast_ship import ID, better_than, shipped_entry
+    assert shipped_entry(tmp_path) is None and better_than({"style_distance_ratio": 9, "ssim_lum_4x": 0}, None)
+    catalog.update(tmp_path / "catalog.json", {"id": ID, "file": "a.onnx",
+                                                "fidelity": {"style_distance_ratio": 0.43, "ssim_lum_4x": 0.86}})
+    e = shipped_entry(tmp_path)
+    assert better_than({"style_distance_ratio": 0.30, "ssim_lum_4x": 0.87}, e)
+    assert not better_than({"style_distance_ratio": 0.30, "ssim_lum_4x": 0.85}, e)
+    assert not better_than({"style_distance_ratio": 0.43, "ssim_lum_4x": 0.90}, e)
+
+
+def test_curves_follow_a_run_started_from_another(tmp_path):
+    import json
+    from pastiche_lab.microast_ship import run_chain
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(); b.mkdir()
+    (a / "search.json").write_text(json.dumps({"code": []}))
+    torch.save({"widths": {}, "idx": {}, "content": {}, "style": {}, "val": {"it": 600}}, a / "student.pt")
+    (b / "search.json").write_text(json.dumps({"init": {"from": str(a / "student.pt")}}))
+    assert run_chain(b) == [(a, 0), (b, 600)]
+    assert run_chain(a) == [(a, 0)]
