@@ -290,6 +290,28 @@ class MicroAST(nn.Module):
     def forward(self, photo, painting):
         return self.content(photo, self.style(painting))
 
+    @property
+    def clamp_output(self):
+        """The content network's output clamp (the Trainer turns it off while training)."""
+        return self.content.clamp_output
+
+    @clamp_output.setter
+    def clamp_output(self, v):
+        self.content.clamp_output = v
+
+    def config(self):
+        """What a checkpoint records to rebuild the network (`checkpoints.save`)."""
+        return {"kind": "microast", "widths": self.content.w.to_dict(),
+                "trunk_idx": [int(i) for i in self.style.trunk_idx]}
+
+    @staticmethod
+    def from_config(cfg) -> "MicroAST":
+        content = ContentNet(MWidths(**cfg["widths"]))
+        content.unbiased = False
+        style = StyleNet(cfg["trunk_idx"])
+        style.unbiased = False
+        return MicroAST(content, style)
+
 
 def load_teacher(data_root) -> MicroAST:
     d = Path(data_root) / "teachers" / "microast"
@@ -330,6 +352,16 @@ def indices_from_code(code, w: MWidths = FULL):
         else:
             out[g] = [k for k, b in enumerate(bits) if b]
     return out
+
+
+def code_from_indices(idx, w: MWidths = FULL):
+    """The inverse of indices_from_code."""
+    code = []
+    for g in GROUPS:
+        kept = set(idx[g])
+        n = getattr(w, g) // (2 if g in PAIRED else 1)
+        code += [int((2 * k if g in PAIRED else k) in kept) for k in range(n)]
+    return code
 
 
 def widths_from_indices(idx) -> MWidths:
@@ -466,3 +498,47 @@ def content_macs_per_pixel(w: MWidths) -> float:
 
 def count_params(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())
+
+
+# ----- widening a (fine-tuned) slimmed network back towards the teacher -----
+_CONVS = [  # (module path, output channel list, input channel list; None = RGB/3, "g" = grouped)
+    ("enc.conv1", "c1", None), ("enc.dw1", "d1", "g"), ("enc.pw1", "e2", "d1"), ("enc.dw2", "d2", "g"),
+    ("enc.pw2", "trunk", "d2"), ("enc.r1.conv1", "r1", "trunk"), ("enc.r1.conv2", "trunk", "r1"),
+    ("enc.r2.conv1", "r2", "trunk"), ("enc.r2.conv2", "trunk", "r2"), ("dec1.conv1", "trunk", "trunk"),
+    ("dec1.conv2", "trunk", "trunk"), ("dec2.conv1", "trunk", "trunk"), ("dec2.conv2", "trunk", "trunk"),
+    ("dw3", "g3", "g"), ("pw3", "u1", "g3"), ("dw4", "g4", "g"), ("pw4", "u2", "g4"), ("out", None, "u2")]
+
+
+def _channel_lists(idx):
+    d = {g: list(idx[g]) for g in GROUPS}
+    d["d1"] = [c for k in idx["c1"] for c in (2 * k, 2 * k + 1)]
+    d["d2"] = [c for k in idx["e2"] for c in (2 * k, 2 * k + 1)]
+    d["g3"], d["g4"] = _pairs(idx["trunk"]), _pairs(idx["u1"])
+    return d
+
+
+def widen(student: ContentNet, teacher: ContentNet, idx, groups):
+    """The student with the groups `groups` widened to all of the teacher's channels, computing
+    exactly the student's function: the added channels start as the teacher's filters and their
+    outgoing weights as zeros, the student's own weights are kept. Returns (network, new idx).
+    The trunk cannot be widened (its channels are also the style code's)."""
+    if "trunk" in groups:
+        raise ValueError("the trunk cannot be widened (the style code has its width)")
+    new = {g: (full_index(g, teacher.w) if g in groups else list(idx[g])) for g in GROUPS}
+    net = slim(teacher, new)
+    net.unbiased, net.clamp_output = student.unbiased, student.clamp_output
+    old_l, new_l = _channel_lists(idx), _channel_lists(new)
+    pos = {k: [new_l[k].index(c) for c in old_l[k]] for k in old_l}
+    added = {k: [i for i in range(len(new_l[k])) if i not in set(pos[k])] for k in new_l}
+    with torch.no_grad():
+        for path, o, i in _CONVS:
+            s, n = student.get_submodule(path).conv, net.get_submodule(path).conv
+            po = pos[o] if o else list(range(n.weight.shape[0]))
+            if i in (None, "g"):
+                n.weight[po] = s.weight
+            else:
+                n.weight[torch.tensor(po)[:, None], torch.tensor(pos[i])[None, :]] = s.weight
+                if added[i]:
+                    n.weight[torch.tensor(po)[:, None], torch.tensor(added[i])[None, :]] = 0
+            n.bias[po] = s.bias
+    return net, new

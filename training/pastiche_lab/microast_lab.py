@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import sys
 import time
@@ -31,24 +30,19 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
-from PIL import Image
 
+from . import checkpoints
 from . import microast as M
 from .data import LAB, data_root, list_photos, load_rgb, resize_long
-from .losses import style_distance, content_distance
 from .lossnets import load_vgg
+from .microast_finetune import TRAIN_STYLES, PairSampler, make_trainer, t01
+from .perceptual import content_distance, style_distance
 from .prune import next_generation
 
-TRAIN_STYLES = ["candy.jpg", "mosaic.jpg", "la_muse.jpg", "rain-princess.jpg", "starry-night.jpg", "sunflowers.jpg"]
+__all__ = ["TRAIN_STYLES", "t01", "load_student", "evaluate_pairs", "test_sets", "painting", "GOAL", "TEST_STYLES"]
 VAL_STYLES = ["candy.jpg", "starry-night.jpg"]
 TEST_STYLES = ["udnie.jpg", "fuchun.jpg", "wheatfield_with_crows.jpg"]
 GOAL = {"mac_ratio": 0.6, "style_distance_ratio": 0.25, "ssim_lum_4x": 0.85}
-
-
-def t01(img):
-    """HxWx3 0..255 -> [1,3,H,W] 0..1."""
-    return torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1)))[None] / 255.0
 
 
 def painting(path, size=512):
@@ -189,172 +183,40 @@ def search(teacher: M.MicroAST, vgg, pairs, *, max_mac=0.58, gamma=0.3, populati
                      "s1": s1, "s2": s2, "mut_rate": mut_rate, "seed": seed, "pairs": len(pairs)}}
 
 
-# ---------------- fine-tuning ----------------
-class PairSampler:
-    """(photo crop, style image) pairs: paintings, posters and training photos as styles."""
-
-    def __init__(self, droot, crop=192, seed=0):
-        self.rng = random.Random(seed)
-        self.crop = crop
-        self.photos = [load_rgb(p) for p in list_photos(droot / "photos" / "train")]
-        self.paintings = [load_rgb(droot / "styles" / s) for s in TRAIN_STYLES]
-        self.posters = [load_rgb(p) for p in sorted((LAB / "poster").glob("*.png"))]
-
-    def _resize(self, a, s):
-        h, w = a.shape[:2]
-        return np.asarray(Image.fromarray(a.astype(np.uint8)).resize((max(8, round(w * s)), max(8, round(h * s))),
-                                                                     Image.BICUBIC), dtype=np.float32)
-
-    def photo(self):
-        img = self.photos[self.rng.randrange(len(self.photos))]
-        h, w = img.shape[:2]
-        s = max(self.rng.uniform(0.6, 1.0), (self.crop + 1) / min(h, w))
-        a = self._resize(img, s)
-        y, x = self.rng.randrange(a.shape[0] - self.crop + 1), self.rng.randrange(a.shape[1] - self.crop + 1)
-        a = a[y:y + self.crop, x:x + self.crop]
-        if self.rng.random() < 0.5:
-            a = a[:, ::-1]
-        return t01(a)
-
-    def style(self):
-        r = self.rng.random()
-        pool = self.paintings if r < 0.6 else self.posters if r < 0.75 else self.photos
-        img = pool[self.rng.randrange(len(pool))]
-        h, w = img.shape[:2]
-        if self.rng.random() < 0.3:      # a crop of the style image (60-100 % of each side)
-            f = self.rng.uniform(0.6, 1.0)
-            ch, cw = int(h * f), int(w * f)
-            y, x = self.rng.randrange(h - ch + 1), self.rng.randrange(w - cw + 1)
-            img = img[y:y + ch, x:x + cw]
-        if self.rng.random() < 0.5:
-            img = img[:, ::-1]
-        size = self.rng.choice([384, 448, 512])
-        return t01(resize_long(np.ascontiguousarray(img), size, multiple=1))
-
-
-def teacher_feats(content: M.ContentNet, x, code, idx):
-    feats = []
-    with torch.no_grad():
-        out = content(x, code, features=feats)
-    T, u1, u2 = idx["trunk"], idx["u1"], idx["u2"]
-    return out, [feats[0][:, T], feats[1][:, T], feats[2][:, u1], feats[3][:, u2]]
-
-
-def finetune(teacher: M.MicroAST, student: M.MicroAST, idx, vgg, run: Path, droot, *, minutes=60.0, lr=2e-4,
-             style_lr_scale=0.3, crop=192, batch=2, w_pix=1.0, w_low=2.0, w_feat=1.0, w_style=3.0, w_content=1.0,
-             val_every=100, validator=None, log=print, seed=0, vgg_every=2):
-    state_p, best_p, log_p = run / "ft_state.pt", run / "student.pt", run / "ft_log.jsonl"
-    student.train()
-    student.content.clamp_output = False
-    # The style encoder's head (up to f1, full resolution of the painting) stays the teacher's: only
-    # its R2 block and the modulator are fine-tuned, so the student's f1 is the teacher's, computed once.
-    for p in student.style.enc.parameters():
-        p.requires_grad_(False)
-    style_params = list(student.style.enc.r2.parameters()) + list(student.style.mod.parameters())
-    for p in style_params:
-        p.requires_grad_(True)
-    opt = torch.optim.Adam([{"params": student.content.parameters(), "lr": lr},
-                            {"params": style_params, "lr": lr * style_lr_scale}])
-    it, elapsed, best = 0, 0.0, {"score": math.inf}
-    if state_p.exists():
-        st = torch.load(state_p, map_location="cpu", weights_only=False)
-        student.load_state_dict(st["student"]); opt.load_state_dict(st["opt"])
-        it, elapsed, best = st["it"], st["elapsed"], st["best"]
-        log(f"resumed at iter {it}, {elapsed / 60:.1f} min, best {best}")
-    sampler = PairSampler(droot, crop, seed=seed + it)
-    total_s = minutes * 60
-    t_last = time.time()
-
-    def save_state():
-        tmp = state_p.with_suffix(".part")
-        torch.save({"student": student.state_dict(), "opt": opt.state_dict(), "it": it, "elapsed": elapsed,
-                    "best": best}, tmp)
-        tmp.replace(state_p)
-
-    acc = {}
-    while elapsed < total_s:
-        frac = min(1.0, elapsed / total_s)
-        for g, base in zip(opt.param_groups, (lr, lr * style_lr_scale)):
-            g["lr"] = base * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
-        loss_t = {}
-        opt.zero_grad(set_to_none=True)
-        for _ in range(batch):
-            x, s = sampler.photo(), sampler.style()
-            with torch.no_grad():
-                f1 = teacher.style.enc.head(s)
-                tcode = teacher.style.code_from_f1(f1)
-            tout, tf = teacher_feats(teacher.content, x, tcode, idx)
-            sf = []
-            out = student.content(x, student.style.code_from_f1(f1), features=sf)
-            l_pix = (out - tout).abs().mean()
-            l_low = (F.avg_pool2d(out, 4) - F.avg_pool2d(tout, 4)).abs().mean()
-            l_feat = sum(((a - b) ** 2).mean() / (b ** 2).mean().clamp_min(1e-6) for a, b in zip(sf, tf)) / len(sf)
-            if it % vgg_every == 0:
-                fs, ft = vgg(out * 255), vgg(tout * 255)
-                l_style = style_distance(fs, ft)
-                l_content = content_distance(fs[1], ft[1])
-            else:
-                l_style = l_content = torch.zeros(())
-            loss = w_pix * l_pix + w_low * l_low + w_feat * l_feat + w_style * l_style + w_content * l_content
-            (loss / batch).backward()
-            for k, v in (("loss", loss), ("pix", l_pix), ("low", l_low), ("feat", l_feat), ("style", l_style),
-                         ("content", l_content)):
-                loss_t[k] = loss_t.get(k, 0.0) + float(v.detach()) / batch
-        torch.nn.utils.clip_grad_norm_(student.parameters(), 10.0)
-        opt.step()
-        it += 1
-        now = time.time(); elapsed += now - t_last; t_last = now
-        for k, v in loss_t.items():
-            acc[k] = acc.get(k, 0.0) + v
-        if it % 10 == 0:
-            rec = {"it": it, "min": elapsed / 60, "lr": opt.param_groups[0]["lr"], **{k: v / 10 for k, v in acc.items()}}
-            acc = {}
-            with open(log_p, "a") as f:
-                f.write(json.dumps(rec) + "\n")
-            log(" ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in rec.items())
-                + f" s/it {elapsed / max(it, 1):.2f}")
-        if validator is not None and (it % val_every == 0 or elapsed >= total_s):
-            student.eval(); student.content.clamp_output = True
-            v = validator(student)
-            student.train(); student.content.clamp_output = False
-            score = max(v["style_distance_ratio"] / GOAL["style_distance_ratio"], GOAL["ssim_lum_4x"] / max(v["ssim_lum_4x"], 1e-3))
-            v.update({"it": it, "min": elapsed / 60, "score": score, "val": True})
-            with open(log_p, "a") as f:
-                f.write(json.dumps(v) + "\n")
-            log(f"VAL it {it} style_ratio {v['style_distance_ratio']:.3f} ssim4 {v['ssim_lum_4x']:.3f} score {score:.3f}")
-            if score < best["score"]:
-                best = {"score": score, "it": it, "style_distance_ratio": v["style_distance_ratio"],
-                        "ssim_lum_4x": v["ssim_lum_4x"]}
-                save_student(student, idx, best_p, v)
-            ov = run / "minutes.override"
-            if ov.exists():
-                try:
-                    total_s = float(ov.read_text().strip()) * 60
-                except ValueError:
-                    pass
-            save_state()
-            t_last = time.time()
-        elif it % 25 == 0:
-            save_state()
-    save_state()
-    return best
-
-
-def save_student(student: M.MicroAST, idx, path, val=None):
-    tmp = Path(str(path) + ".part")
-    torch.save({"widths": student.content.w.to_dict(), "idx": idx, "content": student.content.state_dict(),
-                "style": student.style.state_dict(), "val": val}, tmp)
-    tmp.replace(path)
-
-
+# ---------------- the student's checkpoints ----------------
 def load_student(path) -> M.MicroAST:
+    """The student of a checkpoint: the lab's format (config + state_dict of M.MicroAST, written
+    by the Trainer) or the earlier loop's layout (widths, idx, content, style)."""
     ck = torch.load(str(path), map_location="cpu", weights_only=False)
+    if ck.get("format") == checkpoints.FORMAT or "student" in ck:
+        ck = checkpoints.normalise(ck)
+        cfg = ck["config"]
+        if cfg is None or cfg.get("kind") != "microast":
+            raise ValueError(f"{path}: not a MicroAST student checkpoint")
+        net = M.MicroAST.from_config(cfg)
+        net.load_state_dict(ck["state_dict"])
+        return net.eval()
     content = M.ContentNet(M.MWidths(**ck["widths"]))
     content.load_state_dict(ck["content"])
     style = M.StyleNet(ck["idx"]["trunk"])
     style.load_state_dict(ck["style"])
     style.unbiased = False
     return M.MicroAST(content, style).eval()
+
+
+def student_from_teacher(teacher: M.MicroAST, idx) -> M.MicroAST:
+    """The student before fine-tuning: the teacher's kept channels, its whole style encoder."""
+    student = M.MicroAST(M.slim(teacher.content, idx), M.StyleNet(idx["trunk"]))
+    student.style.load_state_dict({k: v for k, v in teacher.style.state_dict().items() if k != "trunk_idx"},
+                                  strict=False)
+    student.style.unbiased = False
+    student.content.unbiased = False
+    return student
+
+
+def goal_score(v):
+    """Distance to the goal on both criteria (< 1 meets it); the validation keeps the lowest."""
+    return max(v["style_distance_ratio"] / GOAL["style_distance_ratio"], GOAL["ssim_lum_4x"] / max(v["ssim_lum_4x"], 1e-3))
 
 
 # ---------------- evaluation ----------------
@@ -394,11 +256,27 @@ def test_sets(droot, n_photos=8):
     return photos, [droot / "styles" / s for s in TEST_STYLES]
 
 
+def test_eval(st: M.MicroAST, teacher: M.MicroAST, vgg, droot, checkpoint="", n_photos=8):
+    """The goal's figures: the test pairs at 512 px, MACs, widths, parameters and meets_goal."""
+    photos, styles = test_sets(droot, n_photos)
+    ev = evaluate_pairs(st, teacher, vgg, photos, styles, 512)
+    w = st.content.w
+    ev.update({"mac_ratio": M.content_macs_per_pixel(w) / M.content_macs_per_pixel(M.FULL),
+               "macs_per_megapixel": M.content_macs_per_pixel(w) * 1e6, "widths": w.as_list(),
+               "params_content": M.count_params(st.content), "params_style": M.count_params(st.style),
+               "goal": GOAL, "size": 512, "checkpoint": str(checkpoint)})
+    ev["meets_goal"] = bool(ev["mac_ratio"] <= GOAL["mac_ratio"] and ev["style_distance_ratio"] <= GOAL["style_distance_ratio"]
+                            and ev["ssim_lum_4x"] >= GOAL["ssim_lum_4x"])
+    return ev
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data")
     ap.add_argument("--run-dir", default=str(LAB / "runs" / "microast"))
     ap.add_argument("--minutes", type=float, default=60.0, help="fine-tuning budget (training time)")
+    ap.add_argument("--iters", type=int, help="fine-tune this many iterations (cosine over iterations; "
+                                              "runs compare at equal iterations) instead of a time budget")
     ap.add_argument("--search-minutes", type=float, default=8.0)
     ap.add_argument("--max-mac", type=float, default=0.58)
     ap.add_argument("--gamma", type=float, default=0.3)
@@ -408,6 +286,14 @@ def main(argv=None):
     ap.add_argument("--vgg-every", type=int, default=2)
     ap.add_argument("--batch", type=int, default=2)
     ap.add_argument("--lr", type=float, default=2e-4)
+    ap.add_argument("--style-lr-scale", type=float, default=0.3)
+    for k, d in (("pix", 1.0), ("low", 2.0), ("feat", 1.0), ("style", 3.0), ("content", 1.0), ("ratio", 0.0)):
+        ap.add_argument(f"--w-{k}", type=float, default=d, help=f"weight of the {k} term (default {d})")
+    ap.add_argument("--val-every", type=int, default=100)
+    ap.add_argument("--init", help="a new run (no search.json in --run-dir yet) starts from this student checkpoint "
+                                   "(and its folder's search.json) instead of searching")
+    ap.add_argument("--widen", help="with --init: groups widened to the teacher's widths, e.g. c1,e2,u1,u2 (the "
+                                    "added channels start as the teacher's, with zero outgoing weights)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--test-photos", type=int, default=8)
     ap.add_argument("--eval-only", action="store_true")
@@ -423,6 +309,22 @@ def main(argv=None):
     vgg = load_vgg(droot)
 
     sp = run / "search.json"
+    init = None
+    if a.init and not sp.exists():         # a new run from a student (optionally widened)
+        init, sp_init = load_student(a.init), Path(a.init).parent / "search.json"
+        res = json.loads(sp_init.read_text())
+        idx = M.indices_from_code(res["code"])
+        if init.content.w != M.widths_from_indices(idx):
+            raise SystemExit(f"{a.init}: its widths are not those of {sp_init}")
+        info = {"from": str(a.init), "widen": [], "widths_before": res["widths"], "mac_ratio_before": res["mac_ratio"]}
+        if a.widen:
+            info["widen"] = a.widen.split(",")
+            init.content, idx = M.widen(init.content, teacher.content, idx, info["widen"])
+            log(f"widened {info['widen']}")
+        code = M.code_from_indices(idx)
+        res = {**res, "code": code, "widths": code_widths(code).as_list(), "mac_ratio": mac_ratio(code), "init": info}
+        log(f"from {a.init}: widths {res['widths']} mac ratio {res['mac_ratio']:.3f}")
+        tmp = sp.with_suffix(".part"); tmp.write_text(json.dumps(res)); tmp.replace(sp)
     if not sp.exists():
         log("search")
         res = search(teacher, vgg, search_pairs(droot), max_mac=a.max_mac, gamma=a.gamma, population=a.population,
@@ -431,32 +333,29 @@ def main(argv=None):
     res = json.loads(sp.read_text())
     idx = M.indices_from_code(res["code"])
     log(f"code widths {res['widths']} mac ratio {res['mac_ratio']:.3f}")
-    student = M.MicroAST(M.slim(teacher.content, idx), M.StyleNet(idx["trunk"]))
-    student.style.load_state_dict({k: v for k, v in teacher.style.state_dict().items() if k != "trunk_idx"}, strict=False)
-    student.style.unbiased = False
-    student.content.unbiased = False
-    for p in student.parameters():
-        p.requires_grad_(True)
+    student = student_from_teacher(teacher, idx)
+    if init is not None:
+        student.load_state_dict(init.state_dict())
 
     val_photos = list_photos(droot / "photos" / "val")[:4]
     val_styles = [droot / "styles" / s for s in VAL_STYLES]
-    validator = lambda st: evaluate_pairs(st, teacher, vgg, val_photos, val_styles, 384)
+
+    def validator(net, step):
+        v = evaluate_pairs(net, teacher, vgg, val_photos, val_styles, 384)
+        return {**v, "score": goal_score(v)}
+
     if not a.eval_only:
-        best = finetune(teacher, student, idx, vgg, run, droot, minutes=a.minutes, lr=a.lr, crop=a.crop,
-                        batch=a.batch, validator=validator, log=log, vgg_every=a.vgg_every)
+        weights = {f"w_{k}": getattr(a, f"w_{k}") for k in ("pix", "low", "feat", "style", "content", "ratio")}
+        trainer = make_trainer(teacher, student, idx, vgg, run, PairSampler.from_data(droot, a.crop), minutes=None if a.iters else a.minutes,
+                               max_iters=a.iters, iter_schedule=bool(a.iters), lr=a.lr, style_lr_scale=a.style_lr_scale,
+                               batch=a.batch, validator=validator, val_every=a.val_every, log=log,
+                               vgg_every=a.vgg_every, meta={"args": vars(a)}, **weights)
+        best = trainer.fit()
         log(f"fine-tuning done, best {best}")
     best_p = run / "student.pt"
     st = load_student(best_p) if best_p.exists() else student.eval()
-    photos, styles = test_sets(droot, a.test_photos)
     log("test evaluation (512 px, photos and paintings never seen)")
-    ev = evaluate_pairs(st, teacher, vgg, photos, styles, 512)
-    w = st.content.w
-    ev.update({"mac_ratio": M.content_macs_per_pixel(w) / M.content_macs_per_pixel(M.FULL),
-               "macs_per_megapixel": M.content_macs_per_pixel(w) * 1e6, "widths": w.as_list(),
-               "params_content": M.count_params(st.content), "params_style": M.count_params(st.style),
-               "goal": GOAL, "size": 512, "checkpoint": str(best_p)})
-    ev["meets_goal"] = bool(ev["mac_ratio"] <= GOAL["mac_ratio"] and ev["style_distance_ratio"] <= GOAL["style_distance_ratio"]
-                            and ev["ssim_lum_4x"] >= GOAL["ssim_lum_4x"])
+    ev = test_eval(st, teacher, vgg, droot, best_p, a.test_photos)
     tmp = run / "eval.part"; tmp.write_text(json.dumps(ev, indent=1)); tmp.replace(run / "eval.json")
     log(f"TEST style_ratio {ev['style_distance_ratio']:.3f} ssim4 {ev['ssim_lum_4x']:.3f} ssim {ev['ssim']:.3f} "
         f"psnr {ev['psnr_db']:.2f} mac {ev['mac_ratio']:.3f} meets_goal {ev['meets_goal']}")

@@ -24,7 +24,7 @@ from . import microast as M
 from .data import LAB, REPO, data_root, load_rgb, resize_long
 from .lossnets import load_vgg
 from .microast_export import export_all, parity
-from .microast_lab import GOAL, TEST_STYLES, evaluate_pairs, load_student, painting, t01, test_sets
+from .microast_lab import GOAL, TEST_STYLES, load_student, painting, t01, test_eval
 
 ID = "any-painting"
 SHEET_PHOTOS = ["astronaut.jpg", "coffee.jpg", "chelsea.jpg"]               # assets/samples (public domain, CC0)
@@ -85,26 +85,61 @@ def contact_sheet(teacher, student, droot, path, size=512, cell=256):
     sheet.save(path, quality=85)
 
 
+def run_chain(run: Path):
+    """[(run folder, its first iteration)], oldest first: a run started with microast_lab --init (its
+    search.json's "init", or "widened" before that key) continues the run of its init checkpoint
+    from that checkpoint's iteration."""
+    chain = []                                   # newest first: (run, iteration of the predecessor it began at)
+    while True:
+        res = json.loads((run / "search.json").read_text()) if (run / "search.json").exists() else {}
+        info = res.get("init") or res.get("widened")
+        if not info:
+            chain.append((run, 0))
+            break
+        src = Path(info["from"]) if Path(info["from"]).is_absolute() else LAB / info["from"]
+        ck = torch.load(src, map_location="cpu", weights_only=False)
+        chain.append((run, int(ck.get("step") or (ck.get("val") or {}).get("it", 0))))
+        run = src.parent
+    out, off = [], 0
+    for r, began in reversed(chain):
+        off += began
+        out.append((r, off))
+    return out
+
+
 def curves(run: Path, path):
+    """Training losses and validation figures of the run and the runs it continues (iterations
+    counted from the first)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    recs = [json.loads(l) for l in (run / "ft_log.jsonl").read_text().splitlines() if l.strip()]
-    tr = [r for r in recs if not r.get("val")]
-    va = [r for r in recs if r.get("val")]
-    fig, ax = plt.subplots(1, 2, figsize=(10, 3.6))
-    for k in ("loss", "pix", "feat"):
-        ax[0].plot([r["it"] for r in tr], [r[k] for r in tr], label=k)
-    ax[0].set_xlabel("iteration"); ax[0].set_yscale("log"); ax[0].legend(); ax[0].set_title("training losses")
-    if va:
-        ax[1].plot([r["it"] for r in va], [r["style_distance_ratio"] for r in va], "o-", label="style distance ratio")
-        ax[1].plot([r["it"] for r in va], [r["ssim_lum_4x"] for r in va], "s-", label="SSIM lum 4x")
-        ax[1].axhline(GOAL["style_distance_ratio"], ls=":", c="C0"); ax[1].axhline(GOAL["ssim_lum_4x"], ls=":", c="C1")
-        ax[1].legend(); ax[1].set_xlabel("iteration"); ax[1].set_title("validation (4 val photos x 2 paintings, 384 px)")
+    fig, ax = plt.subplots(1, 2, figsize=(11, 3.8))
+    chain = run_chain(run)
+    for n, (r, off) in enumerate(chain):
+        recs = [json.loads(l) for l in (r / "ft_log.jsonl").read_text().splitlines() if l.strip()]
+        tr = [x for x in recs if not x.get("val")]
+        va = [x for x in recs if x.get("val")]
+        tag = r.name
+        for k, c in (("pix", "C0"), ("feat", "C1"), ("ratio", "C2")):
+            pts = [(x["it"] + off, x[k]) for x in tr if k in x]
+            if pts:
+                ax[0].plot(*zip(*pts), c=c, alpha=0.5 + 0.5 * n / max(1, len(chain) - 1), label=f"{k} ({tag})")
+        if va:
+            ax[1].plot([x["it"] + off for x in va], [x["style_distance_ratio"] for x in va], "o-", c="C0",
+                       alpha=0.5 + 0.5 * n / max(1, len(chain) - 1), label=f"style distance ratio ({tag})")
+            ax[1].plot([x["it"] + off for x in va], [x["ssim_lum_4x"] for x in va], "s-", c="C1",
+                       alpha=0.5 + 0.5 * n / max(1, len(chain) - 1), label=f"SSIM lum 4x ({tag})")
+        if off:
+            for a_ in ax:
+                a_.axvline(off, ls="--", c="grey")
+    ax[0].set_xlabel("iteration"); ax[0].set_yscale("log"); ax[0].legend(fontsize=7); ax[0].set_title("training losses")
+    ax[1].axhline(GOAL["style_distance_ratio"], ls=":", c="C0"); ax[1].axhline(GOAL["ssim_lum_4x"], ls=":", c="C1")
+    ax[1].legend(fontsize=7); ax[1].set_xlabel("iteration")
+    ax[1].set_title("validation (4 val photos x 2 paintings, 384 px)")
     fig.tight_layout(); fig.savefig(path, dpi=90); plt.close(fig)
 
 
-def fidelity_md(ev, path):
+def fidelity_md(ev, path, previous=None):
     lines = ["# MicroAST student: fidelity to the teacher", "",
              f"`python3 -m pastiche_lab.microast_lab --eval-only` (training/): {ev['pairs']} pairs = photos/kodak "
              f"(first {ev['pairs'] // len(TEST_STYLES)}) x paintings {', '.join(TEST_STYLES)}, none seen by the lab; "
@@ -122,6 +157,12 @@ def fidelity_md(ev, path):
                          f"{np.mean([r['psnr_db'] for r in rs]):.2f} |")
     lines.append(f"| **all** | {ev['pairs']} | **{ev['style_distance_ratio']:.3f}** | **{ev['ssim_lum_4x']:.3f}** | "
                  f"{ev['ssim']:.3f} | {ev['psnr_db']:.2f} |")
+    if previous:
+        f, w = previous["fidelity"], previous.get("lab", {}).get("widths", {})
+        lines += ["", f"The student shipped before (catalog entry replaced): widths {w}, content path "
+                      f"{f['mac_ratio']:.3f} of the teacher's MACs; all pairs: style distance ratio "
+                      f"{f['style_distance_ratio']:.3f}, SSIM lum 4x {f['ssim_lum_4x']:.3f}, SSIM {f['ssim']:.3f}, "
+                      f"PSNR {f['psnr_db']:.2f} dB."]
     lines += ["", f"Meets the goal: **{'yes' if ev['meets_goal'] else 'no'}**.", ""]
     Path(path).write_text("\n".join(lines) + "\n")
 
@@ -153,8 +194,23 @@ def catalog_entry(st: M.MicroAST, ev, models: Path):
                      "eval_size": 512, "meets_goal": ev["meets_goal"], "goal": GOAL,
                      "eval_set": "photos/kodak (first 8) x styles udnie, fuchun, wheatfield_with_crows (never seen by "
                                  "the lab), long side 512 px, style image 512 px, vs the MicroAST teacher's output"},
-        "lab": {"widths": w.to_dict(), "checkpoint": "training/runs/microast/student.pt"},
+        "lab": {"widths": w.to_dict(), "checkpoint": ev.get("checkpoint_rel", "training/runs/microast/student.pt")},
     }
+
+
+def shipped_entry(models: Path):
+    p = models / "catalog.json"
+    if not p.exists():
+        return None
+    return next((e for e in catalog.read(p).get("models", []) if e.get("id") == ID), None)
+
+
+def better_than(ev, entry):
+    """True when ev beats the shipped entry on both measures (same test set), or nothing ships."""
+    if entry is None or "fidelity" not in entry:
+        return True
+    f = entry["fidelity"]
+    return ev["style_distance_ratio"] < f["style_distance_ratio"] and ev["ssim_lum_4x"] > f["ssim_lum_4x"]
 
 
 def main(argv=None):
@@ -163,6 +219,8 @@ def main(argv=None):
     ap.add_argument("--models", default=str(REPO / "models"))
     ap.add_argument("--reports", default=str(LAB / "reports" / "microast"))
     ap.add_argument("--data")
+    ap.add_argument("--force", action="store_true", help="ship even when not better than the shipped student on "
+                                                          "both measures")
     a = ap.parse_args(argv)
     torch.set_num_threads(1)
     droot = data_root(a.data)
@@ -175,17 +233,19 @@ def main(argv=None):
         ev = json.loads(evp.read_text())
     else:
         print("evaluating (512 px, test pairs)", flush=True)
-        photos, styles = test_sets(droot)
-        ev = evaluate_pairs(st, teacher, load_vgg(droot), photos, styles, 512)
-        w = st.content.w
-        ev.update({"mac_ratio": M.content_macs_per_pixel(w) / M.content_macs_per_pixel(M.FULL),
-                   "macs_per_megapixel": M.content_macs_per_pixel(w) * 1e6, "widths": w.as_list(),
-                   "params_content": M.count_params(st.content), "params_style": M.count_params(st.style),
-                   "goal": GOAL, "size": 512, "checkpoint": str(ck)})
-        ev["meets_goal"] = bool(ev["mac_ratio"] <= GOAL["mac_ratio"] and ev["style_distance_ratio"] <= GOAL["style_distance_ratio"]
-                                and ev["ssim_lum_4x"] >= GOAL["ssim_lum_4x"])
+        ev = test_eval(st, teacher, load_vgg(droot), droot, ck)
         catalog.write_atomic(evp, json.dumps(ev, indent=1).encode())
     models = Path(a.models)
+    previous = shipped_entry(models)
+    if not better_than(ev, previous) and not a.force:
+        f = previous["fidelity"]
+        raise SystemExit(f"not shipped: style distance ratio {ev['style_distance_ratio']:.4f} (shipped "
+                         f"{f['style_distance_ratio']:.4f}), SSIM lum 4x {ev['ssim_lum_4x']:.4f} (shipped "
+                         f"{f['ssim_lum_4x']:.4f}): not better on both (--force to ship anyway)")
+    try:
+        ev["checkpoint_rel"] = str(Path("training") / ck.resolve().relative_to(LAB))
+    except ValueError:
+        ev["checkpoint_rel"] = str(ck)
     with tempfile.TemporaryDirectory() as tmp:
         t = [Path(tmp) / f"{ID}{s}" for s in (".onnx", ".tile.onnx", ".style.onnx")]
         export_all(st, *t)
@@ -202,10 +262,10 @@ def main(argv=None):
     Image.fromarray(stylize_np(st, img, code)).save(thumb)
     catalog.update(models / "catalog.json", catalog_entry(st, ev, models))
     rep = Path(a.reports); rep.mkdir(parents=True, exist_ok=True)
-    fidelity_md(ev, rep / "fidelity.md")
+    fidelity_md(ev, rep / "fidelity.md", previous)
     curves(run, rep / "curves.png")
     search = json.loads((run / "search.json").read_text())
-    (rep / "search.json").write_text(json.dumps({k: search[k] for k in ("widths", "mac_ratio", "history", "args", "wall_s")}, indent=1))
+    (rep / "search.json").write_text(json.dumps({k: search[k] for k in ("widths", "mac_ratio", "history", "args", "wall_s", "init", "widened") if k in search}, indent=1))
     contact_sheet(teacher, st, droot, rep / "contact_sheet.jpg")
     print(f"shipped {ID}: style ratio {ev['style_distance_ratio']:.3f} ssim4 {ev['ssim_lum_4x']:.3f} "
           f"mac {ev['mac_ratio']:.3f} meets_goal {ev['meets_goal']}")

@@ -4,7 +4,8 @@ validation with the best model kept, logging, and checkpoints from which a run r
 where it stopped (weights, optimiser, step, training time, crop stream, RNG).
 
 A method supplies an *objective*: objective(net, x, step) -> (loss, parts), x the sampler's batch
-(crops [N,3,H,W] 0..255, or a tuple of tensors such as (crops, targets) for paired data) and parts a dict of named terms (floats or 0-d tensors; None = not computed at this
+(crops [N,3,H,W] 0..255, or a tuple of tensors such as (crops, targets) for paired data, or of
+lists of tensors of different sizes) and parts a dict of named terms (floats or 0-d tensors; None = not computed at this
 step, left out of that term's mean), and optionally a *validator*: validator(net, step) -> dict of
 figures with a "score" (lower is better; the best-scoring network is saved).
 """
@@ -40,12 +41,20 @@ class Schedule:
         return self.lr * (self.floor + (1 - self.floor) * 0.5 * (1 + math.cos(math.pi * frac)))
 
 
+def _to(x, device):
+    """A batch (a tensor, or tuples/lists of them, nested) on the device."""
+    if isinstance(x, (tuple, list)):
+        return type(x)(_to(t, device) for t in x)
+    return x.to(device)
+
+
 class Trainer:
     def __init__(self, net, objective, sampler, run_dir, *, batch, schedule: Schedule, minutes=None,
                  max_iters=None, validator=None, val_every=100, validate_at_start=False, ckpt_every=50,
                  ckpt_seconds=None, clip=None, train_clamp=None, state_name="ft_state.pt", best_name=None,
                  log_name="ft_log.jsonl", log_every=10, print_every=50, device="cpu", log=print, val_def="",
-                 budget_file="minutes.override", seed=0, meta=None, best_keys=("style_distance_ratio", "ssim_lum_4x")):
+                 budget_file="minutes.override", seed=0, meta=None, best_keys=("style_distance_ratio", "ssim_lum_4x"),
+                 param_groups=None):
         if schedule.kind == "cosine-iters" and not max_iters:
             raise ValueError("an iteration schedule needs max_iters")
         if minutes is None and max_iters is None:
@@ -63,7 +72,9 @@ class Trainer:
         self.log_every, self.print_every, self.device, self.log = log_every, print_every, device, log
         self.val_def, self.budget_file, self.seed, self.meta = val_def, budget_file, seed, dict(meta or {})
         self.best_keys = best_keys
-        self.opt = torch.optim.Adam(self.net.parameters(), schedule.lr)
+        # param_groups: optional optimiser groups ({"params": [...], "lr_scale": f}), each at f x the
+        # schedule's learning rate (default: every parameter of net at 1 x)
+        self.opt = torch.optim.Adam(param_groups or self.net.parameters(), schedule.lr)
         self.step, self.elapsed = 0, 0.0
         self.best = {"score": math.inf}
         self.history = {"train": [], "val": []}
@@ -76,7 +87,10 @@ class Trainer:
         ck = checkpoints.load(self.state_p, self.device)
         self.net.load_state_dict(ck["state_dict"])
         if ck["opt"] is not None:
+            scales = [g.get("lr_scale", 1.0) for g in self.opt.param_groups]
             self.opt.load_state_dict(ck["opt"])
+            for g, f in zip(self.opt.param_groups, scales):   # the groups' scales are this run's
+                g["lr_scale"] = f
         self.step, self.elapsed, self.best = ck["step"], ck["elapsed"], ck["best"] or {"score": math.inf}
         self.history = ck["history"] or {"train": [], "val": []}
         self.history.setdefault("train", []); self.history.setdefault("val", [])
@@ -142,10 +156,10 @@ class Trainer:
         sums, counts = {}, {}
         t_last = t_ck = time.time()
         while not self.done():
+            lr = self.schedule.at(self.step, self.elapsed, self.total_s, self.max_iters)
             for g in self.opt.param_groups:
-                g["lr"] = self.schedule.at(self.step, self.elapsed, self.total_s, self.max_iters)
-            x = self.sampler.batch(self.batch)
-            x = tuple(t.to(self.device) for t in x) if isinstance(x, (tuple, list)) else x.to(self.device)
+                g["lr"] = lr * g.get("lr_scale", 1.0)
+            x = _to(self.sampler.batch(self.batch), self.device)
             loss, parts = self.objective(net, x, self.step)
             self.opt.zero_grad(set_to_none=True)
             loss.backward()
