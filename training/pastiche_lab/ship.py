@@ -19,6 +19,7 @@ from .data import LAB, REPO, STYLES, data_root, load_rgb, resize_long, save_rgb
 from .evaluate import load_student, pad_run
 from .export import export_pair, ort_session, run_onnx_image
 from .model import count_params, macs_per_pixel
+from .teachers import CONTEXT_A
 
 SAMPLES = ["astronaut", "coffee", "chelsea"]
 
@@ -149,7 +150,7 @@ def main(argv=None):
             "mac_ratio": round(ev["mac_ratio"], 4),
             "eval_size": ev["size"],
             **({"vs_raw_teacher": {k: round(v, 4) for k, v in ev["vs_raw_teacher"].items()},
-                "note": "format-A teacher: the reference is its output on a 16-px reflection-padded context, "
+                "note": f"format-A teacher: the reference is its output on a {CONTEXT_A}-px reflection-padded context, "
                         "i.e. without its zero-padding border artifacts (which the student avoids); "
                         "vs_raw_teacher compares with the raw output"} if "vs_raw_teacher" in ev else {}),
             "eval_set": f"BSDS500 val, first {ev['photos']} of 100 photos (sorted), long side 384 px, vs the teacher's output ({ev.get('teacher_reference', '')})",
