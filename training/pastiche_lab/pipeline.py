@@ -128,6 +128,8 @@ def main(argv=None):
         student = load_student(a.init, dev)
         kept = None
         log("initial student", a.init, student.widths)
+        if not (run / "init.json").exists():   # ship.py records it in the catalog entry
+            (run / "init.json").write_text(json.dumps({"init": str(a.init), "widths": student.widths.to_dict()}))
     else:
         res = json.loads(sp.read_text())
         log("searched widths", res["widths"])

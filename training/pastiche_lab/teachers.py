@@ -17,7 +17,7 @@ TAG_B = 0x01306B47
 # right and bottom (TF SAME stride-2 convs pad there only). At 16 px (the lab's first choice) La Muse's
 # frame still reached 30-90 grey levels of difference over the last 24 columns and rows (interior 8)
 # and the students learned it (the band along their right and bottom edges); from 48 px on, the last
-# columns differ from a 96-px context about as much as the interior does (scripts/edge_context.py).
+# columns differ from a 96-px context about as much as the interior does (`scripts/artifacts.py context`).
 CONTEXT_A = 48
 
 
