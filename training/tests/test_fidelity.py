@@ -126,3 +126,38 @@ def _shipped_vs_teacher(style, photo_index=91, size=768):
     ref = _teacher_ref(teacher, img, reference_context(STYLES[style][1]))
     out = E.pad_run(E.onnx_fn(str(REPO / "models" / cat[style]["file"]), 1), img)
     return out, ref
+
+
+# On a held-out photo at 768 px (BSDS val 91, never trained on): the edge band (evaluate.edge_band) and
+# checkerboard ratio (the student's 2x2-periodic energy over the teacher's) stay below what the La Muse
+# and sunflowers students show there (edge band 2.59 and 2.59; checkerboard ratio 1.26 and 1.69; on the
+# test:6 set at 768 px, 3.09 and 1.52 / 1.26 and 1.62, reports/test_set_before_ctx48.json).
+EDGE_LIMIT, CHECKERBOARD_LIMIT = 2.0, 1.5
+
+
+def _artifacts(style):
+    out, ref = _shipped_vs_teacher(style)
+    band, cb = E.edge_band(out, ref), E.checkerboard(out) / E.checkerboard(ref)
+    print(style, "edge band", round(band, 2), "checkerboard ratio", round(cb, 2))
+    return band, cb
+
+
+@NEEDS_DATA
+@pytest.mark.parametrize("style", ["starry-night", "wheatfield"])
+def test_shipped_format_a_students_have_no_edge_band_or_checkerboard(style):
+    band, cb = _artifacts(style)
+    assert band < EDGE_LIMIT and cb < CHECKERBOARD_LIMIT
+
+
+@NEEDS_DATA
+@pytest.mark.xfail(strict=True, reason="issue 11, not repaired yet: the shipped La Muse student still has its "
+                   "edge band (its repair fine-tune lost style distance and was not shipped); drop this mark when it ships")
+def test_shipped_la_muse_student_has_no_edge_band():
+    assert _artifacts("picasso")[0] < EDGE_LIMIT
+
+
+@NEEDS_DATA
+@pytest.mark.xfail(strict=True, reason="issue 11, not repaired yet: the shipped sunflowers student still has its "
+                   "pixel checkerboard (no repair fine-tune fitted in the session); drop this mark when it ships")
+def test_shipped_sunflowers_student_has_no_checkerboard():
+    assert _artifacts("sunflowers")[1] < CHECKERBOARD_LIMIT
