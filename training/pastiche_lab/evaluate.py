@@ -23,7 +23,7 @@ from .data import LAB, STYLES, TEST_VAL_FROM, data_root, list_photos, load_rgb, 
 from .perceptual import gram
 from .lossnets import load_vgg
 from .model import TransformerNet, FULL, macs_per_pixel, count_params
-from .teachers import load_teacher
+from .teachers import load_teacher, reference_context
 
 BAR = {"mac_ratio": 0.25, "style_distance_ratio": 0.30, "ssim_lum_4x": 0.80}
 
@@ -47,6 +47,25 @@ def image_metrics(out, ref):
     return ssim4, ssim, psnr
 
 
+def edge_band(out, ref, width=8):
+    """Border artifacts: mean |out - ref| over the outer `width` px of each side, relative to that over
+    the interior (more than 2 x width px from every side); the worst side. About 1 when the borders are
+    as close to the reference as the rest (La Muse's band: 3 and more against a clean reference)."""
+    d = np.abs(np.asarray(out, np.float64) - np.asarray(ref, np.float64)).mean(axis=2)
+    inner = max(float(d[2 * width:-2 * width, 2 * width:-2 * width].mean()), 1e-6)
+    sides = (d[:, -width:], d[:, :width], d[-width:], d[:width])
+    return max(float(s.mean()) for s in sides) / inner
+
+
+def checkerboard(img):
+    """Energy of the 2x2-periodic components (finetune.phases) of an HxWx3 image, grey levels: the
+    mean |a - b - c + d| / 4 + |a + b - c - d| / 4 + |a - b + c - d| / 4 over the 2x2 blocks (a b / c d)."""
+    y = np.asarray(img, np.float64)
+    y = y[: y.shape[0] // 2 * 2, : y.shape[1] // 2 * 2]
+    a, b, c, d = y[0::2, 0::2], y[0::2, 1::2], y[1::2, 0::2], y[1::2, 1::2]
+    return float((np.abs(a - b - c + d) + np.abs(a + b - c - d) + np.abs(a - b + c - d)).mean() / 4)
+
+
 def pad_run(fn, img, m=4):
     """Engine-style: reflection-pad bottom/right to a multiple of m, run, crop, round."""
     h, w = img.shape[:2]
@@ -61,14 +80,14 @@ def pad_run(fn, img, m=4):
 class TeacherCache:
     """Teacher outputs on the validation photos, and their VGG Gram matrices (cached under
     training/cache/). Format-A teachers are run on a `context`-px reflection-padded copy and cropped
-    back (default 16 px), i.e. without their zero-padding border artifacts; context=0 gives the raw
-    teacher output."""
+    back (default teachers.CONTEXT_A px), i.e. without their zero-padding border artifacts; context=0
+    gives the raw teacher output."""
 
     def __init__(self, style, droot, size=384, n=None, device="cpu", context=None, photos=None):
         """photos: (paths, set tag) from data.photo_set; default the first n val photos."""
         self.droot = Path(droot)
         kind = STYLES[style][1]
-        self.context = (16 if kind == "A" else 0) if context is None else context
+        self.context = reference_context(kind) if context is None else context
         if photos is None:
             self.photos, set_tag = list_photos(self.droot / "photos" / "val")[: n or None], "val"
         else:
@@ -138,7 +157,7 @@ def evaluate_fn(fn, tc: TeacherCache, vgg, device="cpu", keep_outputs=False):
         gt, sd0 = tc.vgg_cache[i]
         sd = _style_distance_grams(vgg(to_tensor(out, device)), [g.to(device) for g in gt])
         s4, s, p = image_metrics(out, tgt)
-        rows.append((sd, sd0, s4, s, p))
+        rows.append((sd, sd0, s4, s, p, edge_band(out, tgt), checkerboard(out) / max(checkerboard(tgt), 1e-6)))
         if keep_outputs:
             outs.append(out)
     tc.save()
@@ -148,7 +167,9 @@ def evaluate_fn(fn, tc: TeacherCache, vgg, device="cpu", keep_outputs=False):
            "style_distance_ratio": float(a[:, 0].mean() / a[:, 1].mean()),
            "style_distance_ratio_per_photo_mean": float((a[:, 0] / a[:, 1]).mean()),
            "ssim_lum_4x": float(a[:, 2].mean()), "ssim": float(a[:, 3].mean()),
-           "psnr_db": float(a[:, 4].mean())}
+           "psnr_db": float(a[:, 4].mean()),
+           # artifacts the four measures above hardly see (1 = like the teacher; evaluate.edge_band, checkerboard)
+           "edge_band": float(a[:, 5].mean()), "checkerboard_ratio": float(a[:, 6].mean())}
     if keep_outputs:
         return res, outs
     return res
@@ -169,10 +190,10 @@ def load_student(path, device="cpu") -> TransformerNet:
     return checkpoints.load_net(path, device)
 
 
-def full_report(style, fn, net_cfg, droot, device="cpu", n=None, size=384, raw_too=True, photos=None):
+def full_report(style, fn, net_cfg, droot, device="cpu", n=None, size=384, raw_too=True, photos=None, context=None):
     from .model import Widths
     vgg = load_vgg(droot).to(device)
-    tc = TeacherCache(style, droot, size, n, device, photos=photos)
+    tc = TeacherCache(style, droot, size, n, device, photos=photos, context=context)
     res = evaluate_fn(fn, tc, vgg, device)
     if raw_too and tc.context:   # format A: also against the raw (border-artifact) teacher output
         raw = evaluate_fn(fn, TeacherCache(style, droot, size, n, device, context=0, photos=photos), vgg, device)
@@ -246,6 +267,8 @@ def main(argv=None):
                          f"val photos {TEST_VAL_FROM}-99; 'test:K' every K-th of them), 'val', or folders; several add up")
     ap.add_argument("--size", nargs="+", type=int, default=[384], help="long side(s) in px")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--context", type=int, default=None,
+                    help="format A: reflection context (px) of the teacher reference (default teachers.CONTEXT_A)")
     ap.add_argument("--no-raw", action="store_true", help="format A: skip the comparison with the raw teacher output")
     ap.add_argument("--json", help="write the figures here")
     ap.add_argument("--table", help="write the markdown table here")
@@ -262,7 +285,9 @@ def main(argv=None):
     if a.resume and a.json and Path(a.json).exists():     # styles already evaluated on this set and sizes
         old = json.loads(Path(a.json).read_text())
         results = {s: {int(k): v for k, v in per.items()} for s, per in old.items()
-                   if all(str(z) in per and per[str(z)].get("photo_set") == photos[1] for z in a.size)}
+                   if all(str(z) in per and per[str(z)].get("photo_set") == photos[1]
+                          and per[str(z)].get("context", 16 if STYLES[s][1] == "A" else 0) ==
+                          (reference_context(STYLES[s][1]) if a.context is None else a.context) for z in a.size)}
     for style in styles:
         if style in results:
             print(f"{style}: already in {a.json}", flush=True)
@@ -270,8 +295,10 @@ def main(argv=None):
         fn, cfg = model_fn(a.model, style, a.device, a.threads)
         results[style] = {}
         for size in a.size:
-            res = full_report(style, fn, cfg, droot, a.device, None, size, raw_too=not a.no_raw, photos=photos)
+            res = full_report(style, fn, cfg, droot, a.device, None, size, raw_too=not a.no_raw, photos=photos,
+                              context=a.context)
             res["photo_set"] = photos[1]
+            res["context"] = reference_context(STYLES[style][1]) if a.context is None else a.context
             results[style][size] = res
             if len(styles) == 1 and len(a.size) == 1:
                 for k, v in res.items():
@@ -280,7 +307,8 @@ def main(argv=None):
                       f"(mac_ratio <= {BAR['mac_ratio']}, style_distance_ratio <= {BAR['style_distance_ratio']}, "
                       f"ssim_lum_4x >= {BAR['ssim_lum_4x']})")
             print(f"{style} {size}px: style distance {res['style_distance_ratio']:.3f} "
-                  f"SSIM lum 4x {res['ssim_lum_4x']:.3f}", flush=True)
+                  f"SSIM lum 4x {res['ssim_lum_4x']:.3f} edge band {res['edge_band']:.2f} "
+                  f"checkerboard {res['checkerboard_ratio']:.2f}", flush=True)
         if a.table:     # written after each style, so that a long run leaves its rows
             Path(a.table).write_text(table({s: results[s] for s in styles if s in results}, a.size) + "\n")
         if a.json and (len(styles) > 1 or len(a.size) > 1):

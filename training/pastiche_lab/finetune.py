@@ -4,8 +4,8 @@ distillation objective, run by the lab's Trainer.
 Losses: pixel L1, a low-pass L1 (4x average-pooled), matching of the kept channels' intermediate
 features to the teacher's, VGG-19 content (relu2_1) and Gram (relu1_1, relu2_1, relu3_1) distances,
 and a Tiny Darknet Gram distance. Format-A teachers are run on a reflection-padded context around
-the crop and cropped back, so the target has no zero-padding border artifacts; the student itself
-uses reflection padding.
+the crop (teachers.CONTEXT_A px) and cropped back, so the target has no zero-padding border artifacts;
+the student itself uses reflection padding.
 """
 from __future__ import annotations
 
@@ -15,24 +15,36 @@ import torch.nn.functional as F
 from .data import CropSampler
 from .model import FEATURE_GROUPS, TransformerNet
 from .perceptual import content_distance, style_distance
+from .teachers import reference_context
 from .trainer import Schedule, Trainer
 
 FEATURE_SCALE = [1, 2, 4] + [4] * 5 + [2, 1]   # downsampling of each feature map
 
 
+def phases(y):
+    """The 2x2-periodic components of y [N, C, H, W] (H, W even): the three non-constant Hadamard
+    combinations a - b - c + d, a + b - c - d, a - b + c - d of each 2x2 block (a b / c d), / 4. A
+    pixel checkerboard (transposed-conv upsampling) lives there."""
+    a, b, c, d = y[:, :, 0::2, 0::2], y[:, :, 0::2, 1::2], y[:, :, 1::2, 0::2], y[:, :, 1::2, 1::2]
+    return torch.cat([a - b - c + d, a + b - c - d, a - b + c - d], 1) / 4
+
+
 def teacher_targets(teacher: TransformerNet, x, kept, context):
-    """Teacher output and kept-channel features for crop x (with reflect context for format A)."""
-    feats = []
+    """Teacher output and kept-channel features for crop x (with reflect context for format A);
+    kept None: no features."""
+    feats = [] if kept is not None else None
     with torch.no_grad():
         if context:
             xp = F.pad(x, (context,) * 4, mode="reflect")
             out = teacher(xp, features=feats)
             out = out[:, :, context:-context, context:-context]
-            feats = [f[:, :, context // s:-(context // s), context // s:-(context // s)]
-                     for f, s in zip(feats, FEATURE_SCALE)]
+            if feats is not None:
+                feats = [f[:, :, context // s:-(context // s), context // s:-(context // s)]
+                         for f, s in zip(feats, FEATURE_SCALE)]
         else:
             out = teacher(x, features=feats)
-        feats = [f[:, kept[g]] for f, g in zip(feats, FEATURE_GROUPS)]
+        if feats is not None:
+            feats = [f[:, kept[g]] for f, g in zip(feats, FEATURE_GROUPS)]
     return out, feats
 
 
@@ -40,20 +52,25 @@ class DistillObjective:
     """objective(student, x, step) -> (loss, parts) for the Trainer."""
 
     def __init__(self, teacher, kept, vgg, *, context=0, w_pix=1.0, w_low=0.0, w_feat=1.0, w_content=1.0,
-                 w_style=3.0, vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6)):
+                 w_style=3.0, vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), w_phase=0.0):
+        """kept None (a student whose teacher channels are not known, e.g. imported from a shipped
+        ONNX model): no feature matching. w_phase: L1 of the 2x2-periodic components (`phases`)."""
+        if kept is None and w_feat:
+            raise ValueError("feature matching needs the kept channels (kept=None: set w_feat=0)")
         self.teacher, self.kept, self.vgg, self.context = teacher.eval(), kept, vgg, context
-        self.w = dict(pix=w_pix, low=w_low, feat=w_feat, content=w_content, style=w_style, dk=w_dk)
+        self.w = dict(pix=w_pix, low=w_low, feat=w_feat, content=w_content, style=w_style, dk=w_dk, phase=w_phase)
         self.vgg_every, self.darknet, self.dk_taps = vgg_every, darknet, dk_taps
 
     def __call__(self, student, x, step):
         tout, tfeats = teacher_targets(self.teacher, x, self.kept, self.context)
-        sfeats = []
+        sfeats = [] if tfeats is not None else None
         out = student(x, features=sfeats)
         p = {"pix": (out - tout).abs().mean() / 255.0,
              # low-pass pixel term: layout and colour at 1/4 resolution (what SSIM-lum-4x looks at)
              "low": (F.avg_pool2d(out, 4) - F.avg_pool2d(tout, 4)).abs().mean() / 255.0,
-             "feat": sum(((a - b) ** 2).mean() / (b ** 2).mean().clamp_min(1e-6)
-                         for a, b in zip(sfeats, tfeats)) / len(sfeats),
+             "feat": (sum(((a - b) ** 2).mean() / (b ** 2).mean().clamp_min(1e-6)
+                          for a, b in zip(sfeats, tfeats)) / len(sfeats)) if tfeats is not None else None,
+             "phase": (phases(out) - phases(tout)).abs().mean() / 255.0 if self.w["phase"] else None,
              "style": None, "content": None, "dk": None}
         if step % self.vgg_every == 0:
             fs, ft = self.vgg(out), self.vgg(tout)
@@ -75,7 +92,7 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir, 
           crop=128, batch=4, minutes=30.0, lr=3e-4, w_pix=1.0, w_feat=1.0, w_content=1.0, w_style=3.0,
           context=None, val_every=100, validator=None, device="cpu", seed=0, log=print, max_iters=None,
           vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), val_def="", w_low=0.0, iter_schedule=False,
-          scales=(0.6, 1.0), photometric=0.0, max_side=None):
+          scales=(0.6, 1.0), photometric=0.0, max_side=None, w_phase=0.0):
     """Resumable: state in run_dir/ft_state.pt; best student in run_dir/student.pt; log in ft_log.jsonl.
 
     photos_dir: a folder or a list of photos. iter_schedule (needs max_iters): the cosine decay runs
@@ -84,11 +101,11 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir, 
     if iter_schedule and not max_iters:
         raise ValueError("iter_schedule needs max_iters")
     if context is None:
-        context = 16 if teacher.geo.kind == "A" else 0
+        context = reference_context(teacher.geo.kind)
     teacher.to(device); vgg.to(device)
     objective = DistillObjective(teacher, kept, vgg, context=context, w_pix=w_pix, w_low=w_low, w_feat=w_feat,
                                  w_content=w_content, w_style=w_style, vgg_every=vgg_every, darknet=darknet,
-                                 w_dk=w_dk, dk_taps=dk_taps)
+                                 w_dk=w_dk, dk_taps=dk_taps, w_phase=w_phase)
     sampler = CropSampler(photos_dir, crop, scales=scales, seed=seed, photometric=photometric, max_side=max_side)
 
     def validate(net, step):

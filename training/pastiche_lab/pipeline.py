@@ -78,12 +78,19 @@ def main(argv=None):
     ap.add_argument("--pool", action="store_true",
                     help="train on BSDS train + the extra photo pool (python -m pastiche_lab.photos prepare)")
     ap.add_argument("--max-side", type=int, default=None, help="scale training photos to this long side when loading")
+    ap.add_argument("--context", type=int, default=None,
+                    help="reflection context (px) around a format-A teacher's input for its targets and the "
+                         "validation reference (default teachers.CONTEXT_A; 0 for format B)")
     ap.add_argument("--batch", type=int, default=4)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--w-pix", type=float, default=1.0)
     ap.add_argument("--w-low", type=float, default=2.0, help="L1 on 4x average-pooled output")
     ap.add_argument("--w-feat", type=float, default=1.0)
     ap.add_argument("--w-content", type=float, default=1.0)
+    ap.add_argument("--w-phase", type=float, default=0.0,
+                    help="L1 of the output's 2x2-periodic components to the teacher's (pixel checkerboards; 0 = off)")
+    ap.add_argument("--init", help="start from this student (a checkpoint, e.g. onnx_import of a shipped model) "
+                                   "instead of searching; no feature matching (its kept channels are unknown)")
     ap.add_argument("--w-style", type=float, default=3.0)
     ap.add_argument("--vgg-every", type=int, default=4, help="VGG losses every k-th iteration")
     ap.add_argument("--w-darknet", type=float, default=2.0, help="Tiny Darknet Gram loss weight (every iteration; 0 = off)")
@@ -106,24 +113,36 @@ def main(argv=None):
 
     # 1. search
     sp = run / "search.json"
-    if not sp.exists():
+    if a.init:
+        if a.w_feat:
+            log("--init: feature matching off (--w-feat 0)")
+            a.w_feat = 0.0
+    elif not sp.exists():
         photos = search_photos(droot, a.search_photos, a.search_size, a.seed).to(dev)
         log("search on", tuple(photos.shape))
         res = search(teacher, photos, vgg, s1=a.s1, s2=a.s2, gamma=a.gamma, population=a.population,
                      generations=a.generations, max_mac=a.max_mac, mut_rate=a.mut_rate, seed=a.seed,
                      disc_weight=a.disc_weight, log=log, time_budget_s=a.search_minutes * 60)
         sp.write_text(json.dumps(res))
-    res = json.loads(sp.read_text())
-    log("searched widths", res["widths"])
+    if a.init:
+        student = load_student(a.init, dev)
+        kept = None
+        log("initial student", a.init, student.widths)
+        if not (run / "init.json").exists():   # ship.py records it in the catalog entry
+            (run / "init.json").write_text(json.dumps({"init": str(a.init), "widths": student.widths.to_dict()}))
+    else:
+        res = json.loads(sp.read_text())
+        log("searched widths", res["widths"])
     if a.stop_after == "search":
         return
 
     # 2. slim (reflection padding for every student) and fine-tune
-    base = with_padding(teacher, "reflect") if teacher.geo.pad != "reflect" else teacher
-    masks = masks_from_code(res["code"], teacher.widths, dev)
-    student = slim(base, masks)
-    kept = {g: v.to(dev) for g, v in kept_indices(masks).items()}
-    tc = TeacherCache(a.style, droot, 384, a.val_photos, dev)
+    if not a.init:
+        base = with_padding(teacher, "reflect") if teacher.geo.pad != "reflect" else teacher
+        masks = masks_from_code(res["code"], teacher.widths, dev)
+        student = slim(base, masks)
+        kept = {g: v.to(dev) for g, v in kept_indices(masks).items()}
+    tc = TeacherCache(a.style, droot, 384, a.val_photos, dev, context=a.context)
 
     def validator(net):
         return evaluate_fn(net_fn(net, dev), tc, vgg, dev)
@@ -132,11 +151,11 @@ def main(argv=None):
     log(f"training photos: {len(photos)}" + (" (BSDS train + the extra pool)" if a.pool else " (BSDS train)"))
     best = train(student, teacher, kept, vgg, run, photos_dir=photos, crop=a.crop, scales=tuple(a.scales),
                  photometric=a.photometric, max_side=a.max_side,
-                 batch=a.batch, minutes=1e9 if a.iters else a.minutes, lr=a.lr, w_pix=a.w_pix, w_feat=a.w_feat,
+                 batch=a.batch, context=a.context, minutes=1e9 if a.iters else a.minutes, lr=a.lr, w_pix=a.w_pix, w_feat=a.w_feat,
                  w_content=a.w_content, w_style=a.w_style, val_every=a.val_every, validator=validator,
                  device=dev, seed=a.seed, log=log, vgg_every=a.vgg_every,
                  darknet=load_darknet(droot).to(dev) if a.w_darknet > 0 else None, w_dk=a.w_darknet,
-                 val_def=tc.tag, w_low=a.w_low, max_iters=a.iters, iter_schedule=bool(a.iters))
+                 val_def=tc.tag, w_low=a.w_low, w_phase=a.w_phase, max_iters=a.iters, iter_schedule=bool(a.iters))
     log("fine-tune done, best", best)
     final = run / "student.pt"
     if a.iters:   # compare at equal iterations: the student of the last iteration, not the best validated

@@ -80,15 +80,15 @@ def plot_curves(history, path, title=""):
 
 
 def compare_sheet(style, models, photos, size=768, device="cpu", threads=1):
-    """Rows: one per photo; columns: photo | teacher (16-px reflection context for format A, as the
-    evaluation) | each model (None = the shipped one), all at long side `size`. Returns an HxWx3 array."""
+    """Rows: one per photo; columns: photo | teacher (teachers.CONTEXT_A px of reflection context for
+    format A, as the evaluation) | each model (None = the shipped one), all at long side `size`. Returns an HxWx3 array."""
     import torch.nn.functional as F
 
     from .data import STYLES, data_root, load_rgb, resize_long
     from .evaluate import model_fn, pad_run
-    from .teachers import load_teacher
+    from .teachers import load_teacher, reference_context
     teacher = load_teacher(data_root(), STYLES[style][0]).to(device).eval()
-    c = 16 if STYLES[style][1] == "A" else 0
+    c = reference_context(STYLES[style][1])
 
     def tfn(x):
         x = x.to(device)

@@ -19,6 +19,7 @@ from .data import LAB, REPO, STYLES, data_root, load_rgb, resize_long, save_rgb
 from .evaluate import load_student, pad_run
 from .export import export_pair, ort_session, run_onnx_image
 from .model import count_params, macs_per_pixel
+from .teachers import CONTEXT_A
 
 SAMPLES = ["astronaut", "coffee", "chelsea"]
 
@@ -41,9 +42,15 @@ def parity(net, whole, tile, hw=(60, 84)):
 def report_figures(style, run: Path, out_dir: Path, droot):
     import matplotlib
     matplotlib.use("Agg")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if (run / "search.json").exists():   # a run started from a shipped student (--init) has no search
+        _pareto_figure(style, run, out_dir)
+    _curves_and_contact_sheet(style, run, out_dir, droot)
+
+
+def _pareto_figure(style, run: Path, out_dir: Path):
     import matplotlib.pyplot as plt
     from .prune import pareto_front
-    out_dir.mkdir(parents=True, exist_ok=True)
     res = json.loads((run / "search.json").read_text())
     pts = res["points"]
     fr = pareto_front(pts)
@@ -62,6 +69,9 @@ def report_figures(style, run: Path, out_dir: Path, droot):
     ax[1].set_xlabel("generation"); ax[1].legend(fontsize=7)
     fig.tight_layout(); fig.savefig(out_dir / "pareto.png", dpi=90); plt.close(fig)
 
+
+def _curves_and_contact_sheet(style, run: Path, out_dir: Path, droot):
+    import matplotlib.pyplot as plt
     rows = [json.loads(l) for l in (run / "ft_log.jsonl").read_text().splitlines() if l.strip()]
     tr = [r for r in rows if not r.get("val")]
     va = [r for r in rows if r.get("val")]
@@ -149,7 +159,7 @@ def main(argv=None):
             "mac_ratio": round(ev["mac_ratio"], 4),
             "eval_size": ev["size"],
             **({"vs_raw_teacher": {k: round(v, 4) for k, v in ev["vs_raw_teacher"].items()},
-                "note": "format-A teacher: the reference is its output on a 16-px reflection-padded context, "
+                "note": f"format-A teacher: the reference is its output on a {CONTEXT_A}-px reflection-padded context, "
                         "i.e. without its zero-padding border artifacts (which the student avoids); "
                         "vs_raw_teacher compares with the raw output"} if "vs_raw_teacher" in ev else {}),
             "eval_set": f"BSDS500 val, first {ev['photos']} of 100 photos (sorted), long side 384 px, vs the teacher's output ({ev.get('teacher_reference', '')})",
@@ -158,6 +168,8 @@ def main(argv=None):
         "lab": {"config": net.config(), "minutes_trained": round(ev.get("minutes_trained", 0), 1),
                 "iterations": ev.get("iterations")},
     }
+    if (run / "init.json").exists():   # fine-tuned further from an earlier student (pipeline --init)
+        entry["lab"]["fine_tuned_from"] = json.loads((run / "init.json").read_text())["init"]
     update_catalog(entry)
     print("shipped", a.style, json.dumps(entry["fidelity"]))
 

@@ -12,6 +12,19 @@ from .model import TransformerNet, Geometry, FULL
 
 TAG_B = 0x01306B47
 
+# Reflection context (px) around a format-A teacher's input when it is the reference (training target,
+# evaluation, sheets): its zero padding paints coloured frames along the image borders, wider on the
+# right and bottom (TF SAME stride-2 convs pad there only). At 16 px (the lab's first choice) La Muse's
+# frame still reached 30-90 grey levels of difference over the last 24 columns and rows (interior 8)
+# and the students learned it (the band along their right and bottom edges); from 48 px on, the last
+# columns differ from a 96-px context about as much as the interior does (`scripts/artifacts.py context`).
+CONTEXT_A = 48
+
+
+def reference_context(kind: str) -> int:
+    """Reflection context for a teacher of geometry `kind` ("A" or "B"; B teachers pad by reflection)."""
+    return CONTEXT_A if kind == "A" else 0
+
 
 def _conv_shapes_full():
     """(out, in, k) for the 16 convs of the full net in network order."""

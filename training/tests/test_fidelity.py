@@ -1,0 +1,155 @@
+"""Issue 11's artifacts, measured: the edge band (La Muse's frame along the right and bottom edges)
+and the pixel checkerboard (sunflowers), their metrics, the cause of the band (the reference's
+reflection context), the checkerboard loss, and the ONNX import the shipped students are checked with.
+Tests needing ../shared/data skip with the reason where it is absent."""
+import json
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from pastiche_lab import evaluate as E
+from pastiche_lab.data import REPO, STYLES, data_root, list_photos, load_rgb, resize_long
+from pastiche_lab.finetune import DistillObjective, phases
+from pastiche_lab.model import Geometry, TransformerNet, Widths
+from pastiche_lab.teachers import CONTEXT_A, reference_context
+
+DATA = data_root()
+HAS_TEACHERS = (DATA / "teachers" / "tfjs-vars").is_dir() and (DATA / "photos" / "val").is_dir()
+NEEDS_DATA = pytest.mark.skipif(not HAS_TEACHERS, reason=f"third-party teachers and photos not found at {DATA}")
+
+
+def _smooth(h=64, w=96, seed=0):
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:h, 0:w]
+    img = np.stack([100 + 60 * np.sin(x / 13 + k) * np.cos(y / 17) for k in range(3)], -1)
+    return img + rng.normal(0, 1, img.shape)
+
+
+def test_edge_band_sees_a_band_on_one_side_only():
+    ref = _smooth()
+    out = ref + np.random.default_rng(1).normal(0, 2, ref.shape)        # like the reference everywhere
+    assert E.edge_band(out, ref) < 1.3
+    banded = out.copy()
+    banded[:, -8:, 0] += 60                                               # a red stripe along the right edge
+    assert E.edge_band(banded, ref) > 5
+    bottom = out.copy()
+    bottom[-3:] -= 40                                                     # a thin dark line at the bottom
+    assert E.edge_band(bottom, ref) > 3
+
+
+def test_checkerboard_energy_and_phases_see_a_2x2_pattern_not_smooth_content():
+    img = _smooth()
+    cb = np.zeros_like(img)
+    cb[0::2, 0::2] = cb[1::2, 1::2] = 6
+    cb[0::2, 1::2] = cb[1::2, 0::2] = -6
+    cb[..., 1] *= -1                                                      # an RGB checkerboard
+    base = E.checkerboard(img)                      # smooth content: gradients and noise only
+    assert base < 3
+    assert E.checkerboard(img + cb) > base + 4
+    t = torch.from_numpy(img.transpose(2, 0, 1)[None]).float()
+    tc = torch.from_numpy((img + cb).transpose(2, 0, 1)[None]).float()
+    assert (phases(tc) - phases(t)).abs().mean() > 1.9     # 6 in one component of three
+    # the three components of a pure checkerboard: all in a - b - c + d
+    p = phases(torch.from_numpy(cb.transpose(2, 0, 1)[None]).float())
+    assert torch.allclose(p[:, :3].abs(), torch.full_like(p[:, :3], 6.0)) and p[:, 3:].abs().max() == 0
+
+
+def _tiny(kind, seed=0):
+    torch.manual_seed(seed)
+    net = TransformerNet(Widths(4, 6, 8, [5, 4, 6, 3, 5], 6, 4), Geometry(kind, "reflect")).eval()
+    with torch.no_grad():
+        for n in net.norms():
+            n.weight.uniform_(0.5, 1.5); n.bias.uniform_(-0.5, 0.5)
+    return net
+
+
+def test_distill_objective_without_kept_channels_and_with_the_phase_term():
+    teacher, student = _tiny("A", 0), _tiny("A", 1)
+    x = torch.rand(2, 3, 32, 32) * 255
+    obj = DistillObjective(teacher, None, lambda y: [y[:, :, ::2, ::2]] * 3, w_feat=0.0, w_phase=1.0, context=8)
+    loss, parts = obj(student, x, 0)
+    assert parts["feat"] is None and parts["phase"] > 0 and torch.isfinite(loss)
+    loss.backward()
+    assert student.up2.conv.weight.grad.abs().sum() > 0
+    same = DistillObjective(teacher, None, lambda y: [y] * 3, w_feat=0.0, w_phase=1.0)(teacher, x, 1)[1]
+    assert float(same["phase"]) == 0.0
+    with pytest.raises(ValueError):
+        DistillObjective(teacher, None, None, w_feat=1.0)
+
+
+@pytest.mark.parametrize("kind", ["A", "B"])
+def test_onnx_import_reproduces_a_rewritten_export(tmp_path, kind):
+    from pastiche_lab.export import export_pair
+    from pastiche_lab.onnx_import import check, net_from_onnx
+    net = _tiny(kind, 3)
+    export_pair(net, tmp_path / "m.onnx", tmp_path / "m.tile.onnx")     # fastgraph rewrites applied
+    back = net_from_onnx(tmp_path / "m.onnx", net.config())
+    for a, b in zip(net.state_dict().values(), back.state_dict().values()):
+        assert torch.allclose(a, b, atol=1e-6)
+    assert check(back, tmp_path / "m.onnx") < 0.05
+
+
+def test_format_a_reference_context_is_wide_enough():
+    assert reference_context("B") == 0 and CONTEXT_A >= 48 and reference_context("A") == CONTEXT_A
+
+
+def _teacher_ref(teacher, img, c):
+    def run(x):
+        return teacher(F.pad(x, (c,) * 4, mode="reflect"))[:, :, c:-c, c:-c] if c else teacher(x)
+    with torch.no_grad():
+        return E.pad_run(run, img)
+
+
+@NEEDS_DATA
+def test_la_muse_reference_band_goes_away_with_the_lab_context():
+    """The cause of the La Muse student's edge band: its training target, the teacher on a 16-px
+    reflection context, still carries the teacher's zero-padding frame (which the student learned);
+    on CONTEXT_A px it is as clean at the borders as in the interior (against a 96-px context)."""
+    from pastiche_lab.teachers import load_teacher
+    torch.set_num_threads(1)
+    teacher = load_teacher(DATA, STYLES["picasso"][0]).eval()
+    img = resize_long(load_rgb(list_photos(DATA / "photos" / "val")[0]), 256)
+    clean = _teacher_ref(teacher, img, 96)
+    assert E.edge_band(_teacher_ref(teacher, img, 16), clean) > 3
+    assert E.edge_band(_teacher_ref(teacher, img, CONTEXT_A), clean) < 1.6
+
+
+def _shipped_vs_teacher(style, photo_index=91, size=768):
+    """(student output, teacher reference) on a held-out val photo at `size`, the shipped ONNX model."""
+    from pastiche_lab.teachers import load_teacher
+    torch.set_num_threads(1)
+    cat = {m["id"]: m for m in json.loads((REPO / "models" / "catalog.json").read_text())["models"]}
+    img = resize_long(load_rgb(list_photos(DATA / "photos" / "val")[photo_index]), size)
+    teacher = load_teacher(DATA, STYLES[style][0]).eval()
+    ref = _teacher_ref(teacher, img, reference_context(STYLES[style][1]))
+    out = E.pad_run(E.onnx_fn(str(REPO / "models" / cat[style]["file"]), 1), img)
+    return out, ref
+
+
+# On a held-out photo at 768 px (BSDS val 91, never trained on): the edge band (evaluate.edge_band) and
+# checkerboard ratio (the student's 2x2-periodic energy over the teacher's) stay below what the La Muse
+# and sunflowers students showed there before issue 11's repairs (edge band 2.59 and 2.59; checkerboard
+# ratio 1.23 and 1.69; on the test:6 set at 768 px, 3.09 and 1.52 / 1.26 and 1.62,
+# reports/test_set_before_ctx48.json).
+EDGE_LIMIT, CHECKERBOARD_LIMIT = 2.0, 1.5
+
+
+def _artifacts(style):
+    out, ref = _shipped_vs_teacher(style)
+    band, cb = E.edge_band(out, ref), E.checkerboard(out) / E.checkerboard(ref)
+    print(style, "edge band", round(band, 2), "checkerboard ratio", round(cb, 2))
+    return band, cb
+
+
+@NEEDS_DATA
+@pytest.mark.parametrize("style", ["starry-night", "wheatfield"])
+def test_shipped_format_a_students_have_no_edge_band_or_checkerboard(style):
+    band, cb = _artifacts(style)
+    assert band < EDGE_LIMIT and cb < CHECKERBOARD_LIMIT
+
+
+# The shipped La Muse (edge band) and sunflowers (checkerboard) students are still above EDGE_LIMIT and
+# CHECKERBOARD_LIMIT (issue 11, open): measured by `python3 scripts/artifacts.py models --style picasso sunflowers`,
+# not asserted here until repaired students ship.
