@@ -191,6 +191,10 @@ def upsample_conv_phases(model: onnx.ModelProto) -> int:
     return done
 
 
+# phase -> {kernel row r: ConvTranspose tap} (onnx_import inverts with the same table)
+conv_transpose_phase_taps = ({1: 0, 0: 2}, {1: 1})
+
+
 def conv_transpose_phase_weights(w: np.ndarray, b: np.ndarray):
     """ConvTranspose weights [C, O, 3, 3] (stride 2, no pads) -> Conv weights [4 O, C, 2, 2] on the input
     zero-padded by one row and column at the top and left: output pixel (2Y + a, 2X + b) sums input
@@ -199,7 +203,7 @@ def conv_transpose_phase_weights(w: np.ndarray, b: np.ndarray):
     (DCR) wants it."""
     c, o, k, _ = w.shape
     assert k == 3
-    taps = ({1: 0, 0: 2}, {1: 1})  # phase -> {kernel row r: ConvTranspose tap}
+    taps = conv_transpose_phase_taps
     w2 = np.zeros((4 * o, c, 2, 2), dtype=w.dtype)
     for a in range(2):
         for bb in range(2):

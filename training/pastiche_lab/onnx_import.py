@@ -1,6 +1,9 @@
 """A shipped student back into PyTorch: its `<id>.onnx` (whole-image model, plain or rewritten by
-`fastgraph`) read into a `TransformerNet` of the catalog entry's widths and geometry, checked against
-ONNX Runtime. For shipped styles whose run folder (checkpoint) is gone: fine-tune them further,
+`fastgraph`, any combination of its rewrites) read into a `TransformerNet` of the catalog entry's widths
+and geometry, checked against ONNX Runtime. Each weight-moving rewrite is inverted: the SpaceToDepth
+output conv, the nearest-upsampling phases, the ConvTranspose phases (format A) and `norm_affine`'s
+BatchNormalization (gamma and beta are still initialisers there: the numerator of its scale and the
+minuend of its shift); `norm_one_pass_variance` moves no weights. For shipped styles whose run folder (checkpoint) is gone: fine-tune them further,
 compare their PyTorch and ONNX outputs.
 
     python3 -m pastiche_lab.onnx_import ../models/picasso.onnx --out runs/picasso-edge/init.pt
@@ -44,6 +47,41 @@ def _inverse_upsample_phases(w2: np.ndarray, b2: np.ndarray):
     return w.astype(w2.dtype), b2[:o]
 
 
+def _inverse_conv_transpose_phases(w2: np.ndarray, b2: np.ndarray):
+    """fastgraph.conv_transpose_phase_weights, inverted: Conv [4 O, C, 2, 2] -> ConvTranspose [C, O, 3, 3]
+    (every ConvTranspose tap sits at exactly one (phase, kernel position))."""
+    from .fastgraph import conv_transpose_phase_taps
+    o, c = w2.shape[0] // 4, w2.shape[1]
+    w = np.zeros((c, o, 3, 3), dtype=w2.dtype)
+    for a in range(2):
+        for bb in range(2):
+            blk = w2[(a * 2 + bb) * o:(a * 2 + bb + 1) * o]
+            for r, ki in conv_transpose_phase_taps[a].items():
+                for s_, kj in conv_transpose_phase_taps[bb].items():
+                    w[:, :, ki, kj] = blk[:, :, r, s_].T
+    return w, b2[:o]
+
+
+def _affine_of_batchnorm(n, by_output, inits):
+    """(gamma, beta) of a fastgraph.norm_affine BatchNormalization: scale = Reshape(Div(gamma, std)),
+    shift = Reshape(Sub(beta, Mul(mean, scale4))); None if the node is not laid out so."""
+    def operand(name, op):
+        r = by_output.get(name)
+        if r is None or r.op_type != "Reshape":
+            return None
+        d = by_output.get(r.input[0])
+        if d is None or d.op_type != op or d.input[0] not in inits:
+            return None
+        return inits[d.input[0]].reshape(-1)
+    if len(n.input) != 5 or not all(i in inits for i in n.input[3:5]):
+        return None
+    eps = next((onnx.helper.get_attribute_value(a) for a in n.attribute if a.name == "epsilon"), 1e-5)
+    if eps != 0.0 or np.any(inits[n.input[3]] != 0) or np.any(inits[n.input[4]] != 1):
+        return None
+    g, b = operand(n.input[1], "Div"), operand(n.input[2], "Sub")
+    return None if g is None or b is None or g.shape != b.shape else (g, b)
+
+
 def net_from_onnx(path, config) -> TransformerNet:
     """The TransformerNet (catalog `lab.config`) whose export is the model at `path`."""
     m = onnx.load(str(path))
@@ -54,18 +92,33 @@ def net_from_onnx(path, config) -> TransformerNet:
             inits.setdefault(n.output[0], numpy_helper.to_array(n.attribute[0].t))
     net = TransformerNet.from_config(config).eval()
     convs = []      # (weight, bias) in network order
-    norms = []      # (weight, bias) in network order: a Mul by [1, C, 1, 1] then an Add of [1, C, 1, 1]
+    # (weight, bias) in network order: a Mul by [1, C, 1, 1] then an Add of [1, C, 1, 1], or norm_affine's
+    # BatchNormalization
+    norms = []
     by_output = {o: n for n in g.node for o in n.output}
+    users = {}
+    for n in g.node:
+        for i in n.input:
+            users.setdefault(i, []).append(n)
     for n in g.node:
         if n.op_type in ("Conv", "ConvTranspose") and n.input[1] in inits:
             w, b = inits[n.input[1]], inits[n.input[2]]
             src = by_output.get(n.input[0])
+            after = users.get(n.output[0], [])
             if n.op_type == "Conv" and src is not None and src.op_type == "SpaceToDepth":
                 w, b = _inverse_space_to_depth(w, b, net.conv_out.conv.weight.shape[2])
             elif (n.op_type == "Conv" and src is not None and src.op_type == "Pad"
                   and any(a.name == "mode" and a.s == b"edge" for a in src.attribute)):
                 w, b = _inverse_upsample_phases(w, b)
+            elif (n.op_type == "Conv" and w.shape[2:] == (2, 2) and len(after) == 1
+                  and after[0].op_type == "DepthToSpace"
+                  and any(a.name == "pads" and list(a.ints) == [1, 1, 0, 0] for a in n.attribute)):
+                w, b = _inverse_conv_transpose_phases(w, b)
             convs.append((w, b))
+        elif n.op_type == "BatchNormalization":
+            gb = _affine_of_batchnorm(n, by_output, inits)
+            if gb is not None:
+                norms.append(gb)
         elif n.op_type == "Mul":
             ws = [inits[i] for i in n.input if i in inits and inits[i].ndim == 4 and inits[i].shape[0] == 1
                   and inits[i].shape[2:] == (1, 1)]

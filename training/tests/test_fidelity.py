@@ -79,16 +79,60 @@ def test_distill_objective_without_kept_channels_and_with_the_phase_term():
         DistillObjective(teacher, None, None, w_feat=1.0)
 
 
+_OLD_REWRITES = ("output_conv_space_to_depth", "upsample_conv_phases")
+_NORM_REWRITES = ("norm_one_pass_variance", "norm_affine")
+
+
 @pytest.mark.parametrize("kind", ["A", "B"])
-def test_onnx_import_reproduces_a_rewritten_export(tmp_path, kind):
+@pytest.mark.parametrize("rewrites", [None, (), _OLD_REWRITES, _NORM_REWRITES])
+def test_onnx_import_reproduces_a_rewritten_export(tmp_path, kind, rewrites):
+    """None: the export as shipped (every fastgraph rewrite); else a plain export with only these."""
+    import onnx
+    from pastiche_lab import fastgraph
     from pastiche_lab.export import export_pair
     from pastiche_lab.onnx_import import check, net_from_onnx
     net = _tiny(kind, 3)
-    export_pair(net, tmp_path / "m.onnx", tmp_path / "m.tile.onnx")     # fastgraph rewrites applied
-    back = net_from_onnx(tmp_path / "m.onnx", net.config())
+    path = tmp_path / "m.onnx"
+    export_pair(net, path, tmp_path / "m.tile.onnx", rewrite=rewrites is None)
+    m = onnx.load(str(path))
+    if rewrites is not None:
+        for r in fastgraph.REWRITES:
+            if r.__name__ in rewrites:
+                # each applies (format A has ConvTranspose, not nearest upsampling)
+                assert r(m) > 0 or (r.__name__, kind) == ("upsample_conv_phases", "A"), r.__name__
+        onnx.save(m, str(path))
+    ops = {n.op_type for n in m.graph.node}
+    if rewrites is None:   # the shipped layout: every weight-moving rewrite is there to be inverted
+        mark = next(p.value for p in m.metadata_props if p.key == fastgraph.MARK)
+        assert all(r in mark for r in ("output_conv_space_to_depth", "norm_affine", "norm_one_pass_variance",
+                                       "conv_transpose_phases" if kind == "A" else "upsample_conv_phases"))
+        assert "ConvTranspose" not in ops and "BatchNormalization" in ops
+    back = net_from_onnx(path, net.config())
     for a, b in zip(net.state_dict().values(), back.state_dict().values()):
         assert torch.allclose(a, b, atol=1e-6)
-    assert check(back, tmp_path / "m.onnx") < 0.05
+    assert check(back, path) < 0.05
+
+
+SHIPPED = REPO / "models"
+
+
+@pytest.mark.parametrize("style", ["wheatfield", "candy"])     # format A (ConvTranspose phases), format B
+def test_onnx_import_of_a_shipped_model(tmp_path, style):
+    """The shipped graph (every rewrite) read back: re-exported with the same rewrites it gives the shipped
+    outputs (the inversion is exact); PyTorch itself differs from ONNX Runtime only by the one-pass
+    variance's float rounding (wheatfield 0.0025, candy 0.0009 on 0..255)."""
+    from pastiche_lab.export import export_pair, ort_session
+    from pastiche_lab.onnx_import import check, config_of, net_from_onnx
+    path = SHIPPED / f"{style}.onnx"
+    if not path.is_file():
+        pytest.skip(f"{path} not shipped")
+    torch.set_num_threads(1)
+    net = net_from_onnx(path, config_of(path))
+    export_pair(net, tmp_path / "r.onnx", tmp_path / "r.tile.onnx")
+    x = (np.random.default_rng(0).random((1, 3, 64, 80)) * 255).astype(np.float32)
+    y0, y1 = (ort_session(p).run(["output"], {"input": x})[0] for p in (path, tmp_path / "r.onnx"))
+    assert np.abs(y0 - y1).max() < 1e-3
+    assert check(net, path, hw=(64, 80)) < 0.01
 
 
 def test_format_a_reference_context_is_wide_enough():
