@@ -297,105 +297,20 @@ class PasticheAppFxTest extends FxAppSetup {
 
     // ---- drag and drop through the scene's own drop target ----
 
-    /**
-     * What the windowing toolkit hands a scene during a drag from another program: the dragged data
-     * and the transfer modes the source offers. Glass wraps the system's drag in such a clipboard.
-     */
-    private static final class DraggedData implements com.sun.javafx.tk.TKClipboard {
-        private final java.util.Map<javafx.scene.input.DataFormat, Object> content;
-
-        DraggedData(java.util.Map<javafx.scene.input.DataFormat, Object> content) {
-            this.content = content;
-        }
-
-        @Override
-        public void setSecurityContext(java.security.AccessControlContext context) { }
-
-        @Override
-        public java.util.Set<javafx.scene.input.DataFormat> getContentTypes() {
-            return content.keySet();
-        }
-
-        @Override
-        @SafeVarargs
-        public final boolean putContent(javafx.util.Pair<javafx.scene.input.DataFormat, Object>... pairs) {
-            throw new UnsupportedOperationException("a drop target only reads");
-        }
-
-        @Override
-        public Object getContent(javafx.scene.input.DataFormat format) {
-            return content.get(format);
-        }
-
-        @Override
-        public boolean hasContent(javafx.scene.input.DataFormat format) {
-            return content.containsKey(format);
-        }
-
-        @Override
-        public java.util.Set<javafx.scene.input.TransferMode> getTransferModes() {
-            return java.util.EnumSet.of(javafx.scene.input.TransferMode.COPY, javafx.scene.input.TransferMode.MOVE);
-        }
-
-        @Override
-        public void setDragView(javafx.scene.image.Image image) { }
-
-        @Override
-        public void setDragViewOffsetX(double offset) { }
-
-        @Override
-        public void setDragViewOffsetY(double offset) { }
-
-        @Override
-        public javafx.scene.image.Image getDragView() {
-            return null;
-        }
-
-        @Override
-        public double getDragViewOffsetX() {
-            return 0;
-        }
-
-        @Override
-        public double getDragViewOffsetY() {
-            return 0;
-        }
-    }
-
     private record Drag(javafx.scene.input.TransferMode over, boolean overlayShown,
                         javafx.scene.input.TransferMode dropped) { }
 
     /**
      * Drags {@code content} over the middle of the picture and lets go, through the scene's drop
-     * target (the listener Glass calls for a drag from another program): the scene picks the node
-     * and fires DRAG_ENTERED, DRAG_OVER and DRAG_DROPPED (or DRAG_EXITED) with a real Dragboard.
+     * target ({@link SceneDrop}); notes whether "drop to open" shows while the drag is over it.
      */
     private Drag dragAndDrop(java.util.Map<javafx.scene.input.DataFormat, Object> content) throws Exception {
         var compare = app.view().compareView();
         return fx(() -> {
-            javafx.scene.Scene scene = compare.getScene();
-            Object peer = com.sun.javafx.scene.SceneHelper.getPeer(scene);
-            // The listener the scene registered with its peer (com.sun.javafx.tk.quantum.GlassScene).
-            java.lang.reflect.Field field = Class.forName("com.sun.javafx.tk.quantum.GlassScene")
-                    .getDeclaredField("dropTargetListener");
-            field.setAccessible(true);
-            var target = (com.sun.javafx.tk.TKDropTargetListener) field.get(peer);
-            javafx.geometry.Bounds b = compare.localToScene(compare.getBoundsInLocal());
-            double x = b.getCenterX();
-            double y = b.getCenterY();
-            double sx = x + scene.getWindow().getX() + scene.getX();
-            double sy = y + scene.getWindow().getY() + scene.getY();
-            var copy = javafx.scene.input.TransferMode.COPY;
-            target.dragEnter(x, y, sx, sy, copy, new DraggedData(content));
-            javafx.scene.input.TransferMode over = target.dragOver(x, y, sx, sy, copy);
-            boolean overlay = robot.lookup(".drop-overlay").query().isVisible();
-            javafx.scene.input.TransferMode dropped = null;
-            if (over != null) {
-                dropped = target.drop(x, y, sx, sy, over);
-            } else {
-                target.dragExit(x, y, sx, sy);
-            }
-            return new Drag(over, overlay, dropped);
+            boolean[] overlay = new boolean[1];
+            SceneDrop.Result r = SceneDrop.dropOn(compare, content,
+                    () -> overlay[0] = robot.lookup(".drop-overlay").query().isVisible());
+            return new Drag(r.over(), overlay[0], r.dropped());
         });
     }
 

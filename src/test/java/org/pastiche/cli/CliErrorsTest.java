@@ -8,52 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.pastiche.imaging.ImageExporter;
-import org.pastiche.imaging.SyntheticImage;
 
 /** Issue 14 and the CLI items of issue 16: bad arguments, honest one-line errors, no clobbering. */
-class CliErrorsTest {
-    @TempDir
-    Path dir;
-
-    private String out;
-    private String err;
-
-    @BeforeAll
-    static void noProgressBar() {
-        StylizeCommand.forceProgressBar = false;
-    }
-
-    @AfterAll
-    static void reset() {
-        StylizeCommand.forceProgressBar = null;
-    }
-
+class CliErrorsTest extends CliTestCase {
     private static String models() {
         return CliRun.models("tiny");
-    }
-
-    private int run(String... args) {
-        CliRun.Result r = CliRun.run(args);
-        out = r.out();
-        err = r.err();
-        return r.code();
-    }
-
-    private Path photo(String name) throws Exception {
-        Path p = dir.resolve(name);
-        ImageExporter.write(SyntheticImage.photoLike(60, 40, 1), p);
-        return p;
-    }
-
-    private List<String> files() throws Exception {
-        return CliRun.files(dir);
     }
 
     /** A usage error: exit 2, "pastiche: " and the reason on one line, then where help is; no usage dump. */

@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.pastiche.imaging.ImageDecoder;
 import org.pastiche.imaging.ImageExporter;
 import org.pastiche.imaging.ImageMetrics;
@@ -19,42 +16,15 @@ import org.pastiche.imaging.SyntheticImage;
 import org.pastiche.inference.ModelLocations;
 
 /** {@code stylize --style-image}: any painting as the style, with the tiny arbitrary-style fixture. */
-class PaintingCliTest {
-    @TempDir
-    Path dir;
-
-    private String out;
-    private String err;
-
-    @BeforeAll
-    static void noProgressBar() {
-        StylizeCommand.forceProgressBar = false;
-    }
-
-    @AfterAll
-    static void reset() {
-        StylizeCommand.forceProgressBar = null;
-    }
-
+class PaintingCliTest extends CliTestCase {
     private static String models() {
         return CliRun.models("tiny-arbitrary");
-    }
-
-    private int run(String... args) {
-        CliRun.Result r = CliRun.run(args);
-        out = r.out();
-        err = r.err();
-        return r.code();
     }
 
     private Path image(String name, int w, int h, long seed) throws Exception {
         Path p = dir.resolve(name);
         ImageExporter.write(SyntheticImage.photoLike(w, h, seed), p);
         return p;
-    }
-
-    private List<String> files() throws Exception {
-        return CliRun.files(dir);
     }
 
     @Test

@@ -8,59 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.pastiche.core.CancellationToken;
 import org.pastiche.core.ProgressListener;
 import org.pastiche.imaging.ImageDecoder;
-import org.pastiche.imaging.ImageExporter;
 import org.pastiche.imaging.ImageMetrics;
 import org.pastiche.imaging.RgbaImage;
-import org.pastiche.imaging.SyntheticImage;
 import org.pastiche.inference.ModelRegistry;
 import org.pastiche.inference.OnnxStylizer;
 import org.pastiche.inference.SessionSettings;
 import org.pastiche.inference.StyleOptions;
 
 /** Runs the command line in-process and checks exit codes, messages and files. */
-class PasticheCliTest {
-    @TempDir
-    Path dir;
-
-    private String out;
-    private String err;
-
-    @BeforeAll
-    static void noProgressBar() {
-        StylizeCommand.forceProgressBar = false;
-    }
-
-    @AfterAll
-    static void reset() {
-        StylizeCommand.forceProgressBar = null;
-    }
-
+class PasticheCliTest extends CliTestCase {
     private static String models() {
         return CliRun.models("tiny");
-    }
-
-    private int run(String... args) {
-        CliRun.Result r = CliRun.run(args);
-        out = r.out();
-        err = r.err();
-        return r.code();
-    }
-
-    private Path photo(String name) throws Exception {
-        Path p = dir.resolve(name);
-        ImageExporter.write(SyntheticImage.photoLike(60, 40, 1), p);
-        return p;
-    }
-
-    private List<String> files() throws Exception {
-        return CliRun.files(dir);
     }
 
     @Test

@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.pastiche.imaging.ImageDecoder;
 import org.pastiche.imaging.ImageExporter;
 import org.pastiche.imaging.Resize;
@@ -18,30 +15,9 @@ import org.pastiche.imaging.RgbaImage;
 import org.pastiche.imaging.SyntheticImage;
 
 /** {@code stylize --stroke-scale}, in-process with the tiny test model. */
-class StrokeScaleCliTest {
-    @TempDir
-    Path dir;
-
-    private String err;
-
-    @BeforeAll
-    static void noProgressBar() {
-        StylizeCommand.forceProgressBar = false;
-    }
-
-    @AfterAll
-    static void reset() {
-        StylizeCommand.forceProgressBar = null;
-    }
-
+class StrokeScaleCliTest extends CliTestCase {
     private static String models() {
         return CliRun.models("tiny");
-    }
-
-    private int run(String... args) {
-        CliRun.Result r = CliRun.run(args);
-        err = r.err();
-        return r.code();
     }
 
     private RgbaImage stylize(Path in, String name, String... extra) throws Exception {
