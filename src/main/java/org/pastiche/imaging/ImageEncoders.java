@@ -8,6 +8,7 @@ import java.awt.image.DirectColorModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Iterator;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -17,6 +18,7 @@ import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.pastiche.imaging.ImageExporter.Format;
 
 /**
@@ -28,12 +30,24 @@ import org.pastiche.imaging.ImageExporter.Format;
 final class ImageEncoders {
     private ImageEncoders() {}
 
-    /** Writes {@code image} in {@code format}; {@code jpegQuality} (0..1) is used for JPEG only. */
-    static void encode(Format format, RgbaImage image, ImageOutputStream ios, float jpegQuality) throws IOException {
+    /**
+     * Writes {@code image} in {@code format}; {@code jpegQuality} (0..1) is used for JPEG only. PNG is
+     * {@link PngEncoder}'s (several cores; RGB, or RGBA where a pixel is not opaque), JPEG ImageIO's.
+     */
+    static void encode(Format format, RgbaImage image, OutputStream out, float jpegQuality) throws IOException {
         if (format == Format.PNG) {
-            writeWith("png", image.hasAlpha() ? wrap(image, true) : wrap(image, false), ios, null);
+            new PngEncoder().write(image, out);
         } else {
-            writeWith("jpeg", wrap(image.hasAlpha() ? overWhite(image) : image, false), ios, jpegQuality);
+            try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+                writeWith("jpeg", wrap(image.hasAlpha() ? overWhite(image) : image, false), ios, jpegQuality);
+            }
+        }
+    }
+
+    /** As ImageIO's PNG writer writes it (the exporter's encoder before {@link PngEncoder}; for comparisons). */
+    static void encodePngWithImageIo(RgbaImage image, OutputStream out) throws IOException {
+        try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+            writeWith("png", wrap(image, image.hasAlpha()), ios, null);
         }
     }
 

@@ -10,8 +10,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import javax.imageio.stream.ImageOutputStream;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.pastiche.core.CancellationToken;
 import org.pastiche.core.CancelledException;
 import org.pastiche.core.PasticheException;
@@ -111,9 +109,8 @@ public final class ImageExporter {
         Path tmp = ExportTemps.prepare(dir);
         try {
             ExportTemps.register(tmp);
-            try (OutputStream os = ExportTemps.create(tmp, cancel);
-                    ImageOutputStream ios = new MemoryCacheImageOutputStream(os)) {
-                ImageEncoders.encode(format, image, ios, jpegQuality);
+            try (OutputStream os = ExportTemps.create(tmp, cancel)) {
+                ImageEncoders.encode(format, image, os, jpegQuality);
             }
             cancel.throwIfCancelled();
             ExportTemps.commit(tmp, abs);
