@@ -129,6 +129,13 @@ final class StylizeCommand implements Callable<Integer> {
         }, "pastiche-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         int failures = 0;
+        // The first photo is decoded on its own thread while this one reads the catalog and makes the session.
+        int first = 0;
+        while (first < inputs.size() && skip.contains(inputs.get(first))) {
+            first++;
+        }
+        WarmUp.start();
+        DecodeAhead ahead = first < inputs.size() ? new DecodeAhead(decoder, inputs.get(first), maxSize) : null;
         try (ModelRegistry registry = engine.openRegistry(); StrokeStylizer stylizer = new StrokeStylizer(
                 new OnnxStylizer(registry, statsPasses == null ? TilingSettings.DEFAULT
                         : TilingSettings.DEFAULT.withStatsPasses(statsPasses)), strokes())) {
@@ -145,7 +152,8 @@ final class StylizeCommand implements Callable<Integer> {
                 return PasticheCli.FAILED;
             }
             phases.end("session creation");
-            for (Path input : inputs) {
+            for (int i = 0; i < inputs.size(); i++) {
+                Path input = inputs.get(i);
                 Path output = outputFor(input);
                 if (skip.contains(input)) {
                     out.printf(Locale.ROOT, "%s -> %s exists, skipped (--no-clobber)%n", input, output);
@@ -159,11 +167,19 @@ final class StylizeCommand implements Callable<Integer> {
                     progress.progress(0, 1); // at once: decoding and the statistics pass take a while
                 }
                 try {
-                    RgbaImage original = decoder.decode(input);
-                    if (maxSize != null) {
-                        original = Resize.fitLongSide(original, maxSize);
+                    RgbaImage original;
+                    if (ahead != null && i == first) {
+                        DecodeAhead decoding = ahead;
+                        ahead = null;
+                        original = decoding.get(cancel);
+                        phases.end("decode", "waited for; " + decoding.note());
+                    } else {
+                        original = decoder.decode(input);
+                        if (maxSize != null) {
+                            original = Resize.fitLongSide(original, maxSize);
+                        }
+                        phases.end("decode");
                     }
-                    phases.end("decode");
                     RgbaImage stylized = stylizer.stylize(original, style,
                             progress != null ? progress : ProgressListener.NONE, cancel);
                     phases.endInference("inference", OnnxStylizer.ortNanosOfLastCall());

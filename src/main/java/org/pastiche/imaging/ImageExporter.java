@@ -127,6 +127,11 @@ public final class ImageExporter {
         }
     }
 
+    /** Encodes {@code image} onto {@code out} (not closed), as {@link #write} would; no file (measurements, warm-ups). */
+    public static void encode(Format format, RgbaImage image, OutputStream out) throws IOException {
+        ImageEncoders.encode(format, image, out, DEFAULT_JPEG_QUALITY);
+    }
+
     /** The real cause, in words, never the temporary file's name. */
     static PasticheException writeFailure(Path target, Path dir, Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {

@@ -133,6 +133,15 @@ public final class ModelRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads ONNX Runtime's native libraries and creates its environment now, on this thread, rather
+     * than with the first session (a command line does it on a spare core while it reads the
+     * catalog). A failure is thrown again, unchanged, when a session is made.
+     */
+    public static void preloadRuntime() {
+        OrtRun.environment();
+    }
+
     /** The bundled models and the user's. */
     public static ModelRegistry openDefault(SessionSettings settings) {
         return new ModelRegistry(List.of(ModelLocations.bundled(), ModelLocations.user()), settings);

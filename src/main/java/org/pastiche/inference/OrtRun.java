@@ -30,15 +30,33 @@ final class OrtRun {
 
     /** The one ONNX Runtime environment of this JVM; never closed (native state lives as long as the process). */
     static OrtEnvironment environment() {
-        return Env.INSTANCE;
+        return Env.get();
     }
 
+    /**
+     * Created on first use by whichever thread comes first (a command line starts it on a spare core
+     * while it reads the catalog); a failure is kept and thrown again, as it was, to every caller.
+     */
     private static final class Env {
-        static final OrtEnvironment INSTANCE = create();
+        private static OrtEnvironment instance;
+        private static Throwable failure;
 
-        private static OrtEnvironment create() {
-            NativeLibraries.useCache(); // before ONNX Runtime loads its libraries
-            return QuietOrtEnvironment.create(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "pastiche");
+        static synchronized OrtEnvironment get() {
+            if (instance == null && failure == null) {
+                try {
+                    NativeLibraries.useCache(); // before ONNX Runtime loads its libraries
+                    instance = QuietOrtEnvironment.create(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "pastiche");
+                } catch (RuntimeException | Error e) {
+                    failure = e;
+                }
+            }
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            return instance;
         }
     }
 
