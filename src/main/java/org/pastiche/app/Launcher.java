@@ -2,6 +2,7 @@ package org.pastiche.app;
 
 import java.util.OptionalInt;
 import org.pastiche.cli.PasticheCli;
+import org.pastiche.cli.WarmUp;
 
 /**
  * Plain entry point so that the shaded jar starts without the JavaFX module path. A subcommand
@@ -22,7 +23,12 @@ public final class Launcher {
             // A command line shows its own results: only warnings from the libraries, unless asked.
             boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "warn");
-            System.exit(PasticheCli.run(args));
+            if (args[0].equals("stylize")) {
+                WarmUp.start(); // on the other core while picocli parses the command line
+            }
+            int code = PasticheCli.run(args);
+            WarmUp.awaitRuntime();
+            System.exit(code);
         }
         DesktopLauncher.launch(args);
     }

@@ -28,8 +28,12 @@ final class DecodeAhead {
     private volatile long wallNanos;
     private volatile long cpuNanos = -1;
 
-    /** Starts decoding {@code input} (then fitting it to {@code maxSize} when that is not null). */
-    DecodeAhead(ImageDecoder decoder, Path input, Integer maxSize) {
+    /**
+     * Starts decoding {@code input} with an {@link ImageDecoder} of {@code maxPixels} made on the new
+     * thread (its class's set-up, ImageIO's plugins, is then done there too), then fitting it to
+     * {@code maxSize} when that is not null.
+     */
+    DecodeAhead(long maxPixels, Path input, Integer maxSize) {
         this.input = input;
         Thread t = new Thread(() -> {
             ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -39,7 +43,7 @@ final class DecodeAhead {
             RgbaImage img = null;
             Throwable failure = null;
             try {
-                img = decoder.decode(input);
+                img = new ImageDecoder(maxPixels).decode(input);
                 if (maxSize != null) {
                     img = Resize.fitLongSide(img, maxSize);
                 }

@@ -115,7 +115,7 @@ final class StylizeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         StyleOptions options = new StyleOptions(strength, keepColors);
-        ImageDecoder decoder = new ImageDecoder((long) (maxMegapixels * 1_000_000));
+        long maxPixels = (long) (maxMegapixels * 1_000_000);
         CancellationToken cancel = new CancellationToken();
         Thread main = Thread.currentThread();
         // Ctrl-C: stop the network and give the current file a moment to clean up its temporary file.
@@ -135,16 +135,18 @@ final class StylizeCommand implements Callable<Integer> {
             first++;
         }
         WarmUp.start();
-        DecodeAhead ahead = first < inputs.size() ? new DecodeAhead(decoder, inputs.get(first), maxSize) : null;
+        DecodeAhead ahead = first < inputs.size() ? new DecodeAhead(maxPixels, inputs.get(first), maxSize) : null;
         try (ModelRegistry registry = engine.openRegistry(); StrokeStylizer stylizer = new StrokeStylizer(
                 new OnnxStylizer(registry, statsPasses == null ? TilingSettings.DEFAULT
                         : TilingSettings.DEFAULT.withStatsPasses(statsPasses)), strokes())) {
             phases.end("catalog");
+            // made here, not first: its class's set-up (ImageIO's plugins) runs on the decode thread meanwhile
+            ImageDecoder decoder = new ImageDecoder(maxPixels);
             try {
                 if (painting.active()) { // a painting becomes a registered style; a bad one fails before any photo
                     style = painting.register(registry, decoder, cancel, out);
                 }
-                registry.load(style); // a bad style fails once, before any file is read
+                registry.load(style); // a bad style fails once, before any photo is reported (or written)
             } catch (PasticheException e) {
                 err.println("pastiche: " + e.getMessage() + (style != null && registry.find(style).isEmpty()
                         ? "; known styles: " + String.join(", ", registry.styles().stream().map(s -> s.id()).toList())
@@ -211,6 +213,7 @@ final class StylizeCommand implements Callable<Integer> {
                 }
             }
         } finally {
+            WarmUp.awaitRuntime(); // no exit while ONNX Runtime is being loaded on the warm-up thread
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {

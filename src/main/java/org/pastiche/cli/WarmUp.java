@@ -2,6 +2,8 @@ package org.pastiche.cli;
 
 import java.io.OutputStream;
 import java.nio.FloatBuffer;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.pastiche.core.CancellationToken;
 import org.pastiche.imaging.ImageExporter;
 import org.pastiche.imaging.RgbaImage;
@@ -10,38 +12,91 @@ import org.pastiche.imaging.Tiler;
 import org.pastiche.inference.ModelRegistry;
 
 /**
- * What a {@code stylize} run will need anyway, done on a thread of its own at the start, while the
- * main thread reads the catalog and another one decodes the photo: ONNX Runtime's native libraries
+ * What a {@code stylize} run will need anyway, done on a thread of its own from the start, while the
+ * main thread parses the command line and reads the catalog and another one decodes the photo: the
+ * set-up of the catalog's JSON reader and of the image decoder, ONNX Runtime's native libraries
  * and environment (then the main thread only creates the session), and the just-in-time compilation
  * of the loops that turn pixels into the network's input, its output into pixels, and pixels into a
  * PNG file, run once on a small picture (else they start interpreted on the 2 MP photo, on the one
  * thread that the network's two are waiting for). Nothing it does is seen: a failure here is
  * met again, unchanged, where the run needs the same thing.
  */
-final class WarmUp {
+public final class WarmUp {
     /** The small picture: 640 rows of 256 pixels make the per-row methods worth compiling. */
     static final int WIDTH = 256;
     static final int HEIGHT = 640;
+    /**
+     * Classes whose set-up the run waits for, first the catalog's JSON reader (Jackson's
+     * ObjectMapper), last the image decoder's (ImageIO's plugins): initialised here, they are ready
+     * when the main thread (or the decode thread) comes to them, and it waits for them no longer than
+     * it would have taken itself.
+     */
+    static final String CATALOG_CLASS = "org.pastiche.inference.StyleCatalog";
+    static final String DECODER_CLASS = "org.pastiche.imaging.ImageDecoder";
+
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+    private static final CountDownLatch RUNTIME_DONE = new CountDownLatch(1);
 
     private WarmUp() {}
 
-    static void start() {
+    /**
+     * Starts the warm-up thread, once per JVM: the launcher calls it for {@code stylize} before the
+     * command line is parsed (picocli takes about 0.2 s of one core), {@code stylize} itself again.
+     */
+    public static void start() {
+        if (!STARTED.compareAndSet(false, true)) {
+            return;
+        }
         Thread t = new Thread(WarmUp::run, "pastiche-warm-up");
         t.setDaemon(true);
-        t.setPriority(Thread.NORM_PRIORITY - 1);
         t.start();
     }
 
+    /**
+     * Waits until ONNX Runtime's environment is made, if the warm-up was started: a JVM must not
+     * exit (a usage error, an unknown style) while another thread is still inside the native
+     * library's start-up.
+     */
+    public static void awaitRuntime() {
+        if (!STARTED.get()) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                RUNTIME_DONE.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static void run() {
+        initialise(CATALOG_CLASS);
         try {
             ModelRegistry.preloadRuntime();
         } catch (RuntimeException | Error e) {
             // the session's creation throws it again, as it was, on the main thread
+        } finally {
+            RUNTIME_DONE.countDown();
         }
+        initialise(DECODER_CLASS);
         try {
             compileLoops();
         } catch (Exception | Error e) {
             // only a warm-up: the real run does the same work itself
+        }
+    }
+
+    private static void initialise(String className) {
+        try {
+            Class.forName(className, true, WarmUp.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            // the run meets the same class itself (a test checks that both names exist)
         }
     }
 

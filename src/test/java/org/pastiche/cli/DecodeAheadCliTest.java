@@ -99,16 +99,24 @@ class DecodeAheadCliTest extends CliTestCase {
     @Test
     void theDecodersExceptionReachesTheMainThreadUnchanged() throws Exception {
         Path bad = Files.write(dir.resolve("empty.png"), new byte[0]);
-        DecodeAhead ahead = new DecodeAhead(new ImageDecoder(), bad, null);
+        DecodeAhead ahead = new DecodeAhead(ImageDecoder.DEFAULT_MAX_PIXELS, bad, null);
         PasticheException e = assertThrows(PasticheException.class, () -> ahead.get(CancellationToken.none()));
         assertEquals(PasticheException.Reason.FILE_EMPTY, e.reason());
         assertTrue(e.getMessage().startsWith(bad + ": "), e.getMessage());
-        DecodeAhead good = new DecodeAhead(new ImageDecoder(), photo("p.png", 50, 30, 9), 20);
+        DecodeAhead good = new DecodeAhead(ImageDecoder.DEFAULT_MAX_PIXELS, photo("p.png", 50, 30, 9), 20);
         RgbaImage img = good.get(CancellationToken.none());
         assertEquals(20, img.width(), "fitted to the long side");
         CancellationToken cancelled = new CancellationToken();
         cancelled.cancel();
-        assertThrows(CancelledException.class, () -> new DecodeAhead(new ImageDecoder(), bad, null).get(cancelled));
+        assertThrows(CancelledException.class, () -> new DecodeAhead(ImageDecoder.DEFAULT_MAX_PIXELS, bad, null).get(cancelled));
+    }
+
+    @Test
+    void theClassesTheWarmUpSetsUpExist() throws Exception {
+        assertEquals(WarmUp.CATALOG_CLASS, Class.forName(WarmUp.CATALOG_CLASS).getName());
+        assertEquals(ImageDecoder.class, Class.forName(WarmUp.DECODER_CLASS));
+        WarmUp.start();
+        WarmUp.awaitRuntime(); // returns once ONNX Runtime's environment is made
     }
 
     @Test
