@@ -11,7 +11,7 @@ machine loads both alike; the script prints wall and CPU time (user + system, ch
 and the ratios of the medians. Without --photo, a 1632 x 1224 (2 MP) PNG is made from kodim23 (scaled
 and cropped, in a temporary folder; nothing is written to the repository). With --jvm-option (repeatable),
 options for the java process (e.g. -XX:SharedArchiveFile=target/pastiche.jsa). With --baseline-jar (and
---baseline-models), an older build runs in the same alternation, for before/after figures.
+--baseline-models, --baseline-jvm-option), an older build runs in the same alternation, for before/after figures.
 Equal work: our network runs at the photo's full resolution (with `--stroke-scale native` where the
 command has that option).
 """
@@ -84,6 +84,9 @@ def main(argv=None):
     ap.add_argument("--jvm-option", action="append", default=[])
     ap.add_argument("--baseline-jar", type=Path, help="an older build to time in the same alternation")
     ap.add_argument("--baseline-models", type=Path, help="models folder for --baseline-jar")
+    ap.add_argument("--baseline-jvm-option", action="append", default=None,
+                    help="options for the baseline's java (default: --jvm-option's when the baseline is the same jar, "
+                         "else none), e.g. -XX:SharedArchiveFile=OLD/target/pastiche.jsa")
     ap.add_argument("--data", type=Path, default=(REPO / ".." / "shared" / "data").resolve())
     ap.add_argument("--torch-once", nargs=3, type=Path, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
@@ -115,8 +118,10 @@ def main(argv=None):
         if a.baseline_jar:
             # the same JVM options where the baseline is this jar with other models (before/after a model change)
             same_jar = a.baseline_jar.resolve() == a.jar.resolve()
-            contestants.append(("baseline", java_cmd(a.baseline_jar, a.baseline_models,
-                                                     a.jvm_option if same_jar else [], "baseline.png")))
+            base_options = a.baseline_jvm_option if a.baseline_jvm_option is not None else (
+                a.jvm_option if same_jar else [])
+            contestants.append(("baseline", java_cmd(a.baseline_jar, a.baseline_models, base_options,
+                                                     "baseline.png")))
         torch_cmd = [sys.executable, str(Path(__file__).resolve()), "--torch-once", str(teacher), str(photo),
                      str(tmp / "torch.png")]
         from PIL import Image

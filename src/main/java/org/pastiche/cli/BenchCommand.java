@@ -40,7 +40,9 @@ import picocli.CommandLine.Spec;
             "--tiling: tiled vs whole PSNR on a 2 MP image, with 0, 1, 2 refinement passes of the statistics.",
             "--megapixels N: time and peak memory for N MP.",
             "--phases: where a whole run's time goes (catalog, session, decode, first and warm inference,",
-            "post-processing, PNG and JPEG encoding) on --image or a synthetic 2 MP photo."})
+            "post-processing, PNG and JPEG encoding) on --image or a synthetic 2 MP photo, one after the other",
+            "(stylize decodes alongside the session's creation instead).",
+            "--png FILE: the PNG encoders (ImageIO's writer, the exporter's) on FILE's pixels."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--style", paramLabel = "ID", description = "Style(s) to measure (default: all available).")
     List<String> styles;
@@ -80,6 +82,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--phases", description = "Where a whole run's time goes, first and warm inference side by side.")
     boolean phases;
 
+    @Option(names = "--png", paramLabel = "FILE",
+            description = "PNG encoders on FILE's pixels: ImageIO's writer against the exporter's on one thread and on "
+                    + "every core, --runs rounds alternating after a warm-up round (wall and process CPU ms, bytes, "
+                    + "whether the pixels come back).")
+    Path png;
+
     @Option(names = "--no-arena", description = "Session option: no CPU memory arena (default: on).")
     boolean noArena;
 
@@ -106,6 +114,10 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         check();
         out = spec.commandLine().getOut();
+        if (png != null) {
+            pngEncoders(png);
+            return PasticheCli.OK;
+        }
         Phases clock = phases ? Phases.sinceProcessStart() : Phases.off();
         SessionSettings settings = new SessionSettings(0, !noMemoryPattern, !noArena, spinning);
         TilingSettings tilingSettings = TilingSettings.DEFAULT.withTile(tile, overlap).withStatsLongSide(statsSide);
@@ -288,6 +300,46 @@ final class BenchCommand implements Callable<Integer> {
                 img.pixelCount() / 1e6, image != null ? image.getFileName() : "synthetic"));
         out.printf(Locale.ROOT, "first run / warm run: %.3f%n", clock.wallNanos("inference, first run")
                 / (double) clock.wallNanos("inference, warm run"));
+    }
+
+    private void pngEncoders(Path file) throws Exception {
+        RgbaImage img = new ImageDecoder().decode(file);
+        int cores = Runtime.getRuntime().availableProcessors();
+        String[] names = {"imageio", "ours, 1 thread", "ours, " + cores + " threads"};
+        double[][] wall = new double[names.length][runs];
+        double[][] cpu = new double[names.length][runs];
+        long[] bytes = new long[names.length];
+        boolean[] same = new boolean[names.length];
+        for (int r = -1; r < runs; r++) { // round -1: warm-up
+            for (int k = 0; k < names.length; k++) {
+                java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(3 * img.argb().length + 4096);
+                long c0 = Phases.cpuNanos();
+                long t0 = System.nanoTime();
+                ImageExporter.encodePngWith(k == 0 ? "imageio" : "ours", k == 2 ? cores : 1, img, buf);
+                long t1 = System.nanoTime();
+                long c1 = Phases.cpuNanos();
+                if (r < 0) {
+                    bytes[k] = buf.size();
+                    Path tmp = Files.createTempFile("pastiche-bench", ".png");
+                    try {
+                        Files.write(tmp, buf.toByteArray());
+                        same[k] = Arrays.equals(img.argb(), new ImageDecoder().decode(tmp).argb());
+                    } finally {
+                        Files.delete(tmp);
+                    }
+                } else {
+                    wall[k][r] = (t1 - t0) / 1e6;
+                    cpu[k][r] = (c1 - c0) / 1e6;
+                }
+            }
+        }
+        out.printf(Locale.ROOT, "PNG encoders on %s (%dx%d, %s), median of %d rounds:%n", file.getFileName(), img.width(),
+                img.height(), img.hasAlpha() ? "RGBA" : "RGB", runs);
+        for (int k = 0; k < names.length; k++) {
+            out.printf(Locale.ROOT, "  %-18s %7.1f ms wall %7.1f ms CPU %10d bytes  pixels %s%n", names[k],
+                    median(wall[k]), median(cpu[k]), bytes[k], same[k] ? "identical" : "DIFFER");
+        }
+        out.flush();
     }
 
     private void tiling(ModelRegistry registry, String id, TilingSettings base) throws PasticheException {

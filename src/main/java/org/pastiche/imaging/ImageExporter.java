@@ -132,6 +132,18 @@ public final class ImageExporter {
         ImageEncoders.encode(format, image, out, DEFAULT_JPEG_QUALITY);
     }
 
+    /**
+     * PNG encoders side by side, for {@code bench --png}: {@code "imageio"} (ImageIO's writer, the
+     * exporter's before) or the exporter's own on {@code threads} threads.
+     */
+    public static void encodePngWith(String encoder, int threads, RgbaImage image, OutputStream out) throws IOException {
+        if (encoder.equals("imageio")) {
+            ImageEncoders.encodePngWithImageIo(image, out);
+        } else {
+            new PngEncoder(PngEncoder.LEVEL, threads, PngEncoder.BAND_BYTES).write(image, out);
+        }
+    }
+
     /** The real cause, in words, never the temporary file's name. */
     static PasticheException writeFailure(Path target, Path dir, Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {

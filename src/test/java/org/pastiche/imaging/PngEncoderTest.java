@@ -76,9 +76,10 @@ class PngEncoderTest {
         return raw.toByteArray();
     }
 
+    /** ImageIO's reading, pixel by pixel through getRGB (not the decoder's fast path: that is tested on its own). */
     private static int[] decodeWithImageIo(byte[] png) throws IOException {
         BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
-        return ImageDecoder.toArgb(img);
+        return img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth());
     }
 
     private static RgbaImage noise(int w, int h, boolean alpha, long seed) {
