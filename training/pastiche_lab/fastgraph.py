@@ -191,6 +191,79 @@ def upsample_conv_phases(model: onnx.ModelProto) -> int:
     return done
 
 
+def upsample_phase_2x2_weights(w3: np.ndarray, b3: np.ndarray):
+    """upsample_phase_weights' [4 O, C, 3, 3] (phase (a, b) nonzero only in rows a, a + 1 and columns b,
+    b + 1) -> [4 O, C, 2, 2] with phase (a, b) at channel ((1 - a) * 2 + (1 - b)) * O + o (see
+    upsample_phases_2x2); None when a phase has a tap outside its 2 x 2 window."""
+    o = w3.shape[0] // 4
+    w2 = np.zeros((4 * o, w3.shape[1], 2, 2), dtype=w3.dtype)
+    b2 = np.zeros(4 * o, dtype=b3.dtype)
+    for a in range(2):
+        for bb in range(2):
+            src = slice((a * 2 + bb) * o, (a * 2 + bb + 1) * o)
+            dst = slice(((1 - a) * 2 + 1 - bb) * o, ((1 - a) * 2 + 2 - bb) * o)
+            outside = np.ones((3, 3), bool)
+            outside[a:a + 2, bb:bb + 2] = False
+            if np.any(w3[src][:, :, outside] != 0):
+                return None
+            w2[dst] = w3[src][:, :, a:a + 2, bb:bb + 2]
+            b2[dst] = b3[src]
+    return w2, b2
+
+
+def upsample_phases_2x2(model: onnx.ModelProto) -> int:
+    """upsample_conv_phases' Pad (edge 1) -> Conv 3 x 3 [4 O] -> DepthToSpace(2): each output phase uses
+    only a 2 x 2 window of the 3 x 3 (phase a takes rows a and a + 1), so 5/9 of that conv's multiplies are
+    by zero. It becomes Pad (edge 1) -> Conv 2 x 2 [4 O] over (h + 1) x (w + 1) windows -> DepthToSpace(2)
+    -> Slice dropping the first and last row and column. Window Z (rows Z, Z + 1 of the padded image)
+    is phase 0 of low-resolution row Z and phase 1 of row Z - 1, i.e. full-resolution rows 2 Z and 2 Z - 1;
+    putting phase a at DepthToSpace's sub-row 1 - a lays them out as rows -1 .. 2 h of the full-resolution
+    image, and the Slice keeps 0 .. 2 h - 1 (columns alike). The same sums in the same order: exact.
+    Returns how many."""
+    g = model.graph
+    prod, users = _producers(g), _consumers(g)
+    done = 0
+    for conv in [n for n in g.node if n.op_type == "Conv"]:
+        pad = prod.get(conv.input[0])
+        after = users.get(conv.output[0], [])
+        if (pad is None or pad.op_type != "Pad" or _attr(pad, "mode", b"") != b"edge" or len(after) != 1
+                or after[0].op_type != "DepthToSpace" or _attr(after[0], "blocksize") != 2
+                or _attr(after[0], "mode", b"DCR") not in (b"DCR", "DCR")):
+            continue
+        pads = _constant(g, prod, pad.input[1]) if len(pad.input) > 1 else None
+        if pads is None or pads.reshape(-1).tolist() != [0, 0, 1, 1, 0, 0, 1, 1]:
+            continue
+        w_init = _initializer(g, conv.input[1])
+        if w_init is None or len(conv.input) < 3 or _initializer(g, conv.input[2]) is None:
+            continue
+        w = numpy_helper.to_array(w_init)
+        if (w.ndim != 4 or w.shape[2:] != (3, 3) or w.shape[0] % 4 or _attr(conv, "group", 1) != 1
+                or any(v != 1 for v in _attr(conv, "strides", [1, 1])) or any(v != 0 for v in _attr(conv, "pads", [0, 0, 0, 0]))
+                or any(v != 1 for v in _attr(conv, "dilations", [1, 1]))):
+            continue
+        wb = upsample_phase_2x2_weights(w, numpy_helper.to_array(_initializer(g, conv.input[2])))
+        if wb is None:
+            continue
+        d2s = after[0]
+        base = conv.name or conv.output[0]
+        names = [base + sfx for sfx in ("/w_2x2", "/b_2x2", "/2x2", "/wide", "/crop_starts", "/crop_ends", "/crop_axes")]
+        g.initializer.extend([numpy_helper.from_array(wb[0], names[0]), numpy_helper.from_array(wb[1], names[1]),
+                              numpy_helper.from_array(np.array([1, 1], np.int64), names[4]),
+                              numpy_helper.from_array(np.array([-1, -1], np.int64), names[5]),
+                              numpy_helper.from_array(np.array([2, 3], np.int64), names[6])])
+        new = [helper.make_node("Conv", [conv.input[0], names[0], names[1]], [names[2]], name=names[2],
+                                kernel_shape=[2, 2], strides=[1, 1], pads=[0, 0, 0, 0]),
+               helper.make_node("DepthToSpace", [names[2]], [names[3]], name=names[3], blocksize=2, mode="DCR"),
+               helper.make_node("Slice", [names[3], names[4], names[5], names[6]], [d2s.output[0]], name=base + "/crop")]
+        for n in (d2s, conv):
+            g.node.remove(n)
+        _insert_before_first_user(g, new, d2s.output[0])
+        done += 1
+    if done:
+        _prune(g)
+    return done
+
+
 # phase -> {kernel row r: ConvTranspose tap} (onnx_import inverts with the same table)
 conv_transpose_phase_taps = ({1: 0, 0: 2}, {1: 1})
 
@@ -527,8 +600,8 @@ def _prune(graph) -> None:
 
 
 # the variance first: it needs the norm's Sub, which norm_affine leaves only to its other users
-REWRITES = (output_conv_space_to_depth, upsample_conv_phases, conv_transpose_phases, norm_one_pass_variance,
-            norm_affine)
+REWRITES = (output_conv_space_to_depth, upsample_conv_phases, upsample_phases_2x2, conv_transpose_phases,
+            norm_one_pass_variance, norm_affine)
 
 
 def rewrite(model: onnx.ModelProto) -> int:

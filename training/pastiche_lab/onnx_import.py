@@ -47,6 +47,19 @@ def _inverse_upsample_phases(w2: np.ndarray, b2: np.ndarray):
     return w.astype(w2.dtype), b2[:o]
 
 
+def _inverse_phases_2x2(w2: np.ndarray, b2: np.ndarray):
+    """fastgraph.upsample_phase_2x2_weights, inverted: [4 O, C, 2, 2] -> the [4 O, C, 3, 3] phase weights."""
+    o = w2.shape[0] // 4
+    w3 = np.zeros((4 * o, w2.shape[1], 3, 3), dtype=w2.dtype)
+    b3 = np.zeros(4 * o, dtype=b2.dtype)
+    for a in range(2):
+        for bb in range(2):
+            dst, src = slice((a * 2 + bb) * o, (a * 2 + bb + 1) * o), slice(((1 - a) * 2 + 1 - bb) * o, ((1 - a) * 2 + 2 - bb) * o)
+            w3[dst, :, a:a + 2, bb:bb + 2] = w2[src]
+            b3[dst] = b2[src]
+    return w3, b3
+
+
 def _inverse_conv_transpose_phases(w2: np.ndarray, b2: np.ndarray):
     """fastgraph.conv_transpose_phase_weights, inverted: Conv [4 O, C, 2, 2] -> ConvTranspose [C, O, 3, 3]
     (every ConvTranspose tap sits at exactly one (phase, kernel position))."""
@@ -109,6 +122,8 @@ def net_from_onnx(path, config) -> TransformerNet:
                 w, b = _inverse_space_to_depth(w, b, net.conv_out.conv.weight.shape[2])
             elif (n.op_type == "Conv" and src is not None and src.op_type == "Pad"
                   and any(a.name == "mode" and a.s == b"edge" for a in src.attribute)):
+                if w.shape[2:] == (2, 2):   # fastgraph.upsample_phases_2x2
+                    w, b = _inverse_phases_2x2(w, b)
                 w, b = _inverse_upsample_phases(w, b)
             elif (n.op_type == "Conv" and w.shape[2:] == (2, 2) and len(after) == 1
                   and after[0].op_type == "DepthToSpace"
