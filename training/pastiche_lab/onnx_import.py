@@ -3,7 +3,8 @@
 and geometry, checked against ONNX Runtime. Each weight-moving rewrite is inverted: the SpaceToDepth
 output conv, the nearest-upsampling phases, the ConvTranspose phases (format A) and `norm_affine`'s
 BatchNormalization (gamma and beta are still initialisers there: the numerator of its scale and the
-minuend of its shift); `norm_one_pass_variance` moves no weights. For shipped styles whose run folder (checkpoint) is gone: fine-tune them further,
+minuend of its shift), the 2 x 2 upsampling phases and the ConvTranspose that stands for DepthToSpace (its
+conv's outputs back in DCR order); `norm_one_pass_variance` moves no weights. For shipped styles whose run folder (checkpoint) is gone: fine-tune them further,
 compare their PyTorch and ONNX outputs.
 
     python3 -m pastiche_lab.onnx_import ../models/picasso.onnx --out runs/picasso-edge/init.pt
@@ -20,6 +21,7 @@ import torch
 from onnx import numpy_helper
 
 from . import checkpoints
+from .fastgraph import dcr_to_crd, depth_to_space_weights
 from .model import TransformerNet
 from .teachers import _convs_in_order
 
@@ -113,11 +115,22 @@ def net_from_onnx(path, config) -> TransformerNet:
     for n in g.node:
         for i in n.input:
             users.setdefault(i, []).append(n)
+    def is_d2s(node):   # fastgraph.depth_to_space_conv_transpose's DepthToSpace
+        if node.op_type != "ConvTranspose" or node.input[1] not in inits:
+            return False
+        w = inits[node.input[1]]
+        group = next((a.i for a in node.attribute if a.name == "group"), 1)
+        return w.shape == (4 * group, 1, 2, 2) and np.array_equal(w, depth_to_space_weights(group))
+
     for n in g.node:
-        if n.op_type in ("Conv", "ConvTranspose") and n.input[1] in inits:
+        if n.op_type in ("Conv", "ConvTranspose") and n.input[1] in inits and not is_d2s(n):
             w, b = inits[n.input[1]], inits[n.input[2]]
             src = by_output.get(n.input[0])
             after = users.get(n.output[0], [])
+            if len(after) == 1 and is_d2s(after[0]):   # outputs in CRD order: back to DepthToSpace's DCR
+                back = np.argsort(dcr_to_crd(w.shape[0] // 4))
+                w, b = w[back], b[back]
+                after = [onnx.helper.make_node("DepthToSpace", list(after[0].input), list(after[0].output), blocksize=2)]
             if n.op_type == "Conv" and src is not None and src.op_type == "SpaceToDepth":
                 w, b = _inverse_space_to_depth(w, b, net.conv_out.conv.weight.shape[2])
             elif (n.op_type == "Conv" and src is not None and src.op_type == "Pad"

@@ -80,6 +80,36 @@ def test_upsample_phases_2x2_is_the_nearest_upsampling_conv():
     assert fastgraph.upsample_phases_2x2(general) == 0
 
 
+def test_depth_to_space_conv_transpose_is_the_same_copy():
+    """Conv -> DepthToSpace (DCR) against the rewritten Conv (outputs in CRD order) -> ConvTranspose: bit
+    for bit; a conv whose output has another user is left alone."""
+    from onnx import TensorProto, helper, numpy_helper
+    rng = np.random.default_rng(8)
+    w = rng.standard_normal((12, 5, 3, 3)).astype(np.float32)
+    b = rng.standard_normal(12).astype(np.float32)
+
+    def graph(extra_user):
+        nodes = [helper.make_node("Conv", ["input", "w", "b"], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+                 helper.make_node("DepthToSpace", ["y"], ["output"], blocksize=2, mode="DCR")]
+        outs = [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 3, "H2", "W2"])]
+        if extra_user:
+            nodes.append(helper.make_node("Relu", ["y"], ["side"]))
+            outs.append(helper.make_tensor_value_info("side", TensorProto.FLOAT, [1, 12, "H", "W"]))
+        g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 5, "H", "W"])],
+                              outs, [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")])
+        return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+
+    m = graph(False)
+    x = rng.standard_normal((1, 5, 9, 14)).astype(np.float32)
+    ref = _run(m, x)
+    assert fastgraph.depth_to_space_conv_transpose(m) == 1
+    onnx.checker.check_model(m)
+    assert [n.op_type for n in m.graph.node] == ["Conv", "ConvTranspose"]
+    got = _run(m, x)
+    assert got.shape == (1, 3, 18, 28) and np.array_equal(got, ref)
+    assert fastgraph.depth_to_space_conv_transpose(graph(True)) == 0
+
+
 @pytest.mark.parametrize("kind", ["A", "B"])
 def test_rewritten_networks_give_the_same_outputs(tmp_path, kind):
     net = rand_net(SMALL, kind, "reflect", seed=3)
@@ -99,7 +129,10 @@ def test_rewritten_networks_give_the_same_outputs(tmp_path, kind):
         assert f"norm_one_pass_variance x{norms}" in mark and f"norm_affine x{norms}" in mark, mark
         assert n == sum(int(part.split(" x")[1]) for part in mark.split(", "))
         ops = [node.op_type for node in m.graph.node]
-        assert "DepthToSpace" in ops and "Resize" not in ops and "ConvTranspose" not in ops
+        assert "depth_to_space_conv_transpose x3" in mark, "each phase layout's DepthToSpace"
+        cts = [node for node in m.graph.node if node.op_type == "ConvTranspose"]
+        assert "DepthToSpace" not in ops and "Resize" not in ops and len(cts) == 3
+        assert all(list(fastgraph._attr(c, "kernel_shape")) == [2, 2] for c in cts), "only the DepthToSpace ones"
         assert "Pow" not in ops and ops.count("BatchNormalization") == norms
         onnx.save(m, str(tmp_path / ("fast." + name)))
     a, fa = ort_session(tmp_path / "m.onnx"), ort_session(tmp_path / "fast.m.onnx")
