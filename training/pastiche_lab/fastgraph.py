@@ -285,7 +285,9 @@ def depth_to_space_conv_transpose(model: onnx.ModelProto) -> int:
     stride 2, group O, one-hot weights) with the conv's output channels put in CRD order: the same copy
     (x * 1 + 0, exact), but ONNX Runtime's DepthToSpace is a 6-D transpose that moves one float at a time
     (16.5 ms of CPU for 80 x 193 x 257 floats, a plain copy of them 2-3 ms) while the grouped ConvTranspose
-    takes 9 ms. Only where the conv (constant weights and bias) feeds nothing else. Returns how many."""
+    takes 9 ms. Only where the conv (constant weights and bias) feeds nothing else. A Slice after it that drops
+    one row and column on each side (upsample_phases_2x2's crop) becomes the ConvTranspose's pads (its output
+    is cropped by them, no copy). Returns how many."""
     g = model.graph
     prod, users = _producers(g), _consumers(g)
     done = 0
@@ -307,13 +309,33 @@ def depth_to_space_conv_transpose(model: onnx.ModelProto) -> int:
         bi.CopyFrom(numpy_helper.from_array(np.ascontiguousarray(b[perm]), bi.name))
         base = d2s.name or d2s.output[0]
         g.initializer.append(numpy_helper.from_array(depth_to_space_weights(o), base + "/ct_w"))
-        ct = helper.make_node("ConvTranspose", [d2s.input[0], base + "/ct_w"], [d2s.output[0]], name=base + "/ct",
-                              kernel_shape=[2, 2], strides=[2, 2], group=o)
+        # upsample_phases_2x2's crop of one row and column on each side: the ConvTranspose's own pads
+        after = users.get(d2s.output[0], [])
+        crop = len(after) == 1 and _crops_one(g, prod, after[0])
+        out = after[0].output[0] if crop else d2s.output[0]
+        ct = helper.make_node("ConvTranspose", [d2s.input[0], base + "/ct_w"], [out], name=base + "/ct",
+                              kernel_shape=[2, 2], strides=[2, 2], group=o, pads=[1, 1, 1, 1] if crop else [0, 0, 0, 0])
         idx = list(g.node).index(d2s)
         g.node.remove(d2s)
+        if crop:
+            g.node.remove(after[0])
         g.node.insert(idx, ct)
         done += 1
+    if done:
+        _prune(g)
     return done
+
+
+def _crops_one(graph, producers, node) -> bool:
+    """A Slice dropping the first and last row and column (axes 2 and 3, step 1)."""
+    if node.op_type != "Slice" or len(node.input) < 4:
+        return False
+    vals = [_constant(graph, producers, i) for i in node.input[1:4]]
+    step = _constant(graph, producers, node.input[4]) if len(node.input) > 4 and node.input[4] else np.array([1, 1])
+    if any(v is None for v in vals) or step is None:
+        return False
+    starts, ends, axes = (v.reshape(-1).tolist() for v in vals)
+    return sorted(zip(axes, starts, ends)) == [(2, 1, -1), (3, 1, -1)] and step.reshape(-1).tolist() == [1, 1]
 
 
 # phase -> {kernel row r: ConvTranspose tap} (onnx_import inverts with the same table)

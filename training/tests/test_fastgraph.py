@@ -76,6 +76,18 @@ def test_upsample_phases_2x2_is_the_nearest_upsampling_conv():
                                          torch.from_numpy(w), torch.from_numpy(b)).numpy()
         got = _run(m, x)
         assert got.shape == ref.shape and np.abs(got - ref).max() < 1e-4
+    # then the DepthToSpace as a ConvTranspose, the crop as its pads
+    assert fastgraph.depth_to_space_conv_transpose(m) == 1
+    onnx.checker.check_model(m)
+    assert [n.op_type for n in m.graph.node] == ["Pad", "Conv", "ConvTranspose"]
+    assert list(fastgraph._attr(m.graph.node[-1], "pads")) == [1, 1, 1, 1]
+    for hw in [(7, 9), (12, 10)]:
+        x = rng.standard_normal((1, 6, *hw)).astype(np.float32)
+        up = torch.nn.functional.interpolate(torch.from_numpy(x), scale_factor=2, mode="nearest")
+        ref = torch.nn.functional.conv2d(torch.nn.functional.pad(up, (1, 1, 1, 1), mode="reflect"),
+                                         torch.from_numpy(w), torch.from_numpy(b)).numpy()
+        got = _run(m, x)
+        assert got.shape == ref.shape and np.abs(got - ref).max() < 1e-4
     general = _upsampling_graph(rng.standard_normal((20, 6, 3, 3)).astype(np.float32), np.zeros(20, np.float32))
     assert fastgraph.upsample_phases_2x2(general) == 0
 
@@ -133,6 +145,8 @@ def test_rewritten_networks_give_the_same_outputs(tmp_path, kind):
         cts = [node for node in m.graph.node if node.op_type == "ConvTranspose"]
         assert "DepthToSpace" not in ops and "Resize" not in ops and len(cts) == 3
         assert all(list(fastgraph._attr(c, "kernel_shape")) == [2, 2] for c in cts), "only the DepthToSpace ones"
+        if kind == "B":   # the two upsamplings' crops are the ConvTransposes' pads
+            assert sorted(list(fastgraph._attr(c, "pads")) for c in cts) == [[0] * 4, [1] * 4, [1] * 4]
         assert "Pow" not in ops and ops.count("BatchNormalization") == norms
         onnx.save(m, str(tmp_path / ("fast." + name)))
     a, fa = ort_session(tmp_path / "m.onnx"), ort_session(tmp_path / "fast.m.onnx")
