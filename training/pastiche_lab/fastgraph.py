@@ -15,7 +15,11 @@ is channel (a * 2 + b) * C_out + o of the half-resolution output; input channel 
 size multiple is 4, and the reflection padding before the conv adds k - 1, even for odd k).
 
 `upsample_conv_phases`, `conv_transpose_phases` (the format A networks' stride-2 ConvTranspose, about
-16 % of picasso's preview): see their docstrings.
+16 % of picasso's preview): see their docstrings. `upsample_phases_2x2` drops the zero taps of the
+nearest-upsampling phases (each phase uses a 2 x 2 window of the 3 x 3), and
+`depth_to_space_conv_transpose` turns the DepthToSpace after every phase conv into a one-hot grouped
+ConvTranspose (ONNX Runtime's DepthToSpace moves one float at a time), with the upsamplings' crop as its
+pads (docs/engine.md, "Third round").
 
 The instance norms, exported as seven elementwise passes over the full tensor each (ReduceMean, Sub,
 Pow, ReduceMean, Div, Mul, Add), were about 28 % of a run after the conv rewrites. `norm_one_pass_variance`
