@@ -15,7 +15,11 @@ is channel (a * 2 + b) * C_out + o of the half-resolution output; input channel 
 size multiple is 4, and the reflection padding before the conv adds k - 1, even for odd k).
 
 `upsample_conv_phases`, `conv_transpose_phases` (the format A networks' stride-2 ConvTranspose, about
-16 % of picasso's preview): see their docstrings.
+16 % of picasso's preview): see their docstrings. `upsample_phases_2x2` drops the zero taps of the
+nearest-upsampling phases (each phase uses a 2 x 2 window of the 3 x 3), and
+`depth_to_space_conv_transpose` turns the DepthToSpace after every phase conv into a one-hot grouped
+ConvTranspose (ONNX Runtime's DepthToSpace moves one float at a time), with the upsamplings' crop as its
+pads (docs/engine.md, "Third round").
 
 The instance norms, exported as seven elementwise passes over the full tensor each (ReduceMean, Sub,
 Pow, ReduceMean, Div, Mul, Add), were about 28 % of a run after the conv rewrites. `norm_one_pass_variance`
@@ -189,6 +193,153 @@ def upsample_conv_phases(model: onnx.ModelProto) -> int:
             g.node.insert(first + off, n)
         done += 1
     return done
+
+
+def upsample_phase_2x2_weights(w3: np.ndarray, b3: np.ndarray):
+    """upsample_phase_weights' [4 O, C, 3, 3] (phase (a, b) nonzero only in rows a, a + 1 and columns b,
+    b + 1) -> [4 O, C, 2, 2] with phase (a, b) at channel ((1 - a) * 2 + (1 - b)) * O + o (see
+    upsample_phases_2x2); None when a phase has a tap outside its 2 x 2 window."""
+    o = w3.shape[0] // 4
+    w2 = np.zeros((4 * o, w3.shape[1], 2, 2), dtype=w3.dtype)
+    b2 = np.zeros(4 * o, dtype=b3.dtype)
+    for a in range(2):
+        for bb in range(2):
+            src = slice((a * 2 + bb) * o, (a * 2 + bb + 1) * o)
+            dst = slice(((1 - a) * 2 + 1 - bb) * o, ((1 - a) * 2 + 2 - bb) * o)
+            outside = np.ones((3, 3), bool)
+            outside[a:a + 2, bb:bb + 2] = False
+            if np.any(w3[src][:, :, outside] != 0):
+                return None
+            w2[dst] = w3[src][:, :, a:a + 2, bb:bb + 2]
+            b2[dst] = b3[src]
+    return w2, b2
+
+
+def upsample_phases_2x2(model: onnx.ModelProto) -> int:
+    """upsample_conv_phases' Pad (edge 1) -> Conv 3 x 3 [4 O] -> DepthToSpace(2): each output phase uses
+    only a 2 x 2 window of the 3 x 3 (phase a takes rows a and a + 1), so 5/9 of that conv's multiplies are
+    by zero. It becomes Pad (edge 1) -> Conv 2 x 2 [4 O] over (h + 1) x (w + 1) windows -> DepthToSpace(2)
+    -> Slice dropping the first and last row and column. Window Z (rows Z, Z + 1 of the padded image)
+    is phase 0 of low-resolution row Z and phase 1 of row Z - 1, i.e. full-resolution rows 2 Z and 2 Z - 1;
+    putting phase a at DepthToSpace's sub-row 1 - a lays them out as rows -1 .. 2 h of the full-resolution
+    image, and the Slice keeps 0 .. 2 h - 1 (columns alike). The same sums in the same order: exact.
+    Returns how many."""
+    g = model.graph
+    prod, users = _producers(g), _consumers(g)
+    done = 0
+    for conv in [n for n in g.node if n.op_type == "Conv"]:
+        pad = prod.get(conv.input[0])
+        after = users.get(conv.output[0], [])
+        if (pad is None or pad.op_type != "Pad" or _attr(pad, "mode", b"") != b"edge" or len(after) != 1
+                or after[0].op_type != "DepthToSpace" or _attr(after[0], "blocksize") != 2
+                or _attr(after[0], "mode", b"DCR") not in (b"DCR", "DCR")):
+            continue
+        pads = _constant(g, prod, pad.input[1]) if len(pad.input) > 1 else None
+        if pads is None or pads.reshape(-1).tolist() != [0, 0, 1, 1, 0, 0, 1, 1]:
+            continue
+        w_init = _initializer(g, conv.input[1])
+        if w_init is None or len(conv.input) < 3 or _initializer(g, conv.input[2]) is None:
+            continue
+        w = numpy_helper.to_array(w_init)
+        if (w.ndim != 4 or w.shape[2:] != (3, 3) or w.shape[0] % 4 or _attr(conv, "group", 1) != 1
+                or any(v != 1 for v in _attr(conv, "strides", [1, 1])) or any(v != 0 for v in _attr(conv, "pads", [0, 0, 0, 0]))
+                or any(v != 1 for v in _attr(conv, "dilations", [1, 1]))):
+            continue
+        wb = upsample_phase_2x2_weights(w, numpy_helper.to_array(_initializer(g, conv.input[2])))
+        if wb is None:
+            continue
+        d2s = after[0]
+        base = conv.name or conv.output[0]
+        names = [base + sfx for sfx in ("/w_2x2", "/b_2x2", "/2x2", "/wide", "/crop_starts", "/crop_ends", "/crop_axes")]
+        g.initializer.extend([numpy_helper.from_array(wb[0], names[0]), numpy_helper.from_array(wb[1], names[1]),
+                              numpy_helper.from_array(np.array([1, 1], np.int64), names[4]),
+                              numpy_helper.from_array(np.array([-1, -1], np.int64), names[5]),
+                              numpy_helper.from_array(np.array([2, 3], np.int64), names[6])])
+        new = [helper.make_node("Conv", [conv.input[0], names[0], names[1]], [names[2]], name=names[2],
+                                kernel_shape=[2, 2], strides=[1, 1], pads=[0, 0, 0, 0]),
+               helper.make_node("DepthToSpace", [names[2]], [names[3]], name=names[3], blocksize=2, mode="DCR"),
+               helper.make_node("Slice", [names[3], names[4], names[5], names[6]], [d2s.output[0]], name=base + "/crop")]
+        for n in (d2s, conv):
+            g.node.remove(n)
+        _insert_before_first_user(g, new, d2s.output[0])
+        done += 1
+    if done:
+        _prune(g)
+    return done
+
+
+def depth_to_space_weights(o: int) -> np.ndarray:
+    """The one-hot ConvTranspose weights [4 O, 1, 2, 2] (group O) that are DepthToSpace(2) of a tensor whose
+    channel o * 4 + a * 2 + b holds output channel o at sub-pixel (a, b) (CRD order)."""
+    w = np.zeros((4 * o, 1, 2, 2), np.float32)
+    for c in range(o):
+        for a in range(2):
+            for bb in range(2):
+                w[c * 4 + a * 2 + bb, 0, a, bb] = 1
+    return w
+
+
+def dcr_to_crd(o: int) -> np.ndarray:
+    """new channel c * 4 + p (CRD) <- old channel p * O + c (DCR): the permutation of a conv's outputs."""
+    return np.array([p * o + c for c in range(o) for p in range(4)])
+
+
+def depth_to_space_conv_transpose(model: onnx.ModelProto) -> int:
+    """DepthToSpace(2) of a conv's output (the phase rewrites' last step) becomes a ConvTranspose (kernel 2,
+    stride 2, group O, one-hot weights) with the conv's output channels put in CRD order: the same copy
+    (x * 1 + 0, exact), but ONNX Runtime's DepthToSpace is a 6-D transpose that moves one float at a time
+    (16.5 ms of CPU for 80 x 193 x 257 floats, a plain copy of them 2-3 ms) while the grouped ConvTranspose
+    takes 9 ms. Only where the conv (constant weights and bias) feeds nothing else. A Slice after it that drops
+    one row and column on each side (upsample_phases_2x2's crop) becomes the ConvTranspose's pads (its output
+    is cropped by them, no copy). Returns how many."""
+    g = model.graph
+    prod, users = _producers(g), _consumers(g)
+    done = 0
+    for d2s in [n for n in g.node if n.op_type == "DepthToSpace"]:
+        conv = prod.get(d2s.input[0])
+        if (_attr(d2s, "blocksize") != 2 or _attr(d2s, "mode", b"DCR") not in (b"DCR", "DCR") or conv is None
+                or conv.op_type != "Conv" or len(users.get(conv.output[0], [])) != 1 or len(conv.input) < 3
+                or conv.output[0] in {o.name for o in g.output}):
+            continue
+        wi, bi = _initializer(g, conv.input[1]), _initializer(g, conv.input[2])
+        if wi is None or bi is None or len(users.get(wi.name, [])) != 1 or len(users.get(bi.name, [])) != 1:
+            continue
+        w, b = numpy_helper.to_array(wi), numpy_helper.to_array(bi)
+        if w.shape[0] % 4:
+            continue
+        o = w.shape[0] // 4
+        perm = dcr_to_crd(o)
+        wi.CopyFrom(numpy_helper.from_array(np.ascontiguousarray(w[perm]), wi.name))
+        bi.CopyFrom(numpy_helper.from_array(np.ascontiguousarray(b[perm]), bi.name))
+        base = d2s.name or d2s.output[0]
+        g.initializer.append(numpy_helper.from_array(depth_to_space_weights(o), base + "/ct_w"))
+        # upsample_phases_2x2's crop of one row and column on each side: the ConvTranspose's own pads
+        after = users.get(d2s.output[0], [])
+        crop = len(after) == 1 and _crops_one(g, prod, after[0])
+        out = after[0].output[0] if crop else d2s.output[0]
+        ct = helper.make_node("ConvTranspose", [d2s.input[0], base + "/ct_w"], [out], name=base + "/ct",
+                              kernel_shape=[2, 2], strides=[2, 2], group=o, pads=[1, 1, 1, 1] if crop else [0, 0, 0, 0])
+        idx = list(g.node).index(d2s)
+        g.node.remove(d2s)
+        if crop:
+            g.node.remove(after[0])
+        g.node.insert(idx, ct)
+        done += 1
+    if done:
+        _prune(g)
+    return done
+
+
+def _crops_one(graph, producers, node) -> bool:
+    """A Slice dropping the first and last row and column (axes 2 and 3, step 1)."""
+    if node.op_type != "Slice" or len(node.input) < 4:
+        return False
+    vals = [_constant(graph, producers, i) for i in node.input[1:4]]
+    step = _constant(graph, producers, node.input[4]) if len(node.input) > 4 and node.input[4] else np.array([1, 1])
+    if any(v is None for v in vals) or step is None:
+        return False
+    starts, ends, axes = (v.reshape(-1).tolist() for v in vals)
+    return sorted(zip(axes, starts, ends)) == [(2, 1, -1), (3, 1, -1)] and step.reshape(-1).tolist() == [1, 1]
 
 
 # phase -> {kernel row r: ConvTranspose tap} (onnx_import inverts with the same table)
@@ -527,8 +678,8 @@ def _prune(graph) -> None:
 
 
 # the variance first: it needs the norm's Sub, which norm_affine leaves only to its other users
-REWRITES = (output_conv_space_to_depth, upsample_conv_phases, conv_transpose_phases, norm_one_pass_variance,
-            norm_affine)
+REWRITES = (output_conv_space_to_depth, upsample_conv_phases, upsample_phases_2x2, conv_transpose_phases,
+            norm_one_pass_variance, norm_affine, depth_to_space_conv_transpose)
 
 
 def rewrite(model: onnx.ModelProto) -> int:

@@ -3,7 +3,8 @@
 and geometry, checked against ONNX Runtime. Each weight-moving rewrite is inverted: the SpaceToDepth
 output conv, the nearest-upsampling phases, the ConvTranspose phases (format A) and `norm_affine`'s
 BatchNormalization (gamma and beta are still initialisers there: the numerator of its scale and the
-minuend of its shift); `norm_one_pass_variance` moves no weights. For shipped styles whose run folder (checkpoint) is gone: fine-tune them further,
+minuend of its shift), the 2 x 2 upsampling phases and the ConvTranspose that stands for DepthToSpace (its
+conv's outputs back in DCR order); `norm_one_pass_variance` moves no weights. For shipped styles whose run folder (checkpoint) is gone: fine-tune them further,
 compare their PyTorch and ONNX outputs.
 
     python3 -m pastiche_lab.onnx_import ../models/picasso.onnx --out runs/picasso-edge/init.pt
@@ -20,6 +21,7 @@ import torch
 from onnx import numpy_helper
 
 from . import checkpoints
+from .fastgraph import dcr_to_crd, depth_to_space_weights
 from .model import TransformerNet
 from .teachers import _convs_in_order
 
@@ -45,6 +47,19 @@ def _inverse_upsample_phases(w2: np.ndarray, b2: np.ndarray):
     y = w2.astype(np.float64).reshape(4, o, c, 9).transpose(0, 3, 1, 2).reshape(36, o * c)
     w = np.linalg.lstsq(A, y, rcond=None)[0].reshape(3, 3, o, c).transpose(2, 3, 0, 1)
     return w.astype(w2.dtype), b2[:o]
+
+
+def _inverse_phases_2x2(w2: np.ndarray, b2: np.ndarray):
+    """fastgraph.upsample_phase_2x2_weights, inverted: [4 O, C, 2, 2] -> the [4 O, C, 3, 3] phase weights."""
+    o = w2.shape[0] // 4
+    w3 = np.zeros((4 * o, w2.shape[1], 3, 3), dtype=w2.dtype)
+    b3 = np.zeros(4 * o, dtype=b2.dtype)
+    for a in range(2):
+        for bb in range(2):
+            dst, src = slice((a * 2 + bb) * o, (a * 2 + bb + 1) * o), slice(((1 - a) * 2 + 1 - bb) * o, ((1 - a) * 2 + 2 - bb) * o)
+            w3[dst, :, a:a + 2, bb:bb + 2] = w2[src]
+            b3[dst] = b2[src]
+    return w3, b3
 
 
 def _inverse_conv_transpose_phases(w2: np.ndarray, b2: np.ndarray):
@@ -100,15 +115,28 @@ def net_from_onnx(path, config) -> TransformerNet:
     for n in g.node:
         for i in n.input:
             users.setdefault(i, []).append(n)
+    def is_d2s(node):   # fastgraph.depth_to_space_conv_transpose's DepthToSpace
+        if node.op_type != "ConvTranspose" or node.input[1] not in inits:
+            return False
+        w = inits[node.input[1]]
+        group = next((a.i for a in node.attribute if a.name == "group"), 1)
+        return w.shape == (4 * group, 1, 2, 2) and np.array_equal(w, depth_to_space_weights(group))
+
     for n in g.node:
-        if n.op_type in ("Conv", "ConvTranspose") and n.input[1] in inits:
+        if n.op_type in ("Conv", "ConvTranspose") and n.input[1] in inits and not is_d2s(n):
             w, b = inits[n.input[1]], inits[n.input[2]]
             src = by_output.get(n.input[0])
             after = users.get(n.output[0], [])
+            if len(after) == 1 and is_d2s(after[0]):   # outputs in CRD order: back to DepthToSpace's DCR
+                back = np.argsort(dcr_to_crd(w.shape[0] // 4))
+                w, b = w[back], b[back]
+                after = [onnx.helper.make_node("DepthToSpace", list(after[0].input), list(after[0].output), blocksize=2)]
             if n.op_type == "Conv" and src is not None and src.op_type == "SpaceToDepth":
                 w, b = _inverse_space_to_depth(w, b, net.conv_out.conv.weight.shape[2])
             elif (n.op_type == "Conv" and src is not None and src.op_type == "Pad"
                   and any(a.name == "mode" and a.s == b"edge" for a in src.attribute)):
+                if w.shape[2:] == (2, 2):   # fastgraph.upsample_phases_2x2
+                    w, b = _inverse_phases_2x2(w, b)
                 w, b = _inverse_upsample_phases(w, b)
             elif (n.op_type == "Conv" and w.shape[2:] == (2, 2) and len(after) == 1
                   and after[0].op_type == "DepthToSpace"

@@ -3,12 +3,14 @@
 much CPU each takes per run (ONNX Runtime alone, the engine's session settings).
 
     python3 training/scripts/graph_compare.py OLD_MODELS [NEW_MODELS (default: models/)] [--style candy ...]
-        [--runs 9] [--no-psnr]
+        [--runs 9] [--no-psnr] [--threads 2] [--size 512x384]
 
 For each style in both folders' `<id>.onnx`: PSNR of the clamped, rounded `output` of the two on kodim23
 at 1632 x 1224 (2 MP; the share of pixels that differ); then CPU seconds per run (time.process_time
 around session.run: 2 intra-op threads, 1 inter-op, spinning off) at 512 x 384, the two alternating,
-median of --runs after one warm-up each. The figures of docs/engine.md ("Second round") come from it.
+median of --runs after one warm-up each. The figures of docs/engine.md ("Second round", "Third round")
+come from it. With --threads 1 ONNX Runtime runs on the calling thread and the CPU time is that
+thread's (time.thread_time: the other processes of a loaded machine do not count in it).
 """
 from __future__ import annotations
 
@@ -49,18 +51,22 @@ def main(argv=None):
     ap.add_argument("--style", nargs="+", default=STYLES)
     ap.add_argument("--runs", type=int, default=9)
     ap.add_argument("--no-psnr", action="store_true")
+    ap.add_argument("--threads", type=int, default=2, help="ONNX Runtime intra-op threads (the engine's: 2)")
+    ap.add_argument("--size", default="512x384", help="WxH of the timed runs")
     ap.add_argument("--data", type=Path, default=(REPO / ".." / "shared" / "data").resolve())
     a = ap.parse_args(argv)
-    big, small = (None if a.no_psnr else photo(1632, 1224, a.data)), photo(512, 384, a.data)
-    print(f"load average {os.getloadavg()[0]:.1f}; {a.old} -> {a.new}")
-    print("| style | PSNR new vs old, 2 MP | pixels changed | old CPU ms/run 512x384 | new | new / old |")
+    tw, th = (int(v) for v in a.size.lower().split("x"))
+    big, small = (None if a.no_psnr else photo(1632, 1224, a.data)), photo(tw, th, a.data)
+    clock = time.thread_time if a.threads == 1 else time.process_time
+    print(f"load average {os.getloadavg()[0]:.1f}; {a.old} -> {a.new}; {a.threads} thread(s)")
+    print(f"| style | PSNR new vs old, 2 MP | pixels changed | old CPU ms/run {tw}x{th} | new | new / old |")
     print("|---|---|---|---|---|---|")
     for style in a.style:
         po, pn = a.old / f"{style}.onnx", a.new / f"{style}.onnx"
         if not (po.is_file() and pn.is_file()):
             print(f"| {style} | (missing) | | | | |")
             continue
-        so, sn = session(po), session(pn)
+        so, sn = session(po, a.threads), session(pn, a.threads)
         psnr = changed = ""
         if big is not None:
             yo, yn = (np.clip(np.rint(s.run(["output"], {"input": big})[0]), 0, 255) for s in (so, sn))
@@ -73,9 +79,9 @@ def main(argv=None):
         to, tn = [], []
         for _ in range(a.runs):
             for s, t in ((so, to), (sn, tn)):
-                c = time.process_time()
+                c = clock()
                 s.run(["output"], {"input": small})
-                t.append(time.process_time() - c)
+                t.append(clock() - c)
         mo, mn = 1e3 * float(np.median(to)), 1e3 * float(np.median(tn))
         print(f"| {style} | {psnr} | {changed} | {mo:.0f} | {mn:.0f} | {mn / mo:.2f} |", flush=True)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")

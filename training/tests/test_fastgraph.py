@@ -43,6 +43,85 @@ def test_conv_transpose_phase_weights_is_the_same_upsampling():
     assert torch.allclose(y, ref, atol=1e-4)
 
 
+def _upsampling_graph(w3, b3):
+    """input -> Pad (edge 1) -> Conv 3 x 3 (weights w3) -> DepthToSpace(2): upsample_conv_phases' layout."""
+    from onnx import TensorProto, helper, numpy_helper
+    inits = [numpy_helper.from_array(w3, "w"), numpy_helper.from_array(b3, "b"),
+             numpy_helper.from_array(np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64), "pads")]
+    nodes = [helper.make_node("Pad", ["input", "pads"], ["p"], mode="edge"),
+             helper.make_node("Conv", ["p", "w", "b"], ["y"], kernel_shape=[3, 3]),
+             helper.make_node("DepthToSpace", ["y"], ["output"], blocksize=2, mode="DCR")]
+    c = w3.shape[1]
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, c, "H", "W"])],
+                          [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, w3.shape[0] // 4, "H2", "W2"])], inits)
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+
+
+def test_upsample_phases_2x2_is_the_nearest_upsampling_conv():
+    """Nearest x2, reflection pad 1, 3 x 3 conv (the format B upsampling, as PyTorch runs it) against the
+    2 x 2 phase graph, on odd and even sizes; and a 3 x 3 conv that is not an upsampling is left alone."""
+    rng = np.random.default_rng(7)
+    w = rng.standard_normal((5, 6, 3, 3)).astype(np.float32)
+    b = rng.standard_normal(5).astype(np.float32)
+    m = _upsampling_graph(*fastgraph.upsample_phase_weights(w, b))
+    assert fastgraph.upsample_phases_2x2(m) == 1
+    onnx.checker.check_model(m)
+    convs = [n for n in m.graph.node if n.op_type == "Conv"]
+    assert len(convs) == 1 and list(fastgraph._attr(convs[0], "kernel_shape")) == [2, 2]
+    assert [n.op_type for n in m.graph.node][-2:] == ["DepthToSpace", "Slice"]
+    for hw in [(7, 9), (12, 10)]:
+        x = rng.standard_normal((1, 6, *hw)).astype(np.float32)
+        up = torch.nn.functional.interpolate(torch.from_numpy(x), scale_factor=2, mode="nearest")
+        ref = torch.nn.functional.conv2d(torch.nn.functional.pad(up, (1, 1, 1, 1), mode="reflect"),
+                                         torch.from_numpy(w), torch.from_numpy(b)).numpy()
+        got = _run(m, x)
+        assert got.shape == ref.shape and np.abs(got - ref).max() < 1e-4
+    # then the DepthToSpace as a ConvTranspose, the crop as its pads
+    assert fastgraph.depth_to_space_conv_transpose(m) == 1
+    onnx.checker.check_model(m)
+    assert [n.op_type for n in m.graph.node] == ["Pad", "Conv", "ConvTranspose"]
+    assert list(fastgraph._attr(m.graph.node[-1], "pads")) == [1, 1, 1, 1]
+    for hw in [(7, 9), (12, 10)]:
+        x = rng.standard_normal((1, 6, *hw)).astype(np.float32)
+        up = torch.nn.functional.interpolate(torch.from_numpy(x), scale_factor=2, mode="nearest")
+        ref = torch.nn.functional.conv2d(torch.nn.functional.pad(up, (1, 1, 1, 1), mode="reflect"),
+                                         torch.from_numpy(w), torch.from_numpy(b)).numpy()
+        got = _run(m, x)
+        assert got.shape == ref.shape and np.abs(got - ref).max() < 1e-4
+    general = _upsampling_graph(rng.standard_normal((20, 6, 3, 3)).astype(np.float32), np.zeros(20, np.float32))
+    assert fastgraph.upsample_phases_2x2(general) == 0
+
+
+def test_depth_to_space_conv_transpose_is_the_same_copy():
+    """Conv -> DepthToSpace (DCR) against the rewritten Conv (outputs in CRD order) -> ConvTranspose: bit
+    for bit; a conv whose output has another user is left alone."""
+    from onnx import TensorProto, helper, numpy_helper
+    rng = np.random.default_rng(8)
+    w = rng.standard_normal((12, 5, 3, 3)).astype(np.float32)
+    b = rng.standard_normal(12).astype(np.float32)
+
+    def graph(extra_user):
+        nodes = [helper.make_node("Conv", ["input", "w", "b"], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+                 helper.make_node("DepthToSpace", ["y"], ["output"], blocksize=2, mode="DCR")]
+        outs = [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 3, "H2", "W2"])]
+        if extra_user:
+            nodes.append(helper.make_node("Relu", ["y"], ["side"]))
+            outs.append(helper.make_tensor_value_info("side", TensorProto.FLOAT, [1, 12, "H", "W"]))
+        g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 5, "H", "W"])],
+                              outs, [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")])
+        return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+
+    m = graph(False)
+    x = rng.standard_normal((1, 5, 9, 14)).astype(np.float32)
+    ref = _run(m, x)
+    assert fastgraph.depth_to_space_conv_transpose(m) == 1
+    onnx.checker.check_model(m)
+    assert [n.op_type for n in m.graph.node] == ["Conv", "ConvTranspose"]
+    got = _run(m, x)
+    assert got.shape == (1, 3, 18, 28) and np.array_equal(got, ref)
+    assert fastgraph.depth_to_space_conv_transpose(graph(True)) == 0
+
+
 @pytest.mark.parametrize("kind", ["A", "B"])
 def test_rewritten_networks_give_the_same_outputs(tmp_path, kind):
     net = rand_net(SMALL, kind, "reflect", seed=3)
@@ -56,12 +135,18 @@ def test_rewritten_networks_give_the_same_outputs(tmp_path, kind):
         assert "output_conv_space_to_depth x1" in mark, "the output conv is always rewritten"
         if kind == "B":
             assert "upsample_conv_phases x2" in mark, "and both nearest-upsampling convs"
+            assert "upsample_phases_2x2 x2" in mark, "and their phases on 2 x 2 windows"
         else:
             assert "conv_transpose_phases x2" in mark, "and both stride-2 ConvTransposes"
         assert f"norm_one_pass_variance x{norms}" in mark and f"norm_affine x{norms}" in mark, mark
         assert n == sum(int(part.split(" x")[1]) for part in mark.split(", "))
         ops = [node.op_type for node in m.graph.node]
-        assert "DepthToSpace" in ops and "Resize" not in ops and "ConvTranspose" not in ops
+        assert "depth_to_space_conv_transpose x3" in mark, "each phase layout's DepthToSpace"
+        cts = [node for node in m.graph.node if node.op_type == "ConvTranspose"]
+        assert "DepthToSpace" not in ops and "Resize" not in ops and len(cts) == 3
+        assert all(list(fastgraph._attr(c, "kernel_shape")) == [2, 2] for c in cts), "only the DepthToSpace ones"
+        if kind == "B":   # the two upsamplings' crops are the ConvTransposes' pads
+            assert sorted(list(fastgraph._attr(c, "pads")) for c in cts) == [[0] * 4, [1] * 4, [1] * 4]
         assert "Pow" not in ops and ops.count("BatchNormalization") == norms
         onnx.save(m, str(tmp_path / ("fast." + name)))
     a, fa = ort_session(tmp_path / "m.onnx"), ort_session(tmp_path / "fast.m.onnx")

@@ -17,8 +17,8 @@ import ai.onnxruntime.OrtSession;
  * graphs as first exported, the arena took 12 MP to 1.6 GB).
  *
  * @param intraOpThreads threads inside one operator; 0 = the number of cores
- * @param spinning       let idle ONNX Runtime threads spin-wait for work (lower latency, but they
- *                       take CPU from the Java code between tiles and from other processes)
+ * @param spinning       let idle ONNX Runtime threads spin-wait for work during a run (lower latency,
+ *                       but they take CPU from other processes; they stop when the run returns)
  */
 public record SessionSettings(int intraOpThreads, boolean memoryPattern, boolean cpuArena, boolean spinning) {
     public static SessionSettings defaults() {
@@ -45,6 +45,11 @@ public record SessionSettings(int intraOpThreads, boolean memoryPattern, boolean
             o.setMemoryPatternOptimization(memoryPattern);
             o.setCPUArenaAllocator(cpuArena);
             o.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
+            if (spinning) {
+                // spin only while a run is in progress: the threads stop as soon as it returns, so the Java
+                // work between runs (tiles, the preview's upsampling) does not compete with them
+                o.addConfigEntry("session.force_spinning_stop", "1");
+            }
             return o;
         } catch (OrtException | RuntimeException e) {
             o.close();
