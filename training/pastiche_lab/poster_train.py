@@ -303,6 +303,9 @@ def cmd_evaluate(a):
         if a.snap:
             snap = PN.with_snap(net, PR.COLOURS)
             systems[f"{name} + palette snap (step {c['step']})"] = lambda x, snap=snap: run_net(snap, x)
+        for k in a.snap_blur or []:
+            snap = PN.with_snap(net, PR.COLOURS, k)
+            systems[f"{name} + {k}x{k} mean + palette snap (step {c['step']})"] = lambda x, snap=snap: run_net(snap, x)
     refs = sorted(os.path.join(TRAINING, "poster", f) for f in os.listdir(os.path.join(TRAINING, "poster"))
                   if f.startswith("poster_") and f.endswith(".png"))
     photos_dir = a.photos or os.path.join(DATA, "photos", "val")
@@ -497,6 +500,8 @@ def parser():
     e.add_argument("--also", action="append", help="NAME=checkpoint: more networks to measure, repeatable")
     e.add_argument("--out", default=None); e.add_argument("--threads", type=int, default=1)
     e.add_argument("--snap", action="store_true", help="also the network with the palette-snap output layer")
+    e.add_argument("--snap-blur", type=int, action="append", help="also the network with a KxK box mean "
+                   "before the snap (repeatable)")
     e.set_defaults(func=cmd_evaluate, argv=None)
     s = sub.add_parser("sheet", help="contact sheet on Kodak photos (publishable)")
     s.add_argument("--id", default=STYLE_ID); s.add_argument("--checkpoint", default=None)

@@ -150,3 +150,24 @@ def test_rich_crops_find_the_rare_colour(tmp_path):
         return float((y == torch.tensor(gold[0]).float().view(1, 3, 1, 1)).all(1).flatten(1).any(1).float().mean())
     plain, rich = hit_rate(0.0), hit_rate(1.0)
     assert plain < 0.12 and rich > 0.35       # (the patch is in ~15 % of uniform crops of photo a)
+
+
+def test_blurred_snap_follows_the_neighbourhood_and_keeps_palette_colours():
+    """A lone off-colour pixel inside a flat field: the plain snap keeps it (a speck), the 3x3-mean
+    snap paints it with the field; every output pixel is a palette colour either way."""
+    from pastiche_lab.poster_net import PosterNet, snap_to_palette
+    import torch.nn.functional as F
+    net = PosterNet(None, head=None, palette=PR.COLOURS)
+    net.snap_output, net.snap_blur = True, 3
+    pal = torch.as_tensor(PR.COLOURS, dtype=torch.float32)
+    y = pal[V].view(1, 3, 1, 1).repeat(1, 1, 6, 6).clone()
+    y[..., 3, 3] = pal[G]
+    assert torch.equal(snap_to_palette(y, pal)[..., 3, 3], pal[G].view(1, 3))
+    got = net._snap(y)
+    assert torch.equal(got, pal[V].view(1, 3, 1, 1).expand(1, 3, 6, 6))
+    want = snap_to_palette(F.avg_pool2d(F.pad(y, (1, 1, 1, 1), mode="reflect"), 3, 1), pal)
+    z = torch.rand(1, 3, 7, 9) * 255
+    assert torch.equal(net._snap(z), snap_to_palette(F.avg_pool2d(F.pad(z, (1, 1, 1, 1), mode="reflect"), 3, 1), pal))
+    assert torch.equal(got, want)
+    net.snap_blur = 0
+    assert torch.equal(net._snap(y), snap_to_palette(y, pal))
