@@ -331,8 +331,8 @@ def cmd_sheet(a):
     the network."""
     net, ck = load_net(a.checkpoint or default_checkpoint(a.id))
     also = [load_net(path)[0] for path in a.also or []]
-    if a.snap:
-        net = PN.with_snap(net, PR.COLOURS)
+    if a.snap or a.snap_blur:
+        net = PN.with_snap(net, PR.COLOURS, a.snap_blur)
         also = [PN.with_snap(n, PR.COLOURS) for n in also]
     old = onnx_fn(a.old_onnx) if a.old_onnx and os.path.exists(a.old_onnx) else None
     kodak = os.path.join(DATA, "photos", "kodak")
@@ -511,6 +511,8 @@ def parser():
     s.add_argument("--side", type=int, default=384); s.add_argument("--old-onnx", default=None)
     s.add_argument("--out", default=None); s.add_argument("--snap", action="store_true")
     s.add_argument("--also", action="append", help="checkpoint: another network's column, repeatable")
+    s.add_argument("--snap-blur", type=int, default=0, help="the network's column: a KxK box mean before "
+                   "the snap (the --also columns: the plain snap)")
     s.set_defaults(func=cmd_sheet)
     x = sub.add_parser("export", help="ONNX + tile model + catalog entry + thumbnail")
     x.add_argument("--id", default=STYLE_ID); x.add_argument("--checkpoint", default=None)
