@@ -123,3 +123,57 @@ def mean_measures(rows):
 def meets_goals(m):
     return (m.get("palette90", 1e9) <= GOALS["palette90"] and m.get("flat_gain", -1) >= GOALS["flat_gain"]
             and m.get("edge_recall", -1) >= GOALS["edge_recall"])
+
+
+# ----------------------------------------------------------------- against the renderer (hue and outlines)
+# The three measures above cannot see hue or tell a dark outline from any other step. These compare an
+# output with the renderer's poster of the same photo (`poster_train.evaluate` pools them over photos).
+DARK_LUM = 50.0          # "painted dark": luminance below this (the renderer's ink is 28.8, deep red 62.3)
+OUTLINE_RADIUS = 1       # an outline counts as matched by a dark output pixel within 1 px (3x3)
+
+
+def nearest_index(img, palette):
+    """HxWx3 -> HxW index of the nearest (RGB distance) palette colour; palette [K,3]."""
+    a = _as_img(img).reshape(-1, 3)
+    pal = np.asarray(palette, dtype=np.float64)
+    d = ((a[:, None, :] - pal[None]) ** 2).sum(-1)
+    return d.argmin(1).reshape(np.asarray(img).shape[:2])
+
+
+def palette_confusion(out, target, palette):
+    """KxK pixel counts: row = the target's nearest palette colour, column = the output's."""
+    k = len(palette)
+    ti, oi = nearest_index(target, palette).ravel(), nearest_index(out, palette).ravel()
+    return np.bincount(ti * k + oi, minlength=k * k).reshape(k, k)
+
+
+def colour_scores(conf):
+    """From a confusion matrix: per colour recall (of the target's pixels of colour k, the share the
+    output paints k) and precision (of the output's pixels of colour k, the share the target has k);
+    NaN where the colour is absent."""
+    conf = np.asarray(conf, dtype=np.float64)
+    tp = np.diag(conf)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        recall = np.where(conf.sum(1) > 0, tp / conf.sum(1), np.nan)
+        precision = np.where(conf.sum(0) > 0, tp / conf.sum(0), np.nan)
+    return recall, precision
+
+
+def dark_mask(img, dark=DARK_LUM):
+    return luminance(img) < dark
+
+
+def outline_counts(out, ink, dark=DARK_LUM, radius=OUTLINE_RADIUS):
+    """ink: HxW bool, the renderer's outline pixels. Returns (ink pixels with a dark output pixel
+    within `radius`, ink pixels, dark output pixels with an ink pixel within `radius`, dark output
+    pixels): recall = a/b (the outlines the output also draws), precision = c/d."""
+    ink = np.asarray(ink, bool)
+    d = dark_mask(out, dark)
+    k = 2 * radius + 1
+    near_dark = ndimage.maximum_filter(d.astype(np.uint8), size=k, mode="constant") > 0
+    near_ink = ndimage.maximum_filter(ink.astype(np.uint8), size=k, mode="constant") > 0
+    return int(near_dark[ink].sum()), int(ink.sum()), int(near_ink[d].sum()), int(d.sum())
+
+
+def ratio(a, b):
+    return float(a) / float(b) if b else float("nan")

@@ -48,6 +48,7 @@ class PosterNet(TransformerNet):
         pal = np.zeros((0, 3)) if palette is None else np.asarray(palette)
         self.register_buffer("palette", torch.as_tensor(pal, dtype=torch.float32).reshape(-1, 3))
         self.snap_output = False
+        self.snap_blur = 0
 
     def output_head(self, y, x):
         if not self.head:
@@ -60,8 +61,14 @@ class PosterNet(TransformerNet):
         if not self.snap_output or not len(self.palette):
             return out
         if isinstance(out, tuple):
-            return (snap_to_palette(out[0], self.palette),) + tuple(out[1:])
-        return snap_to_palette(out, self.palette)
+            return (self._snap(out[0]),) + tuple(out[1:])
+        return self._snap(out)
+
+    def _snap(self, y):
+        k = int(self.snap_blur)
+        if k > 1:      # a k x k box mean first: pixels near a colour boundary follow their neighbours
+            y = F.avg_pool2d(F.pad(y, (k // 2, k - 1 - k // 2) * 2, mode="reflect"), k, 1)
+        return snap_to_palette(y, self.palette)
 
     def config(self):
         return {**super().config(), "poster_head": list(self.head) if self.head else None,
@@ -109,12 +116,14 @@ def load(path, device="cpu"):
     return net.to(device).eval(), ck
 
 
-def with_snap(net, palette):
-    """A copy of `net` (PosterNet) whose output snaps to `palette`."""
+def with_snap(net, palette, blur=0):
+    """A copy of `net` (PosterNet) whose output snaps to `palette` (after a blur x blur box mean of
+    the output, blur > 1)."""
     import copy
     s = copy.deepcopy(net)
     s.palette = torch.as_tensor(np.asarray(palette), dtype=torch.float32).reshape(-1, 3).to(s.palette.device)
     s.snap_output = True
+    s.snap_blur = int(blur)
     return s.eval()
 
 

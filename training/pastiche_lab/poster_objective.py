@@ -13,7 +13,9 @@ class PairSampler:
     """Random crops of (photo, target) pairs: random scale (both resized alike; the target by
     nearest neighbour so it keeps the palette), flips."""
 
-    def __init__(self, files, crop, scale=(0.6, 1.0), seed=0):
+    def __init__(self, files, crop, scale=(0.6, 1.0), seed=0, rich=0.0, rich_colours=None, tries=4):
+        """rich: the share of crops drawn to be rich in `rich_colours` ([M,3] RGB of the target): the
+        photo by its share of those pixels, then the best of `tries` crop positions (most such pixels)."""
         self.pairs = []
         for f in files:
             d = np.load(f)
@@ -21,6 +23,12 @@ class PairSampler:
                                torch.from_numpy(d["target"]).permute(2, 0, 1).contiguous()))
         self.crop, self.scale = crop, scale
         self.rng = random.Random(seed)
+        self.rich, self.tries = float(rich), int(tries)
+        self.rich_colours = None if rich_colours is None else torch.as_tensor(np.asarray(rich_colours)).float()
+        self.rich_weights = None
+        if self.rich > 0 and self.rich_colours is not None:
+            self.rich_weights = [float(rich_mask(t[:, ::4, ::4].float(), self.rich_colours).float().mean()) + 1e-3
+                                 for _, t in self.pairs]
 
     def state(self):
         return self.rng.getstate()
@@ -34,7 +42,10 @@ class PairSampler:
     def sample(self, n):
         xs, ys = [], []
         for _ in range(n):
-            x, y = self.pairs[self.rng.randrange(len(self.pairs))]
+            rich = self.rich_weights is not None and self.rng.random() < self.rich
+            i = self.rng.choices(range(len(self.pairs)), weights=self.rich_weights)[0] if rich \
+                else self.rng.randrange(len(self.pairs))
+            x, y = self.pairs[i]
             h, w = x.shape[1:]
             s = max(self.rng.uniform(*self.scale), (self.crop + 1) / min(h, w))
             if abs(s - 1) > 1e-3:
@@ -43,11 +54,23 @@ class PairSampler:
                 y = F.interpolate(y[None].float(), size=size, mode="nearest")[0]
             h, w = x.shape[1:]
             y0, x0 = self.rng.randrange(h - self.crop + 1), self.rng.randrange(w - self.crop + 1)
+            if rich:
+                best = -1
+                for _ in range(self.tries):
+                    yy, xx = self.rng.randrange(h - self.crop + 1), self.rng.randrange(w - self.crop + 1)
+                    c = int(rich_mask(y[:, yy:yy + self.crop:2, xx:xx + self.crop:2].float(), self.rich_colours).sum())
+                    if c > best:
+                        best, y0, x0 = c, yy, xx
             cx, cy = x[:, y0:y0 + self.crop, x0:x0 + self.crop].float(), y[:, y0:y0 + self.crop, x0:x0 + self.crop].float()
             if self.rng.random() < 0.5:
                 cx, cy = cx.flip(2), cy.flip(2)
             xs.append(cx); ys.append(cy)
         return torch.stack(xs).clamp(0, 255), torch.stack(ys)
+
+
+def rich_mask(t, colours):
+    """[3,H,W] target -> [H,W] bool: pixels that are exactly one of colours [M,3]."""
+    return (t[None] == colours[:, :, None, None]).all(1).any(0)
 
 
 def target_edges(t):
@@ -76,13 +99,19 @@ def colour_weights(files, palette, power=0.5, lo=0.25, hi=4.0):
     return w.clamp(lo, hi), share
 
 
-def poster_loss(y, t, grad_weight=1.0, edge_weight=0.0, colour_w=None, palette=None):
+def poster_loss(y, t, grad_weight=1.0, edge_weight=0.0, colour_w=None, palette=None, ink_weight=0.0,
+                ink_index=None):
     """y, t: [N,3,H,W] 0..255. L1 on 0..1 (pixels at the target's borders weigh 1 + edge_weight;
-    with colour_w [K], each pixel also weighs colour_w[its target's palette colour]) plus
-    grad_weight * L1 of the finite differences."""
+    with colour_w [K], each pixel also weighs colour_w[its target's palette colour]; the target's
+    ink pixels (palette[ink_index], the outlines) 1 + ink_weight) plus grad_weight * L1 of the
+    finite differences."""
     w = None
     if colour_w is not None:
         w = colour_w.to(t.device)[palette_index(t, palette.to(t.device))][:, None]
+    if ink_weight and ink_index is not None:
+        ink = (t == palette.to(t.device)[ink_index].view(1, 3, 1, 1)).all(1, keepdim=True)
+        e = 1 + ink_weight * ink.to(t.dtype)
+        w = e if w is None else w * e
     y, t = y / 255.0, t / 255.0
     if edge_weight:
         e = 1 + edge_weight * target_edges(t)
@@ -95,3 +124,25 @@ def poster_loss(y, t, grad_weight=1.0, edge_weight=0.0, colour_w=None, palette=N
     gy = ((y[..., 1:, :] - y[..., :-1, :]) - (t[..., 1:, :] - t[..., :-1, :])).abs().mean()
     g = gx + gy
     return l1 + grad_weight * g, {"l1": float(l1.detach()), "grad": float(g.detach())}
+
+
+def palette_logits(y, palette, temperature):
+    """y [N,3,H,W] 0..255 -> [N,K,H,W] logits of the palette snap: -|y - p_k|^2 / temperature, colours
+    on 0..1 (the snap picks the argmax, so a softmax over them is a differentiable snap)."""
+    pal = palette.to(y.device, y.dtype) / 255.0
+    d = ((y[:, None] / 255.0 - pal[None, :, :, None, None]) ** 2).sum(2)
+    return -d / temperature
+
+
+def palette_ce(y, t, palette, temperature=0.02, class_w=None, ink_weight=0.0, ink_index=None):
+    """Cross-entropy of the softmax over `palette_logits` against the target's palette index: what the
+    snap does, optimised directly (L1 to the target lets a pixel sit between red and skin, which snaps
+    to whichever is nearer; this pushes it to the right side). Each pixel weighs class_w[its target
+    colour] (rare colours up), times 1 + ink_weight on the target's `ink_index` pixels (the outlines).
+    Returns the weighted mean."""
+    idx = palette_index(t, palette.to(t.device))
+    ce = F.cross_entropy(palette_logits(y, palette, temperature), idx, reduction="none")
+    w = torch.ones_like(ce) if class_w is None else class_w.to(ce.device, ce.dtype)[idx]
+    if ink_weight and ink_index is not None:
+        w = w * (1 + ink_weight * (idx == ink_index).to(ce.dtype))
+    return (ce * w).sum() / w.sum()

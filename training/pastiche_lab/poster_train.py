@@ -33,7 +33,7 @@ from PIL import Image
 from . import poster_metrics as PM
 from . import poster_net as PN
 from . import poster_render as PR
-from .poster_objective import PairSampler, colour_weights, palette_index, poster_loss, target_edges  # noqa: F401
+from .poster_objective import PairSampler, colour_weights, palette_ce, palette_index, poster_loss, target_edges  # noqa: F401
 from .model import Geometry, Widths
 from .trainer import Schedule, Trainer
 
@@ -108,16 +108,28 @@ def run_net(net, x_uint8, device="cpu"):
     return np.clip(np.rint(y), 0, 255).astype(np.uint8)
 
 
-def validator(photos, targets, device):
-    """validator(net, step): the poster measures on the validation photos and the L1 (0..1) to the
-    renderer's output; score = that L1 (the best imitation is kept)."""
+def validator(photos, targets, device, score="l1"):
+    """validator(net, step): the poster measures on the validation photos, the L1 (0..1) to the
+    renderer's output and the hue/outline measures (`pooled_scores`: the network's output as the
+    snap sees it). score (lower is better, the best is kept): 'l1' = that L1; 'colour' = 1 - the
+    mean of the mean colour recall, the key colour recall and the ink recall."""
     def fn(net, step):
         rows, l1 = [], []
+        conf = np.zeros((len(PR.COLOURS), len(PR.COLOURS)), np.int64)
+        ink = np.zeros(4, np.int64)
         for x, t in zip(photos, targets):
             y = run_net(net, x, device)
             rows.append(PM.measures(y, x))
             l1.append(float(np.abs(y.astype(np.float32) - t).mean() / 255.0))
-        return {**PM.mean_measures(rows), "l1_renderer": float(np.mean(l1)), "score": float(np.mean(l1))}
+            conf += PM.palette_confusion(y, t, PR.COLOURS)
+            ink += PM.outline_counts(y, (t == PR.COLOURS[PR.INK]).all(-1))
+        p = pooled_scores(conf, ink)
+        v = {**PM.mean_measures(rows), "l1_renderer": float(np.mean(l1)),
+             "same_colour": float(np.trace(conf) / conf.sum()),
+             **{k: p[k] for k in ("mean_colour_recall", "key_colour_recall", "ink_recall")}}
+        v["score"] = v["l1_renderer"] if score == "l1" else \
+            1 - (v["mean_colour_recall"] + v["key_colour_recall"] + v["ink_recall"]) / 3
+        return v
     return fn
 
 
@@ -129,7 +141,8 @@ def build_trainer(a, log=print):
         if os.path.isdir(cache) else []
     if not files:
         raise SystemExit(f"no cached targets in {cache}: run `poster_train cache` first")
-    sampler = PairSampler(files, a.crop, seed=a.seed)
+    rich_cols = PR.COLOURS[[PR.IDX[n] for n in a.rich_colours.split(",")]] if a.rich else None
+    sampler = PairSampler(files, a.crop, seed=a.seed, rich=a.rich, rich_colours=rich_cols)
     head = tuple(int(h) for h in a.head.split(",")) if a.head else None
     net = init_net(Widths.from_list(a.widths.split(",")), a.seed, head)
     # The output conv maps to 0..255 with no activation: from the default init its outputs sit near 0
@@ -139,9 +152,13 @@ def build_trainer(a, log=print):
     with torch.no_grad():
         net.conv_out.conv.bias.copy_(mean)
         net.conv_out.conv.weight.mul_(a.out_gain)
+    if a.init:      # start from another run's network (a resumed state.pt still wins)
+        src, _ = load_net(a.init)
+        net.load_state_dict(src.state_dict())
+        log(f"initialised from {a.init}")
     val_paths = list_photos(os.path.join(DATA, "photos", "val"))[:a.val_photos]
     vals = [load_side(p, a.val_size, 4) for p in val_paths]
-    targets = [PR.render(x).astype(np.float32) for x in vals]
+    targets = [PR.render(x) for x in vals]
 
     pal = torch.as_tensor(PR.COLOURS, dtype=torch.float32)
     cw = None
@@ -150,18 +167,32 @@ def build_trainer(a, log=print):
         log("target colour shares " + " ".join(f"{n} {float(s):.3f}" for n, s in zip(PR.NAMES, share)))
         log("colour weights " + " ".join(f"{n} {float(w):.2f}" for n, w in zip(PR.NAMES, cw)))
 
+    ce_w = None
+    if a.ce_weight and a.ce_balance:
+        ce_w, _ = colour_weights(files, PR.COLOURS, a.ce_balance, lo=0.1, hi=a.ce_balance_max)
+        log("CE colour weights " + " ".join(f"{n} {float(w):.2f}" for n, w in zip(PR.NAMES, ce_w)))
+
     def objective(net, batch, step):
         x, t = batch
-        return poster_loss(net(x), t, a.grad_weight, a.edge_weight, cw, pal)
+        y = net(x)
+        loss, parts = poster_loss(y, t, a.grad_weight, a.edge_weight, cw, pal, ink_weight=a.ink_weight,
+                                  ink_index=PR.INK)
+        if a.ce_weight:
+            ce = palette_ce(y, t, pal, a.ce_temp, ce_w, a.ink_weight, PR.INK)
+            loss = loss + a.ce_weight * ce
+            parts["ce"] = float(ce.detach())
+        return loss, parts
     args = {k: v for k, v in vars(a).items() if k not in ("func", "argv")}
-    val_def = f"poster val: first {len(vals)} of photos/val at {a.val_size} px, L1 to renderer"
+    val_def = f"poster val: first {len(vals)} of photos/val at {a.val_size} px, " + (
+        "L1 to renderer" if a.val_score == "l1" else "score " + a.val_score)
     tr = Trainer(net, objective, sampler, run, batch=a.batch, schedule=Schedule(a.schedule, a.lr, a.lr_floor),
-                 minutes=a.minutes, max_iters=a.iters, validator=validator(vals, targets, a.device),
+                 minutes=a.minutes, max_iters=a.iters, validator=validator(vals, targets, a.device, a.val_score),
                  val_every=a.val_every, ckpt_every=a.ckpt_every, ckpt_seconds=a.ckpt_seconds,
                  train_clamp=a.train_clamp, state_name="state.pt", best_name="best.pt", log_name="log.jsonl",
                  log_every=a.log_every, print_every=a.log_every, device=a.device, log=log, val_def=val_def,
                  seed=a.seed, meta={"args": args, "method": "poster renderer", "cached_targets": len(files)},
-                 best_keys=("palette90", "flat_gain", "edge_recall", "l1_renderer"))
+                 best_keys=("palette90", "flat_gain", "edge_recall", "l1_renderer", "same_colour",
+                            "key_colour_recall", "ink_recall"))
     log(f"{len(files)} pairs, widths {net.widths}, head {head}, mac ratio "
         f"{PN.poster_mac_ratio(net.widths, head):.4f}")
     return tr
@@ -200,8 +231,26 @@ def renderer_agreement(y, t):
             "same_colour_as_renderer": float((lab(y) == lab(t)).mean())}
 
 
+KEY_COLOURS = ("vermilion", "golden", "cream", "deep_blue", "pale_blue")   # the poster's signature colours
+
+
+def pooled_scores(conf, ink):
+    """conf: KxK palette confusion summed over photos; ink: the summed `PM.outline_counts`. -> the hue
+    and outline measures: per-colour recall/precision, their means (all colours present; the
+    KEY_COLOURS), ink recall/precision."""
+    rec, prec = PM.colour_scores(conf)
+    key = [PR.IDX[n] for n in KEY_COLOURS]
+    present = ~np.isnan(rec)
+    return {"colour_recall": {n: (None if np.isnan(r) else round(float(r), 4)) for n, r in zip(PR.NAMES, rec)},
+            "colour_precision": {n: (None if np.isnan(q) else round(float(q), 4)) for n, q in zip(PR.NAMES, prec)},
+            "mean_colour_recall": round(float(np.nanmean(rec[present])), 4) if present.any() else None,
+            "key_colour_recall": round(float(np.nanmean(rec[key])), 4) if present[key].any() else None,
+            "ink_recall": round(PM.ratio(ink[0], ink[1]), 4), "ink_precision": round(PM.ratio(ink[2], ink[3]), 4)}
+
+
 def evaluate(systems, photos_dir, n, size, references=None):
-    """systems: name -> fn(HxWx3 uint8) -> HxWx3 uint8. Returns per-system means and per-photo rows."""
+    """systems: name -> fn(HxWx3 uint8) -> HxWx3 uint8. Returns per-system means, pooled hue/outline
+    scores against the renderer (`pooled_scores`) and per-photo rows."""
     paths = list_photos(photos_dir)[:n] if n else list_photos(photos_dir)
     photos = [(os.path.basename(p), load_side(p, size, 4)) for p in paths]
     res = {"photos_dir": os.path.relpath(os.path.realpath(photos_dir), os.path.realpath(REPO)),
@@ -209,14 +258,24 @@ def evaluate(systems, photos_dir, n, size, references=None):
     targets = {pn: PR.render(x) for pn, x in photos}
     for name, fn in systems.items():
         rows = []
+        conf = np.zeros((len(PR.COLOURS), len(PR.COLOURS)), np.int64)
+        ink = np.zeros(4, np.int64)
         for pn, x in photos:
-            y = targets[pn] if fn is PR.render else fn(x)
-            m = {**PM.measures(y, x), **renderer_agreement(y, targets[pn])}
+            t = targets[pn]
+            y = t if fn is PR.render else fn(x)
+            m = {**PM.measures(y, x), **renderer_agreement(y, t)}
+            conf += PM.palette_confusion(y, t, PR.COLOURS)
+            c = PM.outline_counts(y, (t == PR.COLOURS[PR.INK]).all(-1))
+            ink += c
+            m["ink_recall"] = PM.ratio(c[0], c[1]) if c[1] else 1.0
             rows.append({"photo": pn, **{k: round(v, 4) for k, v in m.items()}})
         mean = PM.mean_measures([{k: v for k, v in r.items() if k != "photo"} for r in rows])
         res["systems"][name] = {"mean": {k: round(v, 4) for k, v in mean.items()},
+                                "pooled": pooled_scores(conf, ink),
                                 "meets_goals": PM.meets_goals(mean), "rows": rows}
-        print(name, json.dumps(res["systems"][name]["mean"]), "meets" if PM.meets_goals(mean) else "", flush=True)
+        pooled = res["systems"][name]["pooled"]
+        print(name, json.dumps(res["systems"][name]["mean"]), "meets" if PM.meets_goals(mean) else "",
+              json.dumps({k: v for k, v in pooled.items() if not isinstance(v, dict)}), flush=True)
     if references:
         rows = []
         for p in references:
@@ -244,6 +303,9 @@ def cmd_evaluate(a):
         if a.snap:
             snap = PN.with_snap(net, PR.COLOURS)
             systems[f"{name} + palette snap (step {c['step']})"] = lambda x, snap=snap: run_net(snap, x)
+        for k in a.snap_blur or []:
+            snap = PN.with_snap(net, PR.COLOURS, k)
+            systems[f"{name} + {k}x{k} mean + palette snap (step {c['step']})"] = lambda x, snap=snap: run_net(snap, x)
     refs = sorted(os.path.join(TRAINING, "poster", f) for f in os.listdir(os.path.join(TRAINING, "poster"))
                   if f.startswith("poster_") and f.endswith(".png"))
     photos_dir = a.photos or os.path.join(DATA, "photos", "val")
@@ -269,8 +331,8 @@ def cmd_sheet(a):
     the network."""
     net, ck = load_net(a.checkpoint or default_checkpoint(a.id))
     also = [load_net(path)[0] for path in a.also or []]
-    if a.snap:
-        net = PN.with_snap(net, PR.COLOURS)
+    if a.snap or a.snap_blur:
+        net = PN.with_snap(net, PR.COLOURS, a.snap_blur)
         also = [PN.with_snap(n, PR.COLOURS) for n in also]
     old = onnx_fn(a.old_onnx) if a.old_onnx and os.path.exists(a.old_onnx) else None
     kodak = os.path.join(DATA, "photos", "kodak")
@@ -409,9 +471,22 @@ def parser():
     t.add_argument("--edge-weight", type=float, default=4.0, help="extra L1 weight of the target's border pixels")
     t.add_argument("--balance", type=float, default=0.5, help="weigh each target colour by its pixel share ** "
                    "-BALANCE (0: unweighted)")
+    t.add_argument("--ink-weight", type=float, default=0.0, help="extra weight (L1 and CE) of the target's ink "
+                   "(outline) pixels")
+    t.add_argument("--ce-weight", type=float, default=0.0, help="weight of the palette cross-entropy "
+                   "(poster_objective.palette_ce; 0: off)")
+    t.add_argument("--ce-temp", type=float, default=0.02, help="its temperature (squared 0..1 RGB distance)")
+    t.add_argument("--ce-balance", type=float, default=1.0, help="its class weights: pixel share ** -CE_BALANCE")
+    t.add_argument("--ce-balance-max", type=float, default=8.0, help="cap of those class weights")
+    t.add_argument("--rich", type=float, default=0.0, help="share of crops drawn rich in --rich-colours "
+                   "(PairSampler)")
+    t.add_argument("--rich-colours", default="vermilion,deep_red,golden,cream,deep_blue,pale_blue")
+    t.add_argument("--init", default=None, help="start from this checkpoint's network (fresh optimiser)")
     t.add_argument("--out-gain", type=float, default=50.0, help="initial scale of the output conv's weights")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--val-photos", type=int, default=3); t.add_argument("--val-size", type=int, default=384)
+    t.add_argument("--val-score", default="l1", choices=("l1", "colour"), help="which validated network "
+                   "best.pt keeps (see `validator`)")
     t.add_argument("--val-every", type=int, default=250); t.add_argument("--log-every", type=int, default=10)
     t.add_argument("--ckpt-seconds", type=float, default=120); t.add_argument("--ckpt-every", type=int, default=50)
     t.add_argument("--threads", type=int, default=1); t.add_argument("--device", default="cpu")
@@ -425,6 +500,8 @@ def parser():
     e.add_argument("--also", action="append", help="NAME=checkpoint: more networks to measure, repeatable")
     e.add_argument("--out", default=None); e.add_argument("--threads", type=int, default=1)
     e.add_argument("--snap", action="store_true", help="also the network with the palette-snap output layer")
+    e.add_argument("--snap-blur", type=int, action="append", help="also the network with a KxK box mean "
+                   "before the snap (repeatable)")
     e.set_defaults(func=cmd_evaluate, argv=None)
     s = sub.add_parser("sheet", help="contact sheet on Kodak photos (publishable)")
     s.add_argument("--id", default=STYLE_ID); s.add_argument("--checkpoint", default=None)
@@ -434,6 +511,8 @@ def parser():
     s.add_argument("--side", type=int, default=384); s.add_argument("--old-onnx", default=None)
     s.add_argument("--out", default=None); s.add_argument("--snap", action="store_true")
     s.add_argument("--also", action="append", help="checkpoint: another network's column, repeatable")
+    s.add_argument("--snap-blur", type=int, default=0, help="the network's column: a KxK box mean before "
+                   "the snap (the --also columns: the plain snap)")
     s.set_defaults(func=cmd_sheet)
     x = sub.add_parser("export", help="ONNX + tile model + catalog entry + thumbnail")
     x.add_argument("--id", default=STYLE_ID); x.add_argument("--checkpoint", default=None)
