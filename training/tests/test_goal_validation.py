@@ -21,3 +21,19 @@ def test_multi_size_validator_takes_the_worst_size(monkeypatch):
     assert v["384px"] == (0.18, 0.85) and v["768px"] == (0.22, 0.83)
     one = pipeline.multi_size_validator([768], [768], None, "cpu")(None)
     assert one == figures[768]
+
+
+def test_ship_below_the_bar_only_when_better_than_shipped_at_every_size(tmp_path):
+    import json
+    from pastiche_lab.ship import better_than_shipped
+    old = {"picasso": {"384": {"style_distance_ratio": 0.337, "ssim_lum_4x": 0.787},
+                       "768": {"style_distance_ratio": 0.353, "ssim_lum_4x": 0.758}}}
+    (tmp_path / "old.json").write_text(json.dumps(old))
+    new = json.loads(json.dumps(old))
+    new["picasso"]["384"] = {"style_distance_ratio": 0.244, "ssim_lum_4x": 0.797}
+    new["picasso"]["768"] = {"style_distance_ratio": 0.297, "ssim_lum_4x": 0.769}
+    (tmp_path / "new.json").write_text(json.dumps(new))
+    assert better_than_shipped("picasso", tmp_path / "new.json", tmp_path / "old.json")
+    new["picasso"]["768"]["ssim_lum_4x"] = 0.750        # worse on one measure at one size: no
+    (tmp_path / "new.json").write_text(json.dumps(new))
+    assert not better_than_shipped("picasso", tmp_path / "new.json", tmp_path / "old.json")
