@@ -359,6 +359,55 @@ def slim(net: TransformerNet, masks) -> TransformerNet:
     return new
 
 
+def parse_widths(s: str) -> Widths:
+    """'16/32/64/res[48,48,64,48,48]/32/16' (Widths' own str) or ten numbers separated by / or ,."""
+    v = s.replace("res[", "").replace("]", "").replace(",", "/").split("/")
+    if len(v) != 10:
+        raise ValueError(f"widths {s!r}: ten numbers c1/c2/trunk/res[5]/u1/u2")
+    return Widths.from_list(v)
+
+
+def widen(net: TransformerNet, widths: Widths, seed=0) -> TransformerNet:
+    """A wider copy of net computing exactly the same function: every group of `widths` holds at least
+    as many channels as net's (a width 0 or smaller keeps net's). The old channels come first with their
+    weights; each new channel gets random incoming weights (PyTorch's default init) and an instance norm
+    of scale 1, shift 0, so it is active, and outgoing weights of 0 (every conv's weights reading it), so
+    the output does not change; those weights get a gradient from its activation at the first step."""
+    old = net.widths
+    nw = Widths.from_list([max(a, b) for a, b in zip(old.as_list(), widths.as_list())])
+    torch.manual_seed(seed)
+    new = TransformerNet(nw, net.geo).to(next(net.parameters()).device)
+
+    def copy_conv(s, d, transposed=False):
+        W, D = s.weight.data, d.weight.data
+        D[tuple(slice(0, n) for n in W.shape)] = W
+        cin = W.shape[0] if transposed else W.shape[1]
+        if transposed:
+            D[cin:] = 0
+        else:
+            D[:, cin:] = 0
+        d.bias.data[: s.bias.shape[0]] = s.bias.data
+
+    def copy_in(s, d):
+        d.weight.data[: s.c] = s.weight.data; d.bias.data[: s.c] = s.bias.data
+
+    tA = net.geo.kind == "A"
+    with torch.no_grad():
+        copy_conv(net.conv1.conv, new.conv1.conv); copy_in(net.in1, new.in1)
+        copy_conv(net.conv2.conv, new.conv2.conv); copy_in(net.in2, new.in2)
+        copy_conv(net.conv3.conv, new.conv3.conv); copy_in(net.in3, new.in3)
+        for i in range(len(net.res_a)):
+            copy_conv(net.res_a[i].conv, new.res_a[i].conv); copy_in(net.res_ia[i], new.res_ia[i])
+            copy_conv(net.res_b[i].conv, new.res_b[i].conv); copy_in(net.res_ib[i], new.res_ib[i])
+        copy_conv(net.up1.weight_conv, new.up1.weight_conv, tA); copy_in(net.in4, new.in4)
+        copy_conv(net.up2.weight_conv, new.up2.weight_conv, tA); copy_in(net.in5, new.in5)
+        copy_conv(net.conv_out.conv, new.conv_out.conv)
+        if net.in_out is not None:
+            new.in_out.load_state_dict(net.in_out.state_dict())
+    new.clamp_output = net.clamp_output
+    return new
+
+
 def kept_indices(masks):
     return {g: torch.nonzero(masks[g] > 0.5).flatten() for g in GROUPS}
 

@@ -19,9 +19,9 @@ import torch
 from . import checkpoints
 from .data import LAB, STYLES, data_root, list_photos, load_rgb, resize_long, to_tensor, train_photos
 from .evaluate import TeacherCache, evaluate_fn, full_report, net_fn, load_student
-from .finetune import train
+from .finetune import GOAL_SCORE, train
 from .lossnets import load_vgg, load_darknet
-from .model import masks_from_code, slim, with_padding, kept_indices
+from .model import FULL, kept_indices, macs_per_pixel, masks_from_code, parse_widths, slim, widen, with_padding
 from .prune import search
 from .teachers import load_teacher
 
@@ -44,6 +44,22 @@ def search_photos(droot, n, size, seed):
     imgs = [i.transpose(1, 0, 2) if i.shape[0] > i.shape[1] else i for i in imgs]   # landscape
     h = min(i.shape[0] for i in imgs); w = min(i.shape[1] for i in imgs)
     return torch.cat([to_tensor(np.ascontiguousarray(i[:h, :w])) for i in imgs])
+
+
+def multi_size_validator(tcs, sizes, vgg, dev):
+    """validator(net) -> figures of the first TeacherCache; with several (sizes), the worst
+    style_distance_ratio and ssim_lum_4x over them, and each size's pair under `<size>px`."""
+    def validator(net):
+        rs = [evaluate_fn(net_fn(net, dev), tc, vgg, dev) for tc in tcs]
+        if len(rs) == 1:
+            return rs[0]
+        v = dict(rs[0])
+        v["style_distance_ratio"] = max(r["style_distance_ratio"] for r in rs)
+        v["ssim_lum_4x"] = min(r["ssim_lum_4x"] for r in rs)
+        for z, r in zip(sizes, rs):
+            v[f"{z}px"] = (round(r["style_distance_ratio"], 4), round(r["ssim_lum_4x"], 4))
+        return v
+    return validator
 
 
 def main(argv=None):
@@ -91,11 +107,19 @@ def main(argv=None):
                     help="L1 of the output's 2x2-periodic components to the teacher's (pixel checkerboards; 0 = off)")
     ap.add_argument("--init", help="start from this student (a checkpoint, e.g. onnx_import of a shipped model) "
                                    "instead of searching; no feature matching (its kept channels are unknown)")
+    ap.add_argument("--widen", help="with --init: widen the student to these widths first, e.g. "
+                                    "16/32/64/res[48,48,64,48,48]/32/16 (model.widen: same output at the start; "
+                                    "a width below the student's keeps the student's)")
     ap.add_argument("--w-style", type=float, default=3.0)
     ap.add_argument("--vgg-every", type=int, default=4, help="VGG losses every k-th iteration")
     ap.add_argument("--w-darknet", type=float, default=2.0, help="Tiny Darknet Gram loss weight (every iteration; 0 = off)")
     ap.add_argument("--val-photos", type=int, default=5)
     ap.add_argument("--val-every", type=int, default=100)
+    ap.add_argument("--val-size", type=int, nargs="+", default=[384],
+                    help="validate at these long sides (px); with several, the worst size's figures count")
+    ap.add_argument("--score", choices=["bar", "goal"], default="bar",
+                    help="best-student score: distance to the lab's bar (0.30 / 0.80) or to issue 11's goal "
+                         "(style distance 0.20 / SSIM lum 4x 0.82), the worse of the two criteria")
     ap.add_argument("--final-photos", type=int, default=25, help="val photos for the final evaluation (first N; 0 = all 100)")
     ap.add_argument("--stop-after", choices=["search", "finetune", "evaluate"], default=None)
     a = ap.parse_args(argv)
@@ -128,8 +152,13 @@ def main(argv=None):
         student = load_student(a.init, dev)
         kept = None
         log("initial student", a.init, student.widths)
+        init_widths = student.widths.to_dict()
+        if a.widen:
+            student = widen(student, parse_widths(a.widen), seed=a.seed)
+            log("widened to", student.widths, f"MACs {macs_per_pixel(student.widths, student.geo.kind) / macs_per_pixel(FULL, 'B'):.3f} of 154 G")
         if not (run / "init.json").exists():   # ship.py records it in the catalog entry
-            (run / "init.json").write_text(json.dumps({"init": str(a.init), "widths": student.widths.to_dict()}))
+            (run / "init.json").write_text(json.dumps({"init": str(a.init), "widths": init_widths,
+                                                          **({"widened_to": student.widths.to_dict()} if a.widen else {})}))
     else:
         res = json.loads(sp.read_text())
         log("searched widths", res["widths"])
@@ -142,10 +171,9 @@ def main(argv=None):
         masks = masks_from_code(res["code"], teacher.widths, dev)
         student = slim(base, masks)
         kept = {g: v.to(dev) for g, v in kept_indices(masks).items()}
-    tc = TeacherCache(a.style, droot, 384, a.val_photos, dev, context=a.context)
-
-    def validator(net):
-        return evaluate_fn(net_fn(net, dev), tc, vgg, dev)
+    tcs = [TeacherCache(a.style, droot, z, a.val_photos, dev, context=a.context) for z in a.val_size]
+    validator = multi_size_validator(tcs, a.val_size, vgg, dev)
+    val_tag = "+".join(tc.tag for tc in tcs) + ("" if a.score == "bar" else "_goal")
 
     photos = train_photos(droot, pool=a.pool)
     log(f"training photos: {len(photos)}" + (" (BSDS train + the extra pool)" if a.pool else " (BSDS train)"))
@@ -155,7 +183,7 @@ def main(argv=None):
                  w_content=a.w_content, w_style=a.w_style, val_every=a.val_every, validator=validator,
                  device=dev, seed=a.seed, log=log, vgg_every=a.vgg_every,
                  darknet=load_darknet(droot).to(dev) if a.w_darknet > 0 else None, w_dk=a.w_darknet,
-                 val_def=tc.tag, w_low=a.w_low, w_phase=a.w_phase, max_iters=a.iters, iter_schedule=bool(a.iters))
+                 val_def=val_tag, score=GOAL_SCORE if a.score == "goal" else None, w_low=a.w_low, w_phase=a.w_phase, max_iters=a.iters, iter_schedule=bool(a.iters))
     log("fine-tune done, best", best)
     final = run / "student.pt"
     if a.iters:   # compare at equal iterations: the student of the last iteration, not the best validated

@@ -105,6 +105,16 @@ def _curves_and_contact_sheet(style, run: Path, out_dir: Path, droot):
     save_rgb(sheet, out_dir / "contact_sheet.jpg")
 
 
+def better_than_shipped(style, test_json: Path, shipped_json: Path = None):
+    """True when the test figures in test_json ({style: {size: figures}}) have a lower style distance and
+    a higher SSIM lum 4x than the shipped student's (reports/test_set_after.json) at every size of both."""
+    new = json.loads(Path(test_json).read_text())[style]
+    old = json.loads(Path(shipped_json or LAB / "reports" / "test_set_after.json").read_text())[style]
+    sizes = [z for z in old if z in new]
+    return bool(sizes) and all(new[z]["style_distance_ratio"] < old[z]["style_distance_ratio"] and
+                               new[z]["ssim_lum_4x"] > old[z]["ssim_lum_4x"] for z in sizes)
+
+
 def update_catalog(entry):
     """The entry into models/catalog.json (catalog.update: atomic, teacher styles in the lab's order)."""
     return catalog.update(REPO / "models" / "catalog.json", entry)
@@ -116,6 +126,10 @@ def main(argv=None):
     ap.add_argument("--data")
     ap.add_argument("--run-dir")
     ap.add_argument("--report-only", action="store_true")
+    ap.add_argument("--if-better", metavar="TEST_JSON",
+                    help="ship below the lab's bar only if these held-out test figures (evaluate --json, one style, "
+                         "several sizes) beat the shipped student's in reports/test_set_after.json on style distance "
+                         "and SSIM lum 4x at every size (a shipped student that itself misses the bar)")
     a = ap.parse_args(argv)
     torch.set_num_threads(2)
     droot = data_root(a.data)
@@ -125,7 +139,9 @@ def main(argv=None):
         return
     ev = json.loads((run / "eval.json").read_text())
     if not ev["meets_bar"]:
-        raise SystemExit(f"{a.style}: does not meet the bar: {ev}")
+        if not a.if_better or not better_than_shipped(a.style, Path(a.if_better)):
+            raise SystemExit(f"{a.style}: does not meet the bar: {ev}")
+        print(f"{a.style}: below the bar, but better than the shipped student on the test set ({a.if_better})")
     net = load_student(run / "student.pt")
     models = REPO / "models"; models.mkdir(exist_ok=True)
     whole, tile = models / f"{a.style}.onnx", models / f"{a.style}.tile.onnx"

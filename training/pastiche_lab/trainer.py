@@ -76,6 +76,7 @@ class Trainer:
         # schedule's learning rate (default: every parameter of net at 1 x)
         self.opt = torch.optim.Adam(param_groups or self.net.parameters(), schedule.lr)
         self.step, self.elapsed = 0, 0.0
+        self.skipped = 0        # updates skipped for a non-finite loss or gradient (this process)
         self.best = {"score": math.inf}
         self.history = {"train": [], "val": []}
         self.resumed = self._resume()
@@ -163,12 +164,16 @@ class Trainer:
             loss, parts = self.objective(net, x, self.step)
             self.opt.zero_grad(set_to_none=True)
             loss.backward()
-            if self.clip:
-                torch.nn.utils.clip_grad_norm_(net.parameters(), self.clip)
-            self.opt.step()
+            gn = torch.nn.utils.clip_grad_norm_(net.parameters(), self.clip if self.clip else math.inf)
+            if torch.isfinite(loss.detach()) and torch.isfinite(gn):
+                self.opt.step()
+            else:   # a non-finite loss or gradient (e.g. a crop of one flat colour): skip the update, keep the weights
+                self.opt.zero_grad(set_to_none=True)
+                self.skipped += 1
+                loss, parts = None, {}
             self.step += 1
             now = time.time(); self.elapsed += now - t_last; t_last = now
-            for k, v in {"loss": loss, **parts}.items():
+            for k, v in ({"loss": loss, **parts} if loss is not None else {"skipped": 1.0}).items():
                 if v is not None:
                     sums[k] = sums.get(k, 0.0) + float(v.detach() if torch.is_tensor(v) else v)
                     counts[k] = counts.get(k, 0) + 1

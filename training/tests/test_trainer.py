@@ -316,3 +316,19 @@ def test_paired_batches_reach_the_objective(tmp_path):
     Trainer(net(), objective, Pairs(), tmp_path / "p", batch=2, schedule=Schedule("constant", 1e-2), max_iters=3,
             log=lambda *a: None).fit()
     assert seen == [255.0] * 3
+
+
+def test_a_non_finite_step_is_skipped_and_the_weights_stay(tmp_path):
+    t = trainer(tmp_path, "nan", 4)
+    inner = t.objective
+
+    def sometimes_nan(n, x, step):      # step 1's loss is NaN (as a flat crop made it once)
+        loss, parts = inner(n, x, step)
+        return (loss * float("nan"), parts) if step == 1 else (loss, parts)
+    t.objective = sometimes_nan
+    t.fit()
+    assert t.skipped == 1 and t.step == 4
+    assert all(torch.isfinite(p).all() for p in t.net.parameters())
+    recs = [json.loads(l) for l in (tmp_path / "nan" / "ft_log.jsonl").read_text().splitlines()]
+    assert [r.get("skipped") for r in recs] == [None, 1.0, None, None]
+    assert all(math.isfinite(r["loss"]) for r in recs if "loss" in r)
