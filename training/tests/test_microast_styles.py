@@ -33,6 +33,9 @@ def test_hue_rotation_keeps_luminance_and_a_full_turn_is_identity():
     assert np.allclose(y @ LUM, x @ LUM, atol=1e-4)
     assert np.abs(y - x).max() > 0.1                      # the colours did change
     assert np.allclose(S._rotate_hue(x, 2 * math.pi), x, atol=1e-4)
+    iq = np.array([[0.596, -0.274, -0.322], [0.211, -0.523, 0.312]], np.float32)
+    chroma = lambda a: np.linalg.norm(a @ iq.T, axis=-1)
+    assert np.allclose(chroma(y), chroma(x), atol=1e-4)   # a rotation: the saturation stays
 
 
 def test_style_augment_recolours_deterministically_and_can_make_monochrome():
