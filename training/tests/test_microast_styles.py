@@ -136,3 +136,25 @@ def test_paint_keeps_the_size_with_a_context():
     a = img(20, 28, 1)
     out = S.paint(Shift(), a, 6)
     assert out.shape == a.shape and np.allclose(out, np.clip(a * 0.5 + 3, 0, 255), atol=1e-4)
+
+
+def test_ship_reuses_an_eval_only_for_its_own_checkpoint(tmp_path, monkeypatch):
+    from pastiche_lab import microast_ship as SH
+    run = tmp_path / "runs" / "r"
+    run.mkdir(parents=True)
+    best, final = run / "student.pt", run / "ft_state.pt"
+    best.write_bytes(b"x"); final.write_bytes(b"y")
+    monkeypatch.setattr(SH, "LAB", tmp_path)
+    assert SH.same_checkpoint("runs/r/student.pt", best)           # as microast_lab writes it (relative to training/)
+    assert SH.same_checkpoint(str(best), best)
+    assert not SH.same_checkpoint("runs/r/student.pt", final)      # the run's eval.json is of its best student
+    assert not SH.same_checkpoint("", best)
+
+
+def test_curves_title_names_the_runs_validation(tmp_path):
+    from pastiche_lab import checkpoints
+    from pastiche_lab.microast_ship import val_label
+    assert "2 paintings" in val_label(tmp_path)                     # no state: the first runs' validation
+    checkpoints.save(tmp_path / "ft_state.pt", config={}, state_dict={},
+                     meta={"args": {"val": "wide", "val_photos": 4, "val_size": 384}})
+    assert "matilde-perez" in val_label(tmp_path) and "4 val photos" in val_label(tmp_path)
