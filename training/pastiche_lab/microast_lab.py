@@ -311,6 +311,10 @@ def main(argv=None):
                          "of a painter the lab never trains on)")
     ap.add_argument("--val-size", type=int, default=384)
     ap.add_argument("--val-photos", type=int, default=4, help="with --val wide: this many val photos")
+    ap.add_argument("--reshape", help="with --init: new widths per group, e.g. c1=8,u2=8,trunk=52 (microast_reshape: "
+                                      "dropped channels least important first, added ones from the teacher with zero "
+                                      "outgoing weights; after --widen)")
+    ap.add_argument("--max-mac-reshape", type=float, default=0.6, help="--reshape refuses widths over this MAC ratio")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--test-photos", type=int, default=8)
     ap.add_argument("--eval-only", action="store_true")
@@ -338,6 +342,16 @@ def main(argv=None):
             info["widen"] = a.widen.split(",")
             init.content, idx = M.widen(init.content, teacher.content, idx, info["widen"])
             log(f"widened {info['widen']}")
+        if a.reshape:
+            from .microast_reshape import parse_targets, plan, reshape_student
+            targets = parse_targets(a.reshape)
+            new = plan(idx, targets, importance(teacher.content))
+            r = mac_ratio(M.code_from_indices(new))
+            if r > a.max_mac_reshape:
+                raise SystemExit(f"--reshape {a.reshape}: MAC ratio {r:.3f} > {a.max_mac_reshape}")
+            init, idx = reshape_student(init, teacher, idx, new)
+            info["reshape"] = targets
+            log(f"reshaped {targets}")
         code = M.code_from_indices(idx)
         res = {**res, "code": code, "widths": code_widths(code).as_list(), "mac_ratio": mac_ratio(code), "init": info}
         log(f"from {a.init}: widths {res['widths']} mac ratio {res['mac_ratio']:.3f}")
