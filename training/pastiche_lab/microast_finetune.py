@@ -41,23 +41,30 @@ def t01(img):
 
 class PairSampler:
     """(photo crop, style image) pairs: paintings (60 %), posters (15 %) and training photos as
-    styles (25 %), flipped, sometimes cropped, at 384-512 px (`style_sizes`). Deterministic from
+    styles (25 %), flipped, sometimes cropped, at 384-512 px (`style_sizes`); with `bank_p`, that
+    share of the style images comes from `bank` (the other painters' pictures of
+    `microast_styles`), and with `aug_p` that share is recoloured (`style_augment`). Deterministic from
     `seed`; `state()`/`set_state()` let a resumed run continue the stream (the Trainer's protocol).
 
     batch(n) -> (photos [n,3,crop,crop] 0..1, [n style images [1,3,h,w] 0..1] of varying sizes)."""
 
-    def __init__(self, photos, paintings, posters, crop=160, seed=0, style_sizes=(384, 448, 512)):
+    def __init__(self, photos, paintings, posters, crop=160, seed=0, style_sizes=(384, 448, 512), bank=(),
+                 bank_p=0.0, aug_p=0.0):
         load = lambda ps: [a if isinstance(a, np.ndarray) else load_rgb(a) for a in ps]
         self.photos, self.paintings, self.posters = load(photos), load(paintings), load(posters)
+        self.bank = load(bank)
         if not self.photos or not self.paintings:
             raise SystemExit("no training photos or paintings")
+        if bank_p and not self.bank:
+            raise SystemExit("bank_p > 0 but the style bank is empty (python3 -m pastiche_lab.microast_styles)")
         self.crop, self.style_sizes = crop, tuple(style_sizes)
+        self.bank_p, self.aug_p = float(bank_p), float(aug_p)
         self.rng = random.Random(seed)
 
     @classmethod
-    def from_data(cls, droot, crop=160, seed=0):
+    def from_data(cls, droot, crop=160, seed=0, bank=(), bank_p=0.0, aug_p=0.0):
         return cls(list_photos(droot / "photos" / "train"), [droot / "styles" / s for s in TRAIN_STYLES],
-                   sorted((LAB / "poster").glob("*.png")), crop, seed)
+                   sorted((LAB / "poster").glob("*.png")), crop, seed, bank=bank, bank_p=bank_p, aug_p=aug_p)
 
     def state(self):
         return self.rng.getstate()
@@ -83,8 +90,11 @@ class PairSampler:
         return t01(a)
 
     def style(self):
-        r = self.rng.random()
-        pool = self.paintings if r < 0.6 or not self.posters and r < 0.75 else self.posters if r < 0.75 else self.photos
+        if self.bank_p and self.rng.random() < self.bank_p:      # the style bank (other painters' pictures)
+            pool = self.bank
+        else:
+            r = self.rng.random()
+            pool = self.paintings if r < 0.6 or not self.posters and r < 0.75 else self.posters if r < 0.75 else self.photos
         img = pool[self.rng.randrange(len(pool))]
         h, w = img.shape[:2]
         if self.rng.random() < 0.3:      # a crop of the style image (60-100 % of each side)
@@ -95,7 +105,11 @@ class PairSampler:
         if self.rng.random() < 0.5:
             img = img[:, ::-1]
         size = self.rng.choice(self.style_sizes)
-        return t01(resize_long(np.ascontiguousarray(img), size, multiple=1))
+        img = resize_long(np.ascontiguousarray(img), size, multiple=1)
+        if self.aug_p and self.rng.random() < self.aug_p:        # recoloured (microast_styles.style_augment)
+            from .microast_styles import style_augment
+            img = style_augment(img, self.rng)
+        return t01(img)
 
     def batch(self, n):
         pairs = [(self.photo(), self.style()) for _ in range(n)]

@@ -46,7 +46,13 @@ GOAL = {"mac_ratio": 0.6, "style_distance_ratio": 0.25, "ssim_lum_4x": 0.85}
 
 
 def painting(path, size=512):
-    return t01(resize_long(load_rgb(path), size, multiple=1))
+    """A style image (a path, or an HxWx3 0..255 array) at `size` px long side, [1,3,h,w] 0..1."""
+    img = path if isinstance(path, np.ndarray) else load_rgb(path)
+    return t01(resize_long(img, size, multiple=1))
+
+
+def style_name(s, i=0):
+    return f"array-{i}" if isinstance(s, np.ndarray) else Path(s).name
 
 
 # ---------------- search ----------------
@@ -231,6 +237,7 @@ def evaluate_pairs(student: M.MicroAST, teacher: M.MicroAST, vgg, photos, styles
     rows = []
     codes = []
     with torch.no_grad():
+        names = [style_name(s, i) for i, s in enumerate(styles)]
         for s in styles:
             sp = painting(s, style_size)
             codes.append((teacher.style(sp), student.style(sp)))
@@ -238,14 +245,14 @@ def evaluate_pairs(student: M.MicroAST, teacher: M.MicroAST, vgg, photos, styles
             img = resize_long(load_rgb(p), size)
             x = t01(img)
             fp = vgg(x * 255)
-            for s, (tc, sc) in zip(styles, codes):
+            for s, (tc, sc) in zip(names, codes):
                 t = torch.round(teacher.content(x, tc) * 255)
                 o = torch.round(student.content(x, sc) * 255)
                 ft, fo = vgg(t), vgg(o)
                 ratio = float(style_distance(fo, ft) / style_distance(fp, ft))
                 tn, on = t[0].permute(1, 2, 0).numpy(), o[0].permute(1, 2, 0).numpy()
                 s4, ss, ps = _metrics_np(on, tn)
-                rows.append({"photo": Path(p).name, "style": Path(s).name, "style_distance_ratio": ratio,
+                rows.append({"photo": Path(p).name, "style": s, "style_distance_ratio": ratio,
                              "ssim_lum_4x": float(s4), "ssim": float(ss), "psnr_db": float(ps)})
     mean = {k: float(np.mean([r[k] for r in rows])) for k in ("style_distance_ratio", "ssim_lum_4x", "ssim", "psnr_db")}
     return {**mean, "pairs": len(rows), "rows": rows}
@@ -294,6 +301,20 @@ def main(argv=None):
                                    "(and its folder's search.json) instead of searching")
     ap.add_argument("--widen", help="with --init: groups widened to the teacher's widths, e.g. c1,e2,u1,u2 (the "
                                     "added channels start as the teacher's, with zero outgoing weights)")
+    ap.add_argument("--style-bank", action="store_true", help="add the style bank's training pictures "
+                    "(microast_styles, runs/microast-styles/train) as style images")
+    ap.add_argument("--bank-p", type=float, default=0.25, help="with --style-bank: share of the style images from it")
+    ap.add_argument("--aug-p", type=float, default=0.0, help="share of the style images recoloured (style_augment)")
+    ap.add_argument("--val", choices=("narrow", "wide"), default="narrow",
+                    help="narrow: 4 val photos x candy, starry-night at 384 px (the first runs'); wide: "
+                         "microast_styles.val_sets (6 val photos x 2 paintings, a recoloured one and 2 pictures "
+                         "of a painter the lab never trains on)")
+    ap.add_argument("--val-size", type=int, default=384)
+    ap.add_argument("--val-photos", type=int, default=4, help="with --val wide: this many val photos")
+    ap.add_argument("--reshape", help="with --init: new widths per group, e.g. c1=8,u2=8,trunk=52 (microast_reshape: "
+                                      "dropped channels least important first, added ones from the teacher with zero "
+                                      "outgoing weights; after --widen)")
+    ap.add_argument("--max-mac-reshape", type=float, default=0.6, help="--reshape refuses widths over this MAC ratio")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--test-photos", type=int, default=8)
     ap.add_argument("--eval-only", action="store_true")
@@ -321,6 +342,16 @@ def main(argv=None):
             info["widen"] = a.widen.split(",")
             init.content, idx = M.widen(init.content, teacher.content, idx, info["widen"])
             log(f"widened {info['widen']}")
+        if a.reshape:
+            from .microast_reshape import parse_targets, plan, reshape_student
+            targets = parse_targets(a.reshape)
+            new = plan(idx, targets, importance(teacher.content))
+            r = mac_ratio(M.code_from_indices(new))
+            if r > a.max_mac_reshape:
+                raise SystemExit(f"--reshape {a.reshape}: MAC ratio {r:.3f} > {a.max_mac_reshape}")
+            init, idx = reshape_student(init, teacher, idx, new)
+            info["reshape"] = targets
+            log(f"reshaped {targets}")
         code = M.code_from_indices(idx)
         res = {**res, "code": code, "widths": code_widths(code).as_list(), "mac_ratio": mac_ratio(code), "init": info}
         log(f"from {a.init}: widths {res['widths']} mac ratio {res['mac_ratio']:.3f}")
@@ -337,19 +368,31 @@ def main(argv=None):
     if init is not None:
         student.load_state_dict(init.state_dict())
 
-    val_photos = list_photos(droot / "photos" / "val")[:4]
-    val_styles = [droot / "styles" / s for s in VAL_STYLES]
+    if a.val == "wide":
+        from .microast_styles import val_sets
+        val_photos, val_styles = val_sets(droot, a.val_photos)
+    else:
+        val_photos = list_photos(droot / "photos" / "val")[:4]
+        val_styles = [droot / "styles" / s for s in VAL_STYLES]
+    val_def = "" if a.val == "narrow" and a.val_size == 384 else f"{a.val}-{a.val_photos}-{a.val_size}"
 
     def validator(net, step):
-        v = evaluate_pairs(net, teacher, vgg, val_photos, val_styles, 384)
+        v = evaluate_pairs(net, teacher, vgg, val_photos, val_styles, a.val_size)
         return {**v, "score": goal_score(v)}
 
     if not a.eval_only:
         weights = {f"w_{k}": getattr(a, f"w_{k}") for k in ("pix", "low", "feat", "style", "content", "ratio")}
-        trainer = make_trainer(teacher, student, idx, vgg, run, PairSampler.from_data(droot, a.crop), minutes=None if a.iters else a.minutes,
+        bank = []
+        if a.style_bank:
+            from .microast_styles import bank_images
+            bank = bank_images("train")
+            if not bank:
+                raise SystemExit("--style-bank: runs/microast-styles/train is empty (python3 -m pastiche_lab.microast_styles)")
+        sampler = PairSampler.from_data(droot, a.crop, bank=bank, bank_p=a.bank_p if bank else 0.0, aug_p=a.aug_p)
+        trainer = make_trainer(teacher, student, idx, vgg, run, sampler, minutes=None if a.iters else a.minutes,
                                max_iters=a.iters, iter_schedule=bool(a.iters), lr=a.lr, style_lr_scale=a.style_lr_scale,
                                batch=a.batch, validator=validator, val_every=a.val_every, log=log,
-                               vgg_every=a.vgg_every, meta={"args": vars(a)}, **weights)
+                               vgg_every=a.vgg_every, val_def=val_def, meta={"args": vars(a)}, **weights)
         best = trainer.fit()
         log(f"fine-tuning done, best {best}")
     best_p = run / "student.pt"

@@ -135,8 +135,34 @@ def curves(run: Path, path):
     ax[0].set_xlabel("iteration"); ax[0].set_yscale("log"); ax[0].legend(fontsize=7); ax[0].set_title("training losses")
     ax[1].axhline(GOAL["style_distance_ratio"], ls=":", c="C0"); ax[1].axhline(GOAL["ssim_lum_4x"], ls=":", c="C1")
     ax[1].legend(fontsize=7); ax[1].set_xlabel("iteration")
-    ax[1].set_title("validation (4 val photos x 2 paintings, 384 px)")
+    ax[1].set_title(val_label(run), fontsize=8)
     fig.tight_layout(); fig.savefig(path, dpi=90); plt.close(fig)
+
+
+def same_checkpoint(recorded, ck: Path):
+    """Whether an eval.json's "checkpoint" (as the lab wrote it: relative to training/ or absolute)
+    names the checkpoint file ck."""
+    if not recorded:
+        return False
+    r = Path(recorded)
+    cands = [r] if r.is_absolute() else [LAB / r, Path.cwd() / r]
+    try:
+        return any(c.resolve() == ck.resolve() for c in cands)
+    except OSError:
+        return False
+
+
+def val_label(run: Path):
+    """The validation set of a run (its arguments in ft_state.pt), for the curves' title."""
+    try:
+        ck = torch.load(run / "ft_state.pt", map_location="cpu", weights_only=False)
+        args = (ck.get("meta") or {}).get("args") or {}
+    except (OSError, RuntimeError):
+        args = {}
+    if args.get("val") == "wide":
+        return (f"validation ({args.get('val_photos', 4)} val photos x candy, starry-night, recoloured la_muse, "
+                f"2 matilde-perez pictures, {args.get('val_size', 384)} px)")
+    return "validation (4 val photos x 2 paintings, 384 px)"
 
 
 def fidelity_md(ev, path, previous=None):
@@ -229,9 +255,10 @@ def main(argv=None):
     teacher = M.load_teacher(droot)
     run = ck.parent
     evp = run / "eval.json"
-    if evp.exists() and evp.stat().st_mtime >= ck.stat().st_mtime:
-        ev = json.loads(evp.read_text())
-    else:
+    ev = json.loads(evp.read_text()) if evp.exists() and evp.stat().st_mtime >= ck.stat().st_mtime else None
+    if ev is not None and not same_checkpoint(ev.get("checkpoint", ""), ck):
+        ev = None                     # the run's eval.json is of another checkpoint of that run
+    if ev is None:
         print("evaluating (512 px, test pairs)", flush=True)
         ev = test_eval(st, teacher, load_vgg(droot), droot, ck)
         catalog.write_atomic(evp, json.dumps(ev, indent=1).encode())

@@ -247,3 +247,82 @@ def test_curves_follow_a_run_started_from_another(tmp_path):
     (b / "search.json").write_text(json.dumps({"init": {"from": str(a / "student.pt")}}))
     assert run_chain(b) == [(a, 0), (b, 600)]
     assert run_chain(a) == [(a, 0)]
+
+
+def _fine_tuned_student(t, idx, seed=5):
+    from pastiche_lab.microast_lab import student_from_teacher as sft
+    st = sft(t, idx)
+    torch.manual_seed(seed)
+    for p in st.parameters():
+        p.data += 0.03 * torch.randn_like(p)
+    return st.eval()
+
+
+def test_reshape_that_only_adds_channels_keeps_the_function_trunk_included():
+    from pastiche_lab.microast_reshape import reshape_student
+    t = teacher(3)
+    idx = M.indices_from_code(code(4))
+    st = _fine_tuned_student(t, idx)
+    missing = lambda g, n: sorted(set(idx[g]) | set([c for c in range(getattr(M.FULL, g)) if c not in idx[g]][:n]))
+    pairs = lambda g, n: sorted(set(idx[g]) | {c for k in [k for k in range(getattr(M.FULL, g) // 2)
+                                                            if 2 * k not in idx[g]][:n] for c in (2 * k, 2 * k + 1)})
+    new = {g: list(idx[g]) for g in M.GROUPS}
+    new.update(trunk=pairs("trunk", 3), u1=pairs("u1", 2), r1=missing("r1", 5), c1=missing("c1", 2))
+    assert len(new["trunk"]) == len(idx["trunk"]) + 6
+    big, got = reshape_student(st, t, idx, new)
+    assert got == new and big.style.t == len(new["trunk"])
+    x, s = torch.rand(1, 3, 36, 44), torch.rand(1, 3, 40, 32)
+    with torch.no_grad():
+        a, b = st(x, s), big.eval()(x, s)
+    assert torch.allclose(a, b, atol=1e-5), float((a - b).abs().max())
+    assert M.count_params(big.content) > M.count_params(st.content)
+
+
+def test_reshape_that_drops_channels_keeps_the_kept_weights():
+    from pastiche_lab.microast_reshape import reshape
+    t = teacher(3)
+    idx = M.indices_from_code(code(4))
+    plain = M.slim(t.content, idx)                      # a student that is the teacher's channels
+    new = {g: list(idx[g]) for g in M.GROUPS}
+    new["c1"], new["u2"] = idx["c1"][:-1], idx["u2"][1:]
+    new["trunk"] = idx["trunk"][2:]
+    net, _ = reshape(plain, t.content, idx, new)
+    ref = M.slim(t.content, new)
+    for (k, a), b in zip(net.state_dict().items(), ref.state_dict().values()):
+        assert torch.equal(a, b), k
+    st = _fine_tuned_student(t, idx).content             # its own weights survive for kept channels
+    net, _ = reshape(st, t.content, idx, new)
+    i = idx["c1"].index(new["c1"][0])
+    assert torch.equal(net.enc.conv1.conv.weight[0], st.enc.conv1.conv.weight[i])
+    assert torch.equal(net.out.conv.weight[:, 0], st.out.conv.weight[:, 1])
+    T = idx["trunk"]
+    assert torch.equal(net.dec1.conv1.conv.weight, st.dec1.conv1.conv.weight[2:, 2:])
+    with pytest.raises(ValueError):
+        reshape(st, t.content, idx, {**new, "trunk": T[1:]})     # half a pair
+
+
+def test_plan_takes_widths_by_importance_and_refuses_bad_ones():
+    from pastiche_lab.microast_reshape import parse_targets, plan
+    idx = {g: list(range(0, getattr(M.FULL, g), 2)) if g not in M.PAIRED else list(range(getattr(M.FULL, g) // 2))
+           for g in M.GROUPS}
+    imp = [float(i % 7) for i in range(M.code_len())]
+    sl = M.group_slices()
+    new = plan(idx, {"c1": 4, "r1": 40, "trunk": 40}, imp)
+    assert len(new["c1"]) == 4 and set(new["c1"]) <= set(idx["c1"])
+    s = sl["c1"][0]
+    dropped = set(idx["c1"]) - set(new["c1"])
+    assert max(imp[s + c] for c in dropped) <= min(imp[s + c] for c in new["c1"])
+    assert len(new["r1"]) == 40 and set(idx["r1"]) <= set(new["r1"])
+    s = sl["r1"][0]
+    others = set(range(64)) - set(new["r1"])
+    added = set(new["r1"]) - set(idx["r1"])
+    assert min(imp[s + c] for c in added) >= max(imp[s + c] for c in others)
+    assert len(new["trunk"]) == 40 and all((c ^ 1) in new["trunk"] for c in new["trunk"])
+    assert new["e2"] == idx["e2"]
+    with pytest.raises(ValueError):
+        plan(idx, {"trunk": 41}, imp)
+    with pytest.raises(ValueError):
+        plan(idx, {"c1": 17}, imp)
+    assert parse_targets("c1=8, trunk=52") == {"c1": 8, "trunk": 52}
+    with pytest.raises(ValueError):
+        parse_targets("c9=3")
