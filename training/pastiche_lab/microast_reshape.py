@@ -87,7 +87,7 @@ def plan(idx, targets, imp):
             raise ValueError(f"{g}={want}: must be 1..{full}" + (" and even" if g in M.PAIRED else ""))
         s, _e = sl[g]
         step = 2 if g in M.PAIRED else 1
-        bit = lambda c: imp[s + c // step]
+        bit = lambda c, s=s, step=step: imp[s + c // step]
         kept = sorted(new[g], key=lambda c: (-bit(c), c))
         others = sorted((c for c in range(full) if c not in set(new[g])), key=lambda c: (-bit(c), c))
         if want <= len(kept):

@@ -115,7 +115,8 @@ def test_the_evaluation_takes_array_styles():
     torch.manual_seed(2)
     vgg = VGGRelu31()
     photo = np.random.default_rng(0).integers(0, 256, (64, 80, 3)).astype(np.uint8)
-    import tempfile, pathlib
+    import pathlib
+    import tempfile
     with tempfile.TemporaryDirectory() as d:
         pp = pathlib.Path(d) / "p.png"
         Image.fromarray(photo).save(pp)
