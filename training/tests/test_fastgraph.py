@@ -57,6 +57,17 @@ def _upsampling_graph(w3, b3):
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
 
 
+def _assert_upsamples(m, w, b, rng):
+    """m computes format B's upsampling (nearest 2x, reflection pad 1, 3 x 3 conv w, b) on odd and even sizes."""
+    for hw in [(7, 9), (12, 10)]:
+        x = rng.standard_normal((1, 6, *hw)).astype(np.float32)
+        up = torch.nn.functional.interpolate(torch.from_numpy(x), scale_factor=2, mode="nearest")
+        ref = torch.nn.functional.conv2d(torch.nn.functional.pad(up, (1, 1, 1, 1), mode="reflect"),
+                                         torch.from_numpy(w), torch.from_numpy(b)).numpy()
+        got = _run(m, x)
+        assert got.shape == ref.shape and np.abs(got - ref).max() < 1e-4
+
+
 def test_upsample_phases_2x2_is_the_nearest_upsampling_conv():
     """Nearest x2, reflection pad 1, 3 x 3 conv (the format B upsampling, as PyTorch runs it) against the
     2 x 2 phase graph, on odd and even sizes; and a 3 x 3 conv that is not an upsampling is left alone."""
@@ -69,25 +80,13 @@ def test_upsample_phases_2x2_is_the_nearest_upsampling_conv():
     convs = [n for n in m.graph.node if n.op_type == "Conv"]
     assert len(convs) == 1 and list(fastgraph._attr(convs[0], "kernel_shape")) == [2, 2]
     assert [n.op_type for n in m.graph.node][-2:] == ["DepthToSpace", "Slice"]
-    for hw in [(7, 9), (12, 10)]:
-        x = rng.standard_normal((1, 6, *hw)).astype(np.float32)
-        up = torch.nn.functional.interpolate(torch.from_numpy(x), scale_factor=2, mode="nearest")
-        ref = torch.nn.functional.conv2d(torch.nn.functional.pad(up, (1, 1, 1, 1), mode="reflect"),
-                                         torch.from_numpy(w), torch.from_numpy(b)).numpy()
-        got = _run(m, x)
-        assert got.shape == ref.shape and np.abs(got - ref).max() < 1e-4
+    _assert_upsamples(m, w, b, rng)
     # then the DepthToSpace as a ConvTranspose, the crop as its pads
     assert fastgraph.depth_to_space_conv_transpose(m) == 1
     onnx.checker.check_model(m)
     assert [n.op_type for n in m.graph.node] == ["Pad", "Conv", "ConvTranspose"]
     assert list(fastgraph._attr(m.graph.node[-1], "pads")) == [1, 1, 1, 1]
-    for hw in [(7, 9), (12, 10)]:
-        x = rng.standard_normal((1, 6, *hw)).astype(np.float32)
-        up = torch.nn.functional.interpolate(torch.from_numpy(x), scale_factor=2, mode="nearest")
-        ref = torch.nn.functional.conv2d(torch.nn.functional.pad(up, (1, 1, 1, 1), mode="reflect"),
-                                         torch.from_numpy(w), torch.from_numpy(b)).numpy()
-        got = _run(m, x)
-        assert got.shape == ref.shape and np.abs(got - ref).max() < 1e-4
+    _assert_upsamples(m, w, b, rng)
     general = _upsampling_graph(rng.standard_normal((20, 6, 3, 3)).astype(np.float32), np.zeros(20, np.float32))
     assert fastgraph.upsample_phases_2x2(general) == 0
 
