@@ -137,11 +137,14 @@ def export_pair(net: TransformerNet, path_whole, path_tile, sample_hw=(64, 64), 
     export_tile(net, path_tile, sample_hw, rewrite=rewrite)
 
 
-def ort_session(path, threads=1):
+def ort_session(path, threads=1, spinning=True):
+    """A CPU session; spinning=False as the engine runs it (intra-op threads sleep between ops)."""
     import onnxruntime as ort
     so = ort.SessionOptions()
     so.intra_op_num_threads = threads
     so.inter_op_num_threads = 1
+    if not spinning:
+        so.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
 
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from .data import LAB, data_root, list_photos, load_rgb, resize_long, save_rgb
 from .evaluate import down4, luminance
+from .export import ort_session
 
 FIDELITY_BAR = 0.99
 SPEED_BAR = 0.9
@@ -65,12 +66,7 @@ def quantize(src: Path, dst: Path, photos, keep_fp32=("conv1/", "conv_out/")):
 
 
 def session(path, threads=2):
-    import onnxruntime as ort
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = threads
-    so.inter_op_num_threads = 1
-    so.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+    return ort_session(path, threads, spinning=False)
 
 
 def run(sess, img):

@@ -16,22 +16,21 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from pastiche_lab.export import ort_session  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 STYLES = "candy mosaic udnie rain-princess picasso starry-night sunflowers wheatfield gongnongbing fuchun".split()
 
 
 def session(path, threads=2):
-    import onnxruntime as ort
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = threads
-    so.inter_op_num_threads = 1
-    so.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+    return ort_session(path, threads, spinning=False)
 
 
 def photo(w, h, data):
