@@ -19,7 +19,8 @@ import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
- * The TestFX setup of the window tests ({@link PasticheAppFxTest}, {@link MainWindowFxTest}): three
+ * The TestFX setup of the window tests ({@link PasticheAppFxTest}, {@link MainWindowFxTest},
+ * {@link PaintingTileFxTest}): three
  * tiny styles from the model lab's network and a 320 x 240 sample photo per test class; per test
  * fresh preferences (English), the real {@link PasticheApp} on the primary stage, opened until the
  * sample shows its sharp preview; then closed and its preferences removed.
@@ -46,6 +47,11 @@ abstract class FxAppSetup {
         sample = TestModels.photo(photos.resolve("sample.png"), 320, 240);
     }
 
+    /** The model folders the app reads: the three tiny styles by default. */
+    List<Path> modelFolders() {
+        return List.of(models);
+    }
+
     /** Preferences a test class starts with, besides the English language (none by default). */
     void preferences(Preferences p) {
     }
@@ -57,7 +63,7 @@ abstract class FxAppSetup {
         preferences(prefs);
         stage = FxToolkit.registerPrimaryStage();
         app = (PasticheApp) FxToolkit.setupApplication(
-                () -> new PasticheApp(() -> AppContext.of(List.of(models), prefs, Optional.of(sample))));
+                () -> new PasticheApp(() -> AppContext.of(modelFolders(), prefs, Optional.of(sample))));
         vm = app.viewModel();
         waitUntil(() -> vm.shownProperty().get() != null && vm.shownProperty().get().quality() == PreviewQuality.SHARP);
     }

@@ -15,54 +15,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
 import javafx.scene.Node;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TextField;
 import javafx.scene.image.ImageView;
 import javafx.scene.input.DataFormat;
 import javafx.scene.input.TransferMode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pastiche.imaging.RgbaImage;
 import org.pastiche.inference.StyleModel;
-import org.pastiche.ui.MainViewModel;
 import org.pastiche.ui.preview.PreviewQuality;
-import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * "Your painting…" in the real window on the real engine: the lab's tiny network as the styles and
  * its tiny arbitrary-style network (src/test/resources/models/tiny-arbitrary) for paintings, headless.
  */
-class PaintingTileFxTest {
-    private static final long TIMEOUT_S = 120;
-
-    @TempDir
-    static Path models;
+class PaintingTileFxTest extends FxAppSetup {
     @TempDir
     static Path networks;
     @TempDir
     static Path files;
     @TempDir
     Path user;
-    private static Path sample;
     private static Path painting;
 
-    private final FxRobot robot = new FxRobot();
-    private Preferences prefs;
-    private PasticheApp app;
-    private MainViewModel vm;
-
     @BeforeAll
-    static void models() throws Exception {
-        TestModels.write(models, 2);
+    static void networksAndPainting() throws Exception {
         Path fixture;
         try {
             fixture = Path.of(PaintingTileFxTest.class.getResource("/models/tiny-arbitrary/catalog.json").toURI()).getParent();
@@ -74,34 +54,12 @@ class PaintingTileFxTest {
                 Files.copy(f, networks.resolve(f.getFileName()));
             }
         }
-        sample = TestModels.photo(files.resolve("sample.png"), 320, 240);
         painting = TestModels.photo(files.resolve("my-painting.png"), 300, 200);
     }
 
-    @BeforeEach
-    void open() throws Exception {
-        prefs = Preferences.userRoot().node("pastiche-fxtest-" + UUID.randomUUID());
-        prefs.put("language", "en");
-        FxToolkit.registerPrimaryStage();
-        app = (PasticheApp) FxToolkit.setupApplication(
-                () -> new PasticheApp(() -> AppContext.of(List.of(models, networks, user), prefs, Optional.of(sample))));
-        vm = app.viewModel();
-        waitUntil(() -> vm.shownProperty().get() != null && vm.shownProperty().get().quality() == PreviewQuality.SHARP);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
-        prefs.removeNode();
-    }
-
-    private static <T> T fx(Callable<T> read) throws Exception {
-        return WaitForAsyncUtils.asyncFx(read).get(TIMEOUT_S, TimeUnit.SECONDS);
-    }
-
-    private static void waitUntil(Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> fx(condition));
+    @Override
+    List<Path> modelFolders() {
+        return List.of(models, networks, user);
     }
 
     /** Visible, and so are all its parents. */
