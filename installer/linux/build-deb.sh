@@ -46,7 +46,7 @@ else
   echo "build-deb: patchelf not found, libonnxruntime4j_jni.so keeps its RUNPATH /build/Release" >&2
 fi
 chmod -R u=rwX,go=rX "$ROOT/opt/pastiche"
-chmod 755 "$ROOT/opt/pastiche/bin/Pastiche" "$ROOT/opt/pastiche/lib/runtime/lib/jspawnhelper"
+chmod 755 "$ROOT/opt/pastiche/bin/Pastiche" "$ROOT/opt/pastiche/bin/pastiche-cli" "$ROOT/opt/pastiche/lib/runtime/lib/jspawnhelper"
 [[ -f "$ROOT/opt/pastiche/lib/runtime/lib/jexec" ]] && chmod 755 "$ROOT/opt/pastiche/lib/runtime/lib/jexec"
 
 # /usr: the command, the menu entry, icons, AppStream, man page, documentation

@@ -3,15 +3,17 @@
 
     python3 training/scripts/bench_vs_pytorch.py [--style candy] [--runs 3] [--photo P.png] [--jar target/pastiche.jar]
 
-Each run is a whole process, as a person waits for it: `java -jar target/pastiche.jar stylize --style
-candy -o OUT.png PHOTO` against `python3` loading torch, the teacher (format B, ../shared/data/teachers/
-ncnn/<style>.bin, the pytorch/examples network), the photo, running the network once in eager mode
-(torch.no_grad, every core) and saving a PNG. The two alternate, run after run, so that a loaded
+Each run is a whole process, as a person waits for it: `./pastiche stylize --style candy -o OUT.png PHOTO`
+(the repository's launcher script: the class-data archive, C1 only and the serial collector for a
+command-line run; with --jar, `java [--jvm-option...] -jar JAR stylize ...` instead) against `python3`
+loading torch, the teacher (format B, ../shared/data/teachers/ncnn/<style>.bin, the pytorch/examples
+network), the photo, running the network once in eager mode (torch.no_grad, every core) and saving a PNG. The two alternate, run after run, so that a loaded
 machine loads both alike; the script prints wall and CPU time (user + system, children) of each
 and the ratios of the medians. Without --photo, a 1632 x 1224 (2 MP) PNG is made from kodim23 (scaled
 and cropped, in a temporary folder; nothing is written to the repository). With --jvm-option (repeatable),
-options for the java process (e.g. -XX:SharedArchiveFile=target/pastiche.jsa). With --baseline-jar (and
---baseline-models, --baseline-jvm-option), an older build runs in the same alternation, for before/after figures.
+options for the java process (e.g. -Xmx2g; with the launcher they go to it in PASTICHE_JAVA_OPTIONS).
+With --baseline-jar (and --baseline-models, --baseline-jvm-option), an older build (or this one run as
+`java -jar`) runs in the same alternation, for before/after figures.
 Equal work: our network runs at the photo's full resolution (with `--stroke-scale native` where the
 command has that option).
 """
@@ -46,14 +48,16 @@ def torch_once(teacher: Path, photo: Path, out: Path) -> None:
     Image.fromarray(y.permute(1, 2, 0).round().to(torch.uint8).numpy()).save(out)
 
 
-def timed(cmd) -> tuple[float, float]:
-    """Wall and CPU seconds (user + system) of one child process."""
+def timed(cmd, java_options=()) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system) of one child process (java_options: PASTICHE_JAVA_OPTIONS for a
+    launcher)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     # ORT_DISABLE_TELEMETRY as the installed launcher (/usr/bin/pastiche) sets it: without it the jar
     # starts itself once more to switch ONNX Runtime's telemetry off (about 0.2 s of CPU)
     r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                       env=dict(os.environ, ORT_DISABLE_TELEMETRY="1"))
+                       env=dict(os.environ, ORT_DISABLE_TELEMETRY="1",
+                                PASTICHE_JAVA_OPTIONS=" ".join(java_options)))
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if r.returncode != 0:
@@ -79,7 +83,9 @@ def main(argv=None):
     ap.add_argument("--style", default="candy")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--photo", type=Path)
-    ap.add_argument("--jar", type=Path, default=REPO / "target" / "pastiche.jar")
+    ap.add_argument("--jar", type=Path, help="time `java -jar JAR` instead of the launcher ./pastiche")
+    ap.add_argument("--launcher", type=Path, default=REPO / "pastiche",
+                    help="the launcher script to time (default: the repository's ./pastiche, which runs target/pastiche.jar)")
     ap.add_argument("--models", type=Path, help="models folder for the jar (default: the bundled ones)")
     ap.add_argument("--jvm-option", action="append", default=[])
     ap.add_argument("--baseline-jar", type=Path, help="an older build to time in the same alternation")
@@ -96,13 +102,16 @@ def main(argv=None):
     teacher = a.data / "teachers" / "ncnn" / f"{a.style.replace('-', '_')}.bin"
     if not teacher.is_file():
         sys.exit(f"no format-B teacher for '{a.style}' at {teacher}")
-    if not a.jar.is_file():
-        sys.exit(f"{a.jar}: build it first (mvn -B -q -o package -DskipTests)")
+    jar = a.jar or REPO / "target" / "pastiche.jar"
+    if not jar.is_file():
+        sys.exit(f"{jar}: build it first (mvn -B -q -o package -DskipTests)")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         photo = a.photo or make_photo(tmp, a.data)
-        def java_cmd(jar, models, jvm_options, out):
-            cmd = ["java", *jvm_options, "-jar", str(jar), "stylize", "--style", a.style]
+        def java_cmd(jar, models, jvm_options, out, launcher=None):
+            # with a launcher, the JVM options travel in its environment (see timed())
+            cmd = ([str(launcher)] if launcher else ["java", *jvm_options, "-jar", str(jar)]) + [
+                "stylize", "--style", a.style]
             if models:
                 cmd += ["--models", str(models)]
             help_text = subprocess.run(["java", "-jar", str(jar), "stylize", "--help"], capture_output=True,
@@ -113,11 +122,12 @@ def main(argv=None):
                 cmd += ["--force"]
             return cmd + ["-o", str(tmp / out), str(photo)]
 
-        java = java_cmd(a.jar, a.models, a.jvm_option, "pastiche.png")
+        launcher = None if a.jar else a.launcher
+        java = java_cmd(jar, a.models, a.jvm_option, "pastiche.png", launcher)
         contestants = [("pastiche", java)]
         if a.baseline_jar:
             # the same JVM options where the baseline is this jar with other models (before/after a model change)
-            same_jar = a.baseline_jar.resolve() == a.jar.resolve()
+            same_jar = a.baseline_jar.resolve() == jar.resolve()
             base_options = a.baseline_jvm_option if a.baseline_jvm_option is not None else (
                 a.jvm_option if same_jar else [])
             contestants.append(("baseline", java_cmd(a.baseline_jar, a.baseline_models, base_options,
@@ -130,12 +140,14 @@ def main(argv=None):
               f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
         for name, cmd in contestants:
             print(f"  {name}: {' '.join(cmd)}")
+        if launcher and a.jvm_option:
+            print(f"  (PASTICHE_JAVA_OPTIONS={' '.join(a.jvm_option)} for {launcher.name})")
         print(f"  pytorch:  eager, format-B teacher {teacher.name}, torch threads = cores")
         contestants.append(("pytorch", torch_cmd))
         res = {name: [] for name, _ in contestants}
         for i in range(a.runs):
             for name, cmd in contestants:
-                wall, cpu = timed(cmd)
+                wall, cpu = timed(cmd, a.jvm_option if name == "pastiche" and launcher else ())
                 res[name].append((wall, cpu))
                 print(f"  run {i + 1} {name:8s} {wall:7.2f} s wall {cpu:7.2f} s CPU", flush=True)
         med = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in res.items()}
