@@ -141,60 +141,99 @@ final class FastPng {
         return unfilter(raw, w, h, channels);
     }
 
-    /** Undoes the row filters in place and packs the pixels; null for an unknown filter type. */
+    /**
+     * Undoes the row filters in place and packs the pixels; null for an unknown filter type. One small
+     * method per filter and row, so that the JIT compiles each early in a short-lived process (one loop
+     * over the whole image would run interpreted until its on-stack replacement).
+     */
     private static int[] unfilter(byte[] raw, int w, int h, int channels) {
         int stride = 1 + channels * w;
+        int n = stride - 1;
         int[] out = new int[Math.multiplyExact(w, h)];
         for (int y = 0; y < h; y++) {
             int row = y * stride + 1;
-            int prev = row - stride; // the previous row's first byte (unused for y == 0)
-            int n = stride - 1;
-            switch (raw[row - 1]) {
+            int prev = row - stride; // the previous row's first byte (y > 0)
+            int filter = raw[row - 1];
+            if (y == 0 && filter >= 2) {
+                // no row above: Up adds nothing, Average halves the left byte, Paeth predicts the left byte
+                filter = filter == 2 ? 0 : filter == 3 ? -3 : 1;
+            }
+            switch (filter) {
                 case 0 -> { }
-                case 1 -> {
-                    for (int i = channels; i < n; i++) {
-                        raw[row + i] += raw[row + i - channels];
-                    }
-                }
-                case 2 -> {
-                    if (y > 0) {
-                        for (int i = 0; i < n; i++) {
-                            raw[row + i] += raw[prev + i];
-                        }
-                    }
-                }
-                case 3 -> {
-                    for (int i = 0; i < n; i++) {
-                        int left = i >= channels ? raw[row + i - channels] & 0xFF : 0;
-                        int up = y > 0 ? raw[prev + i] & 0xFF : 0;
-                        raw[row + i] += (byte) ((left + up) >>> 1);
-                    }
-                }
-                case 4 -> {
-                    for (int i = 0; i < n; i++) {
-                        int a = i >= channels ? raw[row + i - channels] & 0xFF : 0;
-                        int b = y > 0 ? raw[prev + i] & 0xFF : 0;
-                        int c = i >= channels && y > 0 ? raw[prev + i - channels] & 0xFF : 0;
-                        raw[row + i] += (byte) paeth(a, b, c);
-                    }
-                }
+                case 1 -> sub(raw, row, n, channels);
+                case 2 -> up(raw, row, prev, n);
+                case 3 -> average(raw, row, prev, n, channels);
+                case -3 -> averageFirstRow(raw, row, n, channels);
+                case 4 -> paeth(raw, row, prev, n, channels);
                 default -> {
                     return null;
                 }
             }
-            int o = y * w;
             if (channels == 3) {
-                for (int x = 0, p = row; x < w; x++, p += 3) {
-                    out[o + x] = 0xFF000000 | (raw[p] & 0xFF) << 16 | (raw[p + 1] & 0xFF) << 8 | raw[p + 2] & 0xFF;
-                }
+                packRgb(raw, row, out, y * w, w);
             } else {
-                for (int x = 0, p = row; x < w; x++, p += 4) {
-                    out[o + x] = (raw[p + 3] & 0xFF) << 24 | (raw[p] & 0xFF) << 16 | (raw[p + 1] & 0xFF) << 8
-                            | raw[p + 2] & 0xFF;
-                }
+                packRgba(raw, row, out, y * w, w);
             }
         }
         return out;
+    }
+
+    private static void sub(byte[] raw, int row, int n, int ch) {
+        for (int i = row + ch, end = row + n; i < end; i++) {
+            raw[i] += raw[i - ch];
+        }
+    }
+
+    private static void up(byte[] raw, int row, int prev, int n) {
+        for (int i = 0; i < n; i++) {
+            raw[row + i] += raw[prev + i];
+        }
+    }
+
+    private static void average(byte[] raw, int row, int prev, int n, int ch) {
+        for (int i = 0; i < ch; i++) {
+            raw[row + i] += (byte) ((raw[prev + i] & 0xFF) >>> 1);
+        }
+        for (int i = ch; i < n; i++) {
+            raw[row + i] += (byte) (((raw[row + i - ch] & 0xFF) + (raw[prev + i] & 0xFF)) >>> 1);
+        }
+    }
+
+    private static void averageFirstRow(byte[] raw, int row, int n, int ch) {
+        for (int i = row + ch, end = row + n; i < end; i++) {
+            raw[i] += (byte) ((raw[i - ch] & 0xFF) >>> 1);
+        }
+    }
+
+    private static void paeth(byte[] raw, int row, int prev, int n, int ch) {
+        for (int i = 0; i < ch; i++) {
+            raw[row + i] += raw[prev + i]; // no left neighbour: the byte above
+        }
+        for (int i = row + ch, up = prev + ch, end = row + n; i < end; i++, up++) {
+            int a = raw[i - ch] & 0xFF;
+            int b = raw[up] & 0xFF;
+            int c = raw[up - ch] & 0xFF;
+            // paeth(a, b, c) without branches (the photo's bytes make them unpredictable): masks of -1 or 0
+            int pa = Math.abs(b - c);
+            int pb = Math.abs(a - c);
+            int pc = Math.abs(a + b - c - c);
+            int notA = ((pb - pa) | (pc - pa)) >> 31;
+            int notB = (pc - pb) >> 31;
+            int bc = b ^ ((b ^ c) & notB);
+            raw[i] += (byte) (a ^ ((a ^ bc) & notA));
+        }
+    }
+
+    private static void packRgb(byte[] raw, int p, int[] out, int o, int w) {
+        for (int x = 0; x < w; x++, p += 3) {
+            out[o + x] = 0xFF000000 | (raw[p] & 0xFF) << 16 | (raw[p + 1] & 0xFF) << 8 | raw[p + 2] & 0xFF;
+        }
+    }
+
+    private static void packRgba(byte[] raw, int p, int[] out, int o, int w) {
+        for (int x = 0; x < w; x++, p += 4) {
+            out[o + x] = (raw[p + 3] & 0xFF) << 24 | (raw[p] & 0xFF) << 16 | (raw[p + 1] & 0xFF) << 8 | raw[p + 2] & 0xFF;
+        }
     }
 
     static int paeth(int a, int b, int c) {
