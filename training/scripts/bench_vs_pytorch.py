@@ -13,7 +13,7 @@ and the ratios of the medians. Without --photo, a 1632 x 1224 (2 MP) PNG is made
 and cropped, in a temporary folder; nothing is written to the repository). With --jvm-option (repeatable),
 options for the java process (e.g. -Xmx2g; with the launcher they go to it in PASTICHE_JAVA_OPTIONS).
 With --baseline-jar (and --baseline-models, --baseline-jvm-option), an older build (or this one run as
-`java -jar`) runs in the same alternation, for before/after figures.
+`java -jar`) runs in the same alternation, for before/after figures (--no-pytorch: only those two).
 Equal work: our network runs at the photo's full resolution (with `--stroke-scale native` where the
 command has that option).
 """
@@ -93,6 +93,8 @@ def main(argv=None):
     ap.add_argument("--baseline-jvm-option", action="append", default=None,
                     help="options for the baseline's java (default: --jvm-option's when the baseline is the same jar, "
                          "else none), e.g. -XX:SharedArchiveFile=OLD/target/pastiche.jsa")
+    ap.add_argument("--no-pytorch", action="store_true",
+                    help="time only pastiche and the baseline (more runs of a before/after in the same time)")
     ap.add_argument("--data", type=Path, default=(REPO / ".." / "shared" / "data").resolve())
     ap.add_argument("--torch-once", nargs=3, type=Path, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
@@ -100,7 +102,7 @@ def main(argv=None):
         torch_once(*a.torch_once)
         return
     teacher = a.data / "teachers" / "ncnn" / f"{a.style.replace('-', '_')}.bin"
-    if not teacher.is_file():
+    if not teacher.is_file() and not a.no_pytorch:
         sys.exit(f"no format-B teacher for '{a.style}' at {teacher}")
     jar = a.jar or REPO / "target" / "pastiche.jar"
     if not jar.is_file():
@@ -142,8 +144,10 @@ def main(argv=None):
             print(f"  {name}: {' '.join(cmd)}")
         if launcher and a.jvm_option:
             print(f"  (PASTICHE_JAVA_OPTIONS={' '.join(a.jvm_option)} for {launcher.name})")
-        print(f"  pytorch:  eager, format-B teacher {teacher.name}, torch threads = cores")
-        contestants.append(("pytorch", torch_cmd))
+        if not a.no_pytorch:
+            print(f"  pytorch:  eager, format-B teacher {teacher.name}, torch threads = cores")
+        if not a.no_pytorch:
+            contestants.append(("pytorch", torch_cmd))
         res = {name: [] for name, _ in contestants}
         for i in range(a.runs):
             for name, cmd in contestants:
@@ -152,8 +156,11 @@ def main(argv=None):
                 print(f"  run {i + 1} {name:8s} {wall:7.2f} s wall {cpu:7.2f} s CPU", flush=True)
         med = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in res.items()}
         print("medians: " + ", ".join(f"{k} {w:.2f} s wall / {c:.2f} s CPU" for k, (w, c) in med.items()))
+        if "baseline" in med:
+            print(f"pastiche / baseline: {med['pastiche'][0] / med['baseline'][0]:.3f} (wall), "
+                  f"{med['pastiche'][1] / med['baseline'][1]:.3f} (CPU time)")
         for name in med:
-            if name != "pytorch":
+            if name != "pytorch" and "pytorch" in med:
                 print(f"{name} is {med['pytorch'][0] / med[name][0]:.2f}x faster than pytorch (wall), "
                       f"{med['pytorch'][1] / med[name][1]:.2f}x (CPU time)")
         print(f"load average {os.getloadavg()[0]:.1f} at the end")
