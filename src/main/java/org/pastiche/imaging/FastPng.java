@@ -20,12 +20,17 @@ import java.util.zip.Inflater;
  * as before, so every error message and every unusual file's result is what it was. Colour chunks
  * (iCCP, sRGB, gAMA, cHRM) and EXIF are applied by the caller as for ImageIO's pixels.
  * Memory: the file's bytes (bounded by the pixels' size) and the filtered rows, one buffer each,
- * besides the ARGB array; the caller has checked the pixel count before.
+ * besides the ARGB array; images above {@link #MAX_PIXELS} are left to ImageIO.
  */
 final class FastPng {
     private static final long SIGNATURE = 0x89504E470D0A1A0AL;
     /** Room for ancillary chunks (EXIF, an ICC profile, text) beyond the image data's worst case. */
     private static final long SLACK_BYTES = 4L << 20;
+    /**
+     * Larger images are left to ImageIO, which streams the file: here the whole file and the filtered rows
+     * are in memory at once besides the ARGB array (for 40 MP, up to about 160 + 160 + 160 MB).
+     */
+    static final long MAX_PIXELS = 40_000_000L;
     /** How many files were decoded here (for the tests: which path a file took). */
     static final java.util.concurrent.atomic.AtomicLong DECODED = new java.util.concurrent.atomic.AtomicLong();
 
@@ -36,6 +41,14 @@ final class FastPng {
      * {@code width} x {@code height}: the size the header reader found (the IHDR must agree).
      */
     static int[] decode(Path file, int width, int height) throws IOException {
+        return decode(file, width, height, MAX_PIXELS);
+    }
+
+    /** As above, for images of at most {@code maxPixels} (larger ones: null). */
+    static int[] decode(Path file, int width, int height, long maxPixels) throws IOException {
+        if ((long) width * height > maxPixels) {
+            return null;
+        }
         long rowBytesMax = 1 + 4L * width;
         long rawMax = rowBytesMax * height;
         // deflate's worst case is 5 bytes per 16 KiB block of stored data, plus the chunk headers

@@ -230,6 +230,8 @@ class FastPngTest {
         int h = 12;
         int[] argb = picture(w, h, true, 6);
         Path ok = Files.write(dir.resolve("ok.png"), png(argb, w, h, true, new int[] {4, 2}, 64));
+        assertNull(FastPng.decode(ok, w, h, w * h - 1), "larger than the limit: ImageIO's (it streams the file)");
+        assertNotNull(FastPng.decode(ok, w, h, w * h));
         long before = FastPng.DECODED.get();
         assertArrayEquals(argb, new ImageDecoder().decode(ok).argb());
         assertEquals(before + 1, FastPng.DECODED.get(), "decoded directly");
