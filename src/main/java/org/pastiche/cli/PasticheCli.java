@@ -20,8 +20,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "pastiche", mixinStandardHelpOptions = true, versionProvider = PasticheCli.Version.class,
         description = {"Turns photos into paintings with fast neural style transfer.",
-                "pastiche [FILE...] without a command opens the window (with those photos)."},
-        subcommands = {StylesCommand.class, StylizeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                "pastiche [FILE...] without a command opens the window (with those photos)."})
 public final class PasticheCli implements Runnable {
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -64,9 +63,42 @@ public final class PasticheCli implements Runnable {
         return bareWord && !Files.exists(Path.of(first));
     }
 
-    /** The configured command line; tests set their own out and err writers on it. */
+    /** The configured command line, every command; tests set their own out and err writers on it. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new PasticheCli());
+        // in the order of the help's command list; added before the handlers, which picocli gives
+        // only to the subcommands already there
+        cl.addSubcommand(new StylesCommand());
+        cl.addSubcommand(new StylizeCommand());
+        cl.addSubcommand(new BenchCommand());
+        cl.addSubcommand(new CommandLine.HelpCommand());
+        return configure(cl);
+    }
+
+    /**
+     * The command line for these arguments: where the first one is a command other than {@code help}
+     * ({@code stylize}, {@code styles}, {@code bench}), only that command is built under the top one,
+     * since picocli reads nothing else once the command is matched (the other commands' models,
+     * built from their annotations, are about 30-40 ms of a 2 MP {@code stylize}'s start on the main
+     * thread; docs/engine.md, fourth round); everything else gets {@link #commandLine()}. Same
+     * results, messages and exit codes either way ({@code LazyCommandLineTest}).
+     */
+    public static CommandLine commandLine(String... args) {
+        Object only = args.length == 0 ? null : switch (args[0]) {
+            case "stylize" -> new StylizeCommand();
+            case "styles" -> new StylesCommand();
+            case "bench" -> new BenchCommand();
+            default -> null;
+        };
+        if (only == null) {
+            return commandLine();
+        }
+        CommandLine cl = new CommandLine(new PasticheCli());
+        cl.addSubcommand(only);
+        return configure(cl);
+    }
+
+    private static CommandLine configure(CommandLine cl) {
         cl.setExecutionExceptionHandler(PasticheCli::handle);
         cl.setParameterExceptionHandler(PasticheCli::usageError);
         return cl;
@@ -109,7 +141,7 @@ public final class PasticheCli implements Runnable {
     }
 
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
     /** Failures nobody planned for: one line, the stack trace only with --verbose. */
