@@ -216,16 +216,19 @@ def test_the_ratio_term_is_the_evaluations_measure():
     assert float(style_ratio(fo, ft, ft, floor=0.5).max()) == pytest.approx(float(style_distance(fo, ft, reduce=False).max() / 0.5), rel=1e-5)
 
 
-def test_ship_only_when_better_on_both_measures(tmp_path):
+def test_ship_only_when_style_improves_and_the_met_measures_stay_met(tmp_path):
     from pastiche_lab import catalog
     from pastiche_lab.microast_ship import ID, better_than, shipped_entry
     assert shipped_entry(tmp_path) is None and better_than({"style_distance_ratio": 9, "ssim_lum_4x": 0}, None)
     catalog.update(tmp_path / "catalog.json", {"id": ID, "file": "a.onnx",
-                                                "fidelity": {"style_distance_ratio": 0.43, "ssim_lum_4x": 0.86}})
+                                                "fidelity": {"style_distance_ratio": 0.43, "ssim_lum_4x": 0.875,
+                                                             "mac_ratio": 0.595}})
     e = shipped_entry(tmp_path)
-    assert better_than({"style_distance_ratio": 0.30, "ssim_lum_4x": 0.87}, e)
-    assert not better_than({"style_distance_ratio": 0.30, "ssim_lum_4x": 0.85}, e)
-    assert not better_than({"style_distance_ratio": 0.43, "ssim_lum_4x": 0.90}, e)
+    assert better_than({"style_distance_ratio": 0.30, "ssim_lum_4x": 0.88, "mac_ratio": 0.595}, e)
+    assert better_than({"style_distance_ratio": 0.30, "ssim_lum_4x": 0.85, "mac_ratio": 0.595}, e)   # lower, in the goal
+    assert not better_than({"style_distance_ratio": 0.30, "ssim_lum_4x": 0.849, "mac_ratio": 0.595}, e)
+    assert not better_than({"style_distance_ratio": 0.30, "ssim_lum_4x": 0.88, "mac_ratio": 0.61}, e)
+    assert not better_than({"style_distance_ratio": 0.43, "ssim_lum_4x": 0.90, "mac_ratio": 0.5}, e)
 
 
 def test_curves_follow_a_run_started_from_another(tmp_path):
