@@ -179,6 +179,9 @@ def build_trainer(a, log=print):
     ce_w = None
     if a.ce_weight and a.ce_balance:
         ce_w, _ = colour_weights(files, PR.COLOURS, a.ce_balance, lo=0.1, hi=a.ce_balance_max)
+        for spec in filter(None, (a.ce_class_scale or "").split(",")):      # e.g. skin_shadow=0.5,skin=2
+            name, f = spec.split("=")
+            ce_w[PR.IDX[name]] *= float(f)
         log("CE colour weights " + " ".join(f"{n} {float(w):.2f}" for n, w in zip(PR.NAMES, ce_w)))
 
     def objective(net, batch, step):
@@ -508,6 +511,8 @@ def parser():
     t.add_argument("--ce-temp", type=float, default=0.02, help="its temperature (squared 0..1 RGB distance)")
     t.add_argument("--ce-balance", type=float, default=1.0, help="its class weights: pixel share ** -CE_BALANCE")
     t.add_argument("--ce-balance-max", type=float, default=8.0, help="cap of those class weights")
+    t.add_argument("--ce-class-scale", default="", help="NAME=F,...: those CE class weights times F (after the cap; "
+                   "e.g. skin_shadow=0.5 against a colour the snap over-predicts)")
     t.add_argument("--rich", type=float, default=0.0, help="share of crops drawn rich in --rich-colours "
                    "(PairSampler)")
     t.add_argument("--rich-colours", default="vermilion,deep_red,golden,cream,deep_blue,pale_blue")
