@@ -465,7 +465,10 @@ def cmd_export(a):
                 "output_reach_px": PN.output_reach(net),
                 "minutes_trained": round(ck["elapsed"] / 60, 1), "iterations": ck["step"],
                 "train_args": {k: train_args[k] for k in ("crop", "batch", "lr", "schedule", "minutes", "grad_weight",
-                                                           "edge_weight", "balance", "head", "seed") if k in train_args},
+                                                           "edge_weight", "balance", "head", "seed", "ink_weight", "line_weight",
+                                                           "ce_weight", "ce_temp", "ce_balance", "ce_balance_max",
+                                                           "ce_class_scale", "rich", "rich_colours", "init")
+                               if k in train_args},
                 "mac_ratio": round(PN.poster_mac_ratio(w, net.head), 4)},
     }
     if repo_models and hasattr(ship, "update_catalog"):

@@ -179,3 +179,15 @@ def test_line_weight_weighs_outline_pixels_up():
     for fn in (lambda y, lw: poster_loss(y, t, 0, 0, palette=pal, ink_index=PR.INK, line_weight=lw)[1]["l1"],
                lambda y, lw: float(palette_ce(y, t, pal, 0.01, None, 0.0, PR.INK, lw))):
         assert fn(y, 3) / fn(y, 0) > 2 * fn(y2, 3) / fn(y2, 0)
+
+
+def test_a_reshipped_style_keeps_its_place_in_the_catalog(tmp_path):
+    import json
+    from pastiche_lab import catalog
+    p = tmp_path / "catalog.json"
+    for i in ("candy", "gongnongbing", "fuchun", "any-painting"):
+        catalog.update(p, {"id": i, "file": f"{i}.onnx", "license": "x"})
+    catalog.update(p, {"id": "gongnongbing", "file": "gongnongbing.onnx", "license": "new"})
+    models = json.loads(p.read_text(encoding="utf-8"))["models"]
+    assert [m["id"] for m in models] == ["candy", "gongnongbing", "fuchun", "any-painting"]
+    assert models[1]["license"] == "new"
