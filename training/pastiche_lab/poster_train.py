@@ -6,7 +6,8 @@ From training/ (CPU, 1 thread; `--device cuda` on a GPU):
     python -m pastiche_lab.poster_train train --minutes 62     # the lab's Trainer; resumes from runs/gongnongbing/state.pt
     python -m pastiche_lab.poster_train evaluate --size 768 --snap   # measures -> reports/gongnongbing/poster_eval.json
     python -m pastiche_lab.poster_train sheet --snap           # contact sheet (publishable photos)
-    python -m pastiche_lab.poster_train export --snap --out-dir ../models   # ONNX + tile model + catalog + thumbnail
+    python -m pastiche_lab.poster_train export --snap-blur 5 --out-dir ../models   # ONNX + tile model + catalog + thumbnail
+                                                                    # (5x5 mean + palette snap in the graph, as shipped)
 
 The network is `poster_net.PosterNet`: the seed's transformer plus a pointwise colour head after
 its last instance norm (the plain transformer is exactly blind to absolute colour, see
