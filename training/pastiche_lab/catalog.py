@@ -34,7 +34,12 @@ def update(path, entry: dict) -> dict:
         raise ValueError("a catalog entry needs an id and a file")
     entry = add_translations(entry)
     cat = read(path)
-    models = [m for m in cat.get("models", []) if m.get("id") != entry["id"]] + [entry]
+    models = list(cat.get("models", []))
+    ids = [m.get("id") for m in models]
+    if entry["id"] in ids:          # a re-shipped style keeps its place
+        models[ids.index(entry["id"])] = entry
+    else:
+        models.append(entry)
     order = list(STYLES)
     models.sort(key=lambda m: order.index(m["id"]) if m["id"] in order else len(order))   # stable
     cat["models"] = models

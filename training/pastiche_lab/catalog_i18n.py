@@ -28,10 +28,10 @@ ZH = {
     "wheatfield": (_MIT_VG.format(t="wheatfield_with_crows"),
                    _PRUNED + "源自 acerwebai/VangoghCrazyWorld 的“wheatfield_with_crows”模型（MIT，(c) 2019 calvinlcchen）。"
                    "画作：文森特·梵高（公有领域）。"),
-    "gongnongbing": ("本项目自有许可证，与本项目其他原创作品相同：模型从零训练（无教师网络），参考海报为本项目"
-                     "用代码绘制的 training/poster/poster_1.png（training/poster/make_poster.py，无第三方图像）。",
-                     "由 Pastiche 模型实验室从零训练（Johnson 等人的感知损失；VGG-19 损失网络，Simonyan 与 Zisserman，"
-                     "CC BY 4.0），参考本项目生成的二十世纪六七十年代中国宣传画风格海报。"),
+    "gongnongbing": ("本项目自有许可证，与本项目其他原创作品相同：从零训练（无教师网络，无第三方图像），学习在照片上"
+                     "再现本项目自己的程序化海报渲染器（training/pastiche_lab/poster_render.py）。",
+                     "由 Pastiche 模型实验室从零训练，模仿其程序化海报渲染器（L0 平滑，依 Xu 等人 2011；手工制定的"
+                     "二十世纪六七十年代中国宣传画调色板；高斯差分轮廓）。训练照片：BSDS500（仅供研究，不随软件发布）。"),
     "fuchun": ("本项目自有许可证，与本项目其他原创作品相同：从零训练（无教师网络）；风格图为黄公望《富春山居图》"
                "（1350），公有领域画作。",
                "由 Pastiche 模型实验室从零训练（Johnson 等人的感知损失；VGG-19 损失网络，Simonyan 与 Zisserman，"

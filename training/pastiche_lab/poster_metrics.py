@@ -175,5 +175,14 @@ def outline_counts(out, ink, dark=DARK_LUM, radius=OUTLINE_RADIUS):
     return int(near_dark[ink].sum()), int(ink.sum()), int(near_ink[d].sum()), int(d.sum())
 
 
+def line_mask(ink, size=7):
+    """ink: HxW bool, the renderer's ink pixels -> its outline pixels: the ink a size x size opening
+    removes (thin lines, not the large dark areas; `poster_objective.line_mask` in torch)."""
+    ink = np.asarray(ink, bool)
+    st = np.ones((size, size), bool)
+    opened = ndimage.binary_dilation(ndimage.binary_erosion(ink, st, border_value=1), st, border_value=0)
+    return ink & ~opened
+
+
 def ratio(a, b):
     return float(a) / float(b) if b else float("nan")

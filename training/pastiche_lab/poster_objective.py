@@ -80,6 +80,17 @@ def target_edges(t):
     return (rng.amax(1, keepdim=True) > 0).float()
 
 
+def line_mask(t, palette, ink_index, size=7):
+    """[N,3,H,W] target -> [N,1,H,W] bool: its *outline* pixels, the ink pixels that a size x size
+    opening removes (thin ink: the DoG contour lines, about 3 px wide at 768 px), not the large dark
+    areas the renderer also paints ink (`poster_metrics.line_mask` on numpy; tested equal)."""
+    ink = (t == palette.to(t.device, t.dtype)[ink_index].view(1, 3, 1, 1)).all(1, keepdim=True).to(t.dtype)
+    pad = size // 2
+    eroded = -F.max_pool2d(F.pad(-ink, (pad,) * 4, value=-1.0), size, 1)
+    opened = F.max_pool2d(F.pad(eroded, (pad,) * 4, value=0.0), size, 1)
+    return (ink > 0) & (opened == 0)
+
+
 def palette_index(t, palette):
     """[N,3,H,W] 0..255 -> [N,H,W] index of the nearest palette colour ([K,3])."""
     return ((t[:, None] - palette[None, :, :, None, None]) ** 2).sum(2).argmin(1)
@@ -100,17 +111,20 @@ def colour_weights(files, palette, power=0.5, lo=0.25, hi=4.0):
 
 
 def poster_loss(y, t, grad_weight=1.0, edge_weight=0.0, colour_w=None, palette=None, ink_weight=0.0,
-                ink_index=None):
+                ink_index=None, line_weight=0.0):
     """y, t: [N,3,H,W] 0..255. L1 on 0..1 (pixels at the target's borders weigh 1 + edge_weight;
     with colour_w [K], each pixel also weighs colour_w[its target's palette colour]; the target's
-    ink pixels (palette[ink_index], the outlines) 1 + ink_weight) plus grad_weight * L1 of the
-    finite differences."""
+    ink pixels (palette[ink_index], the outlines and darkest areas) 1 + ink_weight, its outline
+    pixels (`line_mask`) a further 1 + line_weight) plus grad_weight * L1 of the finite differences."""
     w = None
     if colour_w is not None:
         w = colour_w.to(t.device)[palette_index(t, palette.to(t.device))][:, None]
     if ink_weight and ink_index is not None:
         ink = (t == palette.to(t.device)[ink_index].view(1, 3, 1, 1)).all(1, keepdim=True)
         e = 1 + ink_weight * ink.to(t.dtype)
+        w = e if w is None else w * e
+    if line_weight and ink_index is not None:
+        e = 1 + line_weight * line_mask(t, palette, ink_index).to(t.dtype)
         w = e if w is None else w * e
     y, t = y / 255.0, t / 255.0
     if edge_weight:
@@ -134,15 +148,17 @@ def palette_logits(y, palette, temperature):
     return -d / temperature
 
 
-def palette_ce(y, t, palette, temperature=0.02, class_w=None, ink_weight=0.0, ink_index=None):
+def palette_ce(y, t, palette, temperature=0.02, class_w=None, ink_weight=0.0, ink_index=None, line_weight=0.0):
     """Cross-entropy of the softmax over `palette_logits` against the target's palette index: what the
     snap does, optimised directly (L1 to the target lets a pixel sit between red and skin, which snaps
     to whichever is nearer; this pushes it to the right side). Each pixel weighs class_w[its target
     colour] (rare colours up), times 1 + ink_weight on the target's `ink_index` pixels (the outlines).
-    Returns the weighted mean."""
+    The target's outline pixels (`line_mask`) weigh a further 1 + line_weight. Returns the weighted mean."""
     idx = palette_index(t, palette.to(t.device))
     ce = F.cross_entropy(palette_logits(y, palette, temperature), idx, reduction="none")
     w = torch.ones_like(ce) if class_w is None else class_w.to(ce.device, ce.dtype)[idx]
     if ink_weight and ink_index is not None:
         w = w * (1 + ink_weight * (idx == ink_index).to(ce.dtype))
+    if line_weight and ink_index is not None:
+        w = w * (1 + line_weight * line_mask(t, palette, ink_index)[:, 0].to(ce.dtype))
     return (ce * w).sum() / w.sum()

@@ -6,7 +6,8 @@ From training/ (CPU, 1 thread; `--device cuda` on a GPU):
     python -m pastiche_lab.poster_train train --minutes 62     # the lab's Trainer; resumes from runs/gongnongbing/state.pt
     python -m pastiche_lab.poster_train evaluate --size 768 --snap   # measures -> reports/gongnongbing/poster_eval.json
     python -m pastiche_lab.poster_train sheet --snap           # contact sheet (publishable photos)
-    python -m pastiche_lab.poster_train export --snap --out-dir ../models   # ONNX + tile model + catalog + thumbnail
+    python -m pastiche_lab.poster_train export --snap-blur 5 --out-dir ../models   # ONNX + tile model + catalog + thumbnail
+                                                                    # (5x5 mean + palette snap in the graph, as shipped)
 
 The network is `poster_net.PosterNet`: the seed's transformer plus a pointwise colour head after
 its last instance norm (the plain transformer is exactly blind to absolute colour, see
@@ -112,23 +113,32 @@ def validator(photos, targets, device, score="l1"):
     """validator(net, step): the poster measures on the validation photos, the L1 (0..1) to the
     renderer's output and the hue/outline measures (`pooled_scores`: the network's output as the
     snap sees it). score (lower is better, the best is kept): 'l1' = that L1; 'colour' = 1 - the
-    mean of the mean colour recall, the key colour recall and the ink recall."""
+    mean of the mean colour recall, the key colour recall and the ink recall; 'colour-line' = 1 -
+    the mean of those three and the line cover (`pooled_scores`)."""
     def fn(net, step):
         rows, l1 = [], []
         conf = np.zeros((len(PR.COLOURS), len(PR.COLOURS)), np.int64)
         ink = np.zeros(4, np.int64)
+        line = np.zeros(4, np.int64)
         for x, t in zip(photos, targets):
             y = run_net(net, x, device)
             rows.append(PM.measures(y, x))
             l1.append(float(np.abs(y.astype(np.float32) - t).mean() / 255.0))
             conf += PM.palette_confusion(y, t, PR.COLOURS)
-            ink += PM.outline_counts(y, (t == PR.COLOURS[PR.INK]).all(-1))
-        p = pooled_scores(conf, ink)
+            ink_t = (t == PR.COLOURS[PR.INK]).all(-1)
+            ink += PM.outline_counts(y, ink_t)
+            line += PM.outline_counts(y, PM.line_mask(ink_t), radius=0)
+        p = pooled_scores(conf, ink, line)
         v = {**PM.mean_measures(rows), "l1_renderer": float(np.mean(l1)),
              "same_colour": float(np.trace(conf) / conf.sum()),
-             **{k: p[k] for k in ("mean_colour_recall", "key_colour_recall", "ink_recall")}}
-        v["score"] = v["l1_renderer"] if score == "l1" else \
-            1 - (v["mean_colour_recall"] + v["key_colour_recall"] + v["ink_recall"]) / 3
+             **{k: p[k] for k in ("mean_colour_recall", "key_colour_recall", "ink_recall", "line_cover")}}
+        if score == "l1":
+            v["score"] = v["l1_renderer"]
+        elif score == "colour":
+            v["score"] = 1 - (v["mean_colour_recall"] + v["key_colour_recall"] + v["ink_recall"]) / 3
+        else:       # colour-line: also the line cover (the bold outlines drawn)
+            v["score"] = 1 - (v["mean_colour_recall"] + v["key_colour_recall"] + v["ink_recall"]
+                              + v["line_cover"]) / 4
         return v
     return fn
 
@@ -170,15 +180,18 @@ def build_trainer(a, log=print):
     ce_w = None
     if a.ce_weight and a.ce_balance:
         ce_w, _ = colour_weights(files, PR.COLOURS, a.ce_balance, lo=0.1, hi=a.ce_balance_max)
+        for spec in filter(None, (a.ce_class_scale or "").split(",")):      # e.g. skin_shadow=0.5,skin=2
+            name, f = spec.split("=")
+            ce_w[PR.IDX[name]] *= float(f)
         log("CE colour weights " + " ".join(f"{n} {float(w):.2f}" for n, w in zip(PR.NAMES, ce_w)))
 
     def objective(net, batch, step):
         x, t = batch
         y = net(x)
         loss, parts = poster_loss(y, t, a.grad_weight, a.edge_weight, cw, pal, ink_weight=a.ink_weight,
-                                  ink_index=PR.INK)
+                                  ink_index=PR.INK, line_weight=a.line_weight)
         if a.ce_weight:
-            ce = palette_ce(y, t, pal, a.ce_temp, ce_w, a.ink_weight, PR.INK)
+            ce = palette_ce(y, t, pal, a.ce_temp, ce_w, a.ink_weight, PR.INK, a.line_weight)
             loss = loss + a.ce_weight * ce
             parts["ce"] = float(ce.detach())
         return loss, parts
@@ -192,7 +205,7 @@ def build_trainer(a, log=print):
                  log_every=a.log_every, print_every=a.log_every, device=a.device, log=log, val_def=val_def,
                  seed=a.seed, meta={"args": args, "method": "poster renderer", "cached_targets": len(files)},
                  best_keys=("palette90", "flat_gain", "edge_recall", "l1_renderer", "same_colour",
-                            "key_colour_recall", "ink_recall"))
+                            "key_colour_recall", "ink_recall", "line_cover"))
     log(f"{len(files)} pairs, widths {net.widths}, head {head}, mac ratio "
         f"{PN.poster_mac_ratio(net.widths, head):.4f}")
     return tr
@@ -234,10 +247,12 @@ def renderer_agreement(y, t):
 KEY_COLOURS = ("vermilion", "golden", "cream", "deep_blue", "pale_blue")   # the poster's signature colours
 
 
-def pooled_scores(conf, ink):
+def pooled_scores(conf, ink, line=None):
     """conf: KxK palette confusion summed over photos; ink: the summed `PM.outline_counts`. -> the hue
     and outline measures: per-colour recall/precision, their means (all colours present; the
-    KEY_COLOURS), ink recall/precision."""
+    KEY_COLOURS), ink recall/precision; with line (the summed `PM.outline_counts(out,
+    PM.line_mask(ink), radius=0)`) the *line cover*: the share of the renderer's outline pixels the
+    output itself paints dark (how much of the bold line is drawn, not just touched)."""
     rec, prec = PM.colour_scores(conf)
     key = [PR.IDX[n] for n in KEY_COLOURS]
     present = ~np.isnan(rec)
@@ -245,7 +260,8 @@ def pooled_scores(conf, ink):
             "colour_precision": {n: (None if np.isnan(q) else round(float(q), 4)) for n, q in zip(PR.NAMES, prec)},
             "mean_colour_recall": round(float(np.nanmean(rec[present])), 4) if present.any() else None,
             "key_colour_recall": round(float(np.nanmean(rec[key])), 4) if present[key].any() else None,
-            "ink_recall": round(PM.ratio(ink[0], ink[1]), 4), "ink_precision": round(PM.ratio(ink[2], ink[3]), 4)}
+            "ink_recall": round(PM.ratio(ink[0], ink[1]), 4), "ink_precision": round(PM.ratio(ink[2], ink[3]), 4),
+            **({"line_cover": round(PM.ratio(line[0], line[1]), 4)} if line is not None else {})}
 
 
 def evaluate(systems, photos_dir, n, size, references=None):
@@ -260,18 +276,21 @@ def evaluate(systems, photos_dir, n, size, references=None):
         rows = []
         conf = np.zeros((len(PR.COLOURS), len(PR.COLOURS)), np.int64)
         ink = np.zeros(4, np.int64)
+        line = np.zeros(4, np.int64)
         for pn, x in photos:
             t = targets[pn]
             y = t if fn is PR.render else fn(x)
             m = {**PM.measures(y, x), **renderer_agreement(y, t)}
             conf += PM.palette_confusion(y, t, PR.COLOURS)
-            c = PM.outline_counts(y, (t == PR.COLOURS[PR.INK]).all(-1))
+            ink_t = (t == PR.COLOURS[PR.INK]).all(-1)
+            c = PM.outline_counts(y, ink_t)
             ink += c
+            line += PM.outline_counts(y, PM.line_mask(ink_t), radius=0)
             m["ink_recall"] = PM.ratio(c[0], c[1]) if c[1] else 1.0
             rows.append({"photo": pn, **{k: round(v, 4) for k, v in m.items()}})
         mean = PM.mean_measures([{k: v for k, v in r.items() if k != "photo"} for r in rows])
         res["systems"][name] = {"mean": {k: round(v, 4) for k, v in mean.items()},
-                                "pooled": pooled_scores(conf, ink),
+                                "pooled": pooled_scores(conf, ink, line),
                                 "meets_goals": PM.meets_goals(mean), "rows": rows}
         pooled = res["systems"][name]["pooled"]
         print(name, json.dumps(res["systems"][name]["mean"]), "meets" if PM.meets_goals(mean) else "",
@@ -333,7 +352,7 @@ def cmd_sheet(a):
     also = [load_net(path)[0] for path in a.also or []]
     if a.snap or a.snap_blur:
         net = PN.with_snap(net, PR.COLOURS, a.snap_blur)
-        also = [PN.with_snap(n, PR.COLOURS) for n in also]
+        also = [PN.with_snap(n, PR.COLOURS, a.also_snap_blur) for n in also]
     old = onnx_fn(a.old_onnx) if a.old_onnx and os.path.exists(a.old_onnx) else None
     kodak = os.path.join(DATA, "photos", "kodak")
     cells = []
@@ -367,8 +386,9 @@ def cmd_export(a):
     from .export import export_pair
     ckp = a.checkpoint or default_checkpoint(a.id)
     net, ck = load_net(ckp)
-    if a.snap:
-        net = PN.with_snap(net, PR.COLOURS)
+    snap = a.snap or a.snap_blur > 1
+    if snap:
+        net = PN.with_snap(net, PR.COLOURS, a.snap_blur)
     out = os.path.abspath(a.out_dir)
     os.makedirs(out, exist_ok=True)
     path = os.path.join(out, f"{a.id}.onnx")
@@ -388,16 +408,22 @@ def cmd_export(a):
     os.makedirs(thumb_dir, exist_ok=True)
     th = load_side(os.path.join(REPO, "assets", "samples", "chelsea.jpg"), 256, 4)
     Image.fromarray(onnx_fn(path)(th)).save(os.path.join(thumb_dir, f"{a.id}.png"))
-    ev_path = os.path.join(TRAINING, "reports", a.id, "poster_eval.json")
+    ev_path = a.eval_json or os.path.join(TRAINING, "reports", a.id, "poster_eval.json")
     fid = {"psnr_db": None, "ssim": None}
     if os.path.exists(ev_path):
         ev = json.load(open(ev_path))
-        want = "network + palette snap (step %d)" % ck["step"] if a.snap else "network (step %d)" % ck["step"]
+        want = a.eval_system or (("network + %dx%d mean + palette snap (step %d)" % (a.snap_blur, a.snap_blur, ck["step"])
+                                  if a.snap_blur > 1 else "network + palette snap (step %d)" % ck["step"])
+                                 if snap else "network (step %d)" % ck["step"])
         mine = [v for k, v in ev["systems"].items() if k == want]
+        if a.eval_system and not mine:
+            raise SystemExit(f"{ev_path}: no system {want!r} (has {sorted(ev['systems'])})")
         if mine:
             fid.update({"eval_set": f"{ev['photos_dir']}, first {ev['n']} photos, long side {ev['size']} px; "
                                     "poster measures of issue 10 (training/pastiche_lab/poster_metrics.py)",
-                        "photos": ev["n"], "eval_size": ev["size"], **mine[-1]["mean"],
+                        "photos": ev["n"], "eval_size": ev["size"], "system": want, **mine[-1]["mean"],
+                        **{k: mine[-1]["pooled"][k] for k in ("mean_colour_recall", "key_colour_recall", "ink_recall",
+                                                              "line_cover") if k in mine[-1].get("pooled", {})},
                         **{"unstylized_photo_" + k: v for k, v in ev["systems"]["photo (unstylized)"]["mean"].items()}})
     w = net.widths
     state = os.path.join(os.path.dirname(os.path.abspath(ckp)), "state.pt")    # best.pt records no arguments
@@ -429,12 +455,21 @@ def cmd_export(a):
                 + (", colour-balanced" if train_args.get("balance") else "") + ")"
                 + ("; colour head %s after the last instance norm (pastiche_lab/poster_net.py)" % list(net.head)
                    if net.head else "") + ", pastiche_lab/poster_train.py"
-                + ("; output layer snaps each pixel to the nearest of the renderer's %d palette colours (ArgMin + Gather in "
-                   "the ONNX graph)" % len(PR.COLOURS) if a.snap else ""),
-                **({"output_palette": PR.COLOURS.tolist()} if a.snap else {}),
+                + (("; output layer snaps each pixel to the nearest of the renderer's %d palette colours (ArgMin + Gather in "
+                    "the ONNX graph)" % len(PR.COLOURS)
+                    + (", after a %dx%d box mean of the network's output (reflection Pad + AveragePool in the graph: a "
+                       "pixel near a colour border takes the colour its neighbourhood is nearest to)"
+                       % (a.snap_blur, a.snap_blur) if a.snap_blur > 1 else ""))
+                   if snap else ""),
+                **({"output_palette": PR.COLOURS.tolist()} if snap else {}),
+                **({"output_snap_blur": a.snap_blur} if snap and a.snap_blur > 1 else {}),
+                "output_reach_px": PN.output_reach(net),
                 "minutes_trained": round(ck["elapsed"] / 60, 1), "iterations": ck["step"],
                 "train_args": {k: train_args[k] for k in ("crop", "batch", "lr", "schedule", "minutes", "grad_weight",
-                                                           "edge_weight", "balance", "head", "seed") if k in train_args},
+                                                           "edge_weight", "balance", "head", "seed", "ink_weight", "line_weight",
+                                                           "ce_weight", "ce_temp", "ce_balance", "ce_balance_max",
+                                                           "ce_class_scale", "rich", "rich_colours", "init")
+                               if k in train_args},
                 "mac_ratio": round(PN.poster_mac_ratio(w, net.head), 4)},
     }
     if repo_models and hasattr(ship, "update_catalog"):
@@ -473,11 +508,15 @@ def parser():
                    "-BALANCE (0: unweighted)")
     t.add_argument("--ink-weight", type=float, default=0.0, help="extra weight (L1 and CE) of the target's ink "
                    "(outline) pixels")
+    t.add_argument("--line-weight", type=float, default=0.0, help="extra weight (L1 and CE) of the target's "
+                   "outline pixels (poster_objective.line_mask: thin ink, not the dark areas), on top of --ink-weight")
     t.add_argument("--ce-weight", type=float, default=0.0, help="weight of the palette cross-entropy "
                    "(poster_objective.palette_ce; 0: off)")
     t.add_argument("--ce-temp", type=float, default=0.02, help="its temperature (squared 0..1 RGB distance)")
     t.add_argument("--ce-balance", type=float, default=1.0, help="its class weights: pixel share ** -CE_BALANCE")
     t.add_argument("--ce-balance-max", type=float, default=8.0, help="cap of those class weights")
+    t.add_argument("--ce-class-scale", default="", help="NAME=F,...: those CE class weights times F (after the cap; "
+                   "e.g. skin_shadow=0.5 against a colour the snap over-predicts)")
     t.add_argument("--rich", type=float, default=0.0, help="share of crops drawn rich in --rich-colours "
                    "(PairSampler)")
     t.add_argument("--rich-colours", default="vermilion,deep_red,golden,cream,deep_blue,pale_blue")
@@ -485,7 +524,7 @@ def parser():
     t.add_argument("--out-gain", type=float, default=50.0, help="initial scale of the output conv's weights")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--val-photos", type=int, default=3); t.add_argument("--val-size", type=int, default=384)
-    t.add_argument("--val-score", default="l1", choices=("l1", "colour"), help="which validated network "
+    t.add_argument("--val-score", default="l1", choices=("l1", "colour", "colour-line"), help="which validated network "
                    "best.pt keeps (see `validator`)")
     t.add_argument("--val-every", type=int, default=250); t.add_argument("--log-every", type=int, default=10)
     t.add_argument("--ckpt-seconds", type=float, default=120); t.add_argument("--ckpt-every", type=int, default=50)
@@ -512,12 +551,20 @@ def parser():
     s.add_argument("--out", default=None); s.add_argument("--snap", action="store_true")
     s.add_argument("--also", action="append", help="checkpoint: another network's column, repeatable")
     s.add_argument("--snap-blur", type=int, default=0, help="the network's column: a KxK box mean before "
-                   "the snap (the --also columns: the plain snap)")
+                   "the snap (the --also columns: see --also-snap-blur)")
+    s.add_argument("--also-snap-blur", type=int, default=0, help="the --also columns' box mean before the snap "
+                   "(default 0: the plain snap)")
     s.set_defaults(func=cmd_sheet)
     x = sub.add_parser("export", help="ONNX + tile model + catalog entry + thumbnail")
     x.add_argument("--id", default=STYLE_ID); x.add_argument("--checkpoint", default=None)
     x.add_argument("--out-dir", default=os.path.join(REPO, "models"))
     x.add_argument("--snap", action="store_true", help="ship with the palette-snap output layer")
+    x.add_argument("--snap-blur", type=int, default=0, help="a KxK box mean of the output before the snap, in the "
+                   "graph (implies --snap)")
+    x.add_argument("--eval-json", default=None, help="the figures for the catalog's fidelity (default "
+                   "reports/<id>/poster_eval.json)")
+    x.add_argument("--eval-system", default=None, help="the system of --eval-json whose figures are the shipped "
+                   "model's (default: the network with this export's snap at the checkpoint's step)")
     x.set_defaults(func=cmd_export)
     return ap
 

@@ -8,8 +8,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ITERS="${1:-4000}"
 python3 -m pastiche_lab.poster_train cache
+# the shipped recipe (reports/gongnongbing/poster_figures.md): colour-balanced L1 + gradient L1, palette CE,
+# ink and outline weights, rare-colour crops; best.pt = the best colour-and-line validation score
 python3 -m pastiche_lab.poster_train train --device cuda --threads 8 --batch 16 --crop 256 \
-    --iters "$ITERS" --val-every 500 --edge-weight 4 --run-dir runs/gongnongbing-gpu
+    --iters "$ITERS" --val-every 500 --edge-weight 4 --grad-weight 0.5 --balance 0.5 --ink-weight 2 --line-weight 3 \
+    --ce-weight 0.1 --ce-temp 0.01 --ce-balance 0.5 --ce-balance-max 4 --ce-class-scale skin_shadow=0.5,skin=2 \
+    --rich 0.4 --rich-colours vermilion,deep_red,golden,cream,skin,skin_shadow,deep_blue,pale_blue \
+    --val-photos 6 --val-size 768 --val-score colour-line --run-dir runs/gongnongbing-gpu
 python3 -m pastiche_lab.poster_train evaluate --size 768 --photos-n 20 \
-    --snap --checkpoint runs/gongnongbing-gpu/best.pt --out runs/gongnongbing-gpu/poster_eval.json
-echo "ship with: cd training && python3 -m pastiche_lab.poster_train export --snap --checkpoint runs/gongnongbing-gpu/best.pt"
+    --snap-blur 5 --checkpoint runs/gongnongbing-gpu/best.pt --out runs/gongnongbing-gpu/poster_eval.json
+echo "ship with: cd training && python3 -m pastiche_lab.poster_train export --snap-blur 5 --checkpoint runs/gongnongbing-gpu/best.pt"
