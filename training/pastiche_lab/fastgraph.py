@@ -20,6 +20,8 @@ nearest-upsampling phases (each phase uses a 2 x 2 window of the 3 x 3), and
 `depth_to_space_conv_transpose` turns the DepthToSpace after every phase conv into a one-hot grouped
 ConvTranspose (ONNX Runtime's DepthToSpace moves one float at a time), with the upsamplings' crop as its
 pads (docs/engine.md, "Third round").
+`phase_tensor_pad` (format A) runs the last norm, Relu and the output conv's reflection pad on up2's phase
+tensor instead of its DepthToSpace'd copy (docs/engine.md, "Fourth round" (e)).
 
 The instance norms, exported as seven elementwise passes over the full tensor each (ReduceMean, Sub,
 Pow, ReduceMean, Div, Mul, Add), were about 28 % of a run after the conv rewrites. `norm_one_pass_variance`
@@ -426,6 +428,195 @@ def conv_transpose_phases(model: onnx.ModelProto) -> int:
     return done
 
 
+PHASE_VIEW = "/phase_view"   # the Reshape that reads a phase tensor as [N, C, 4 h, w] (onnx_import looks for it)
+
+
+def _folded(graph, name):
+    """The value of name where it is computed from constants only (e.g. a Pad's pads built by a chain of
+    Constant, ConstantOfShape, Concat, Reshape, Slice, Transpose and Cast nodes), else None."""
+    const = _constant(graph, _producers(graph), name)
+    if const is not None:
+        return const
+    prod = _producers(graph)
+    inits = {i.name for i in graph.initializer}
+    need, order, seen = [name], [], set()
+    while need:
+        v = need.pop()
+        if v in seen or v in inits or v == "":
+            continue
+        seen.add(v)
+        n = prod.get(v)
+        if n is None:
+            return None   # a graph input
+        order.append(n)
+        need.extend(n.input)
+    nodes = [n for n in graph.node if n in order]
+    used = {i for n in nodes for i in n.input}
+    sub = helper.make_graph(nodes, "fold", [], [helper.make_tensor_value_info(name, onnx.TensorProto.UNDEFINED, None)],
+                            [i for i in graph.initializer if i.name in used])
+    from onnx.reference import ReferenceEvaluator
+    try:
+        return np.asarray(ReferenceEvaluator(helper.make_model(sub, opset_imports=[helper.make_opsetid("", 17)])).run(None, {})[0])
+    except Exception:   # noqa: BLE001 - anything it cannot evaluate is not a constant here
+        return None
+
+
+def phase_pad_perm(c: int) -> np.ndarray:
+    """new input channel k * 4 + p * 2 + q (the phase tensor's CRD order) <- SpaceToDepth's (p * 2 + q) * C + k."""
+    return np.array([(i % 4) * c + i // 4 for i in range(4 * c)])
+
+
+def phase_tensor_pad(model: onnx.ModelProto) -> int:
+    """The format A networks' last upsampling up to the output conv: phases P (a conv's output in CRD order)
+    -> DepthToSpace (depth_to_space_conv_transpose's ConvTranspose) -> X -> instance norm (statistics over
+    X, norm_affine's BatchNormalization) -> Relu -> reflection Pad 2 k -> SpaceToDepth(2) ->
+    output_conv_space_to_depth's conv: three full-resolution copies of a tensor that is already in the
+    output conv's phase layout (X's 2 x 2 blocks are P's phases, the pad is even). The norm and Relu now run
+    on P read as [N, C, 4 h, w] (a Reshape, no copy; per-channel statistics over the same values, summed in
+    another order: float-close), and the pad is done per phase on [N, C, 2, 2, h, w]: along each axis phase
+    0 is reflected at the start (rows k .. 1) and mirrored with its edge at the end (h - 1 .. h - k), phase 1
+    the other way round (k - 1 .. 0; h - 2 .. h - k - 1), as reflecting the full-resolution rows does; small
+    reversed Slices and one Concat per axis. The conv reads the result with its input channels permuted
+    (phase_pad_perm). X stays for any other user (the tile graph's moments of a box). Returns how many."""
+    g = model.graph
+    prod, users = _producers(g), _consumers(g)
+    done = 0
+    for s2d in [n for n in g.node if n.op_type == "SpaceToDepth"]:
+        pad = prod.get(s2d.input[0])
+        after = users.get(s2d.output[0], [])
+        if (_attr(s2d, "blocksize") != 2 or len(after) != 1 or after[0].op_type != "Conv" or pad is None
+                or pad.op_type != "Pad" or _attr(pad, "mode", b"") != b"reflect" or len(users.get(pad.output[0], [])) != 1
+                or len(pad.input) < 2 or (len(pad.input) > 2 and pad.input[2])):
+            continue
+        conv = after[0]
+        relu = prod.get(pad.input[0])
+        if relu is None or relu.op_type != "Relu" or len(users.get(relu.output[0], [])) != 1:
+            continue
+        bn = prod.get(relu.input[0])
+        if bn is None or bn.op_type != "BatchNormalization" or len(users.get(bn.output[0], [])) != 1:
+            continue
+        ct = prod.get(bn.input[0])
+        if (ct is None or ct.op_type != "ConvTranspose" or _initializer(g, ct.input[1]) is None
+                or list(_attr(ct, "pads", [0, 0, 0, 0])) != [0, 0, 0, 0] or list(_attr(ct, "strides", [1, 1])) != [2, 2]):
+            continue
+        c = _attr(ct, "group", 1)
+        if not np.array_equal(numpy_helper.to_array(_initializer(g, ct.input[1])), depth_to_space_weights(c)):
+            continue
+        pads = _folded(g, pad.input[1])
+        if pads is None or pads.size != 8:
+            continue
+        pads = pads.reshape(-1).tolist()
+        k = pads[2] // 2
+        if pads[:2] != [0, 0] or pads[4:6] != [0, 0] or k < 1 or pads[2:4] != [2 * k] * 2 or pads[6:] != [2 * k] * 2:
+            continue
+        w_init = _initializer(g, conv.input[1])
+        if w_init is None or numpy_helper.to_array(w_init).shape[1] != 4 * c or len(users.get(w_init.name, [])) != 1:
+            continue
+        p_name, x_name = ct.input[0], ct.output[0]
+        base = (conv.name or conv.output[0]) + "/phase_pad"
+        bld = _Builder(g, base)
+        view, z = _phase_pad_nodes(bld, p_name, c, k, list(bn.input[1:]), _attr(bn, "epsilon", 1e-5))
+        new = bld.nodes
+        w = numpy_helper.to_array(w_init)
+        w_init.CopyFrom(numpy_helper.from_array(np.ascontiguousarray(w[:, phase_pad_perm(c)]), w_init.name))
+        conv.input[0] = z
+        # the norm's statistics read the phase view where they only reduce over both spatial axes
+        stats_users = [u for u in users.get(x_name, []) if u is not bn]
+        if stats_users and _whole_reductions(g, users, stats_users):
+            for u in stats_users:
+                for i, v in enumerate(u.input):
+                    if v == x_name:
+                        u.input[i] = view
+        for n in (s2d, pad, relu, bn):
+            g.node.remove(n)
+        idx = list(g.node).index(ct) + 1
+        first = min([i for i, n in enumerate(g.node) if view in n.input] + [idx])
+        for off, n in enumerate(new[:5]):
+            g.node.insert(first + off, n)
+        _insert_before_first_user(g, new[5:], z)
+        done += 1
+    if done:
+        _prune(g)
+    return done
+
+
+def _counts_elements(graph, prod, users, node) -> bool:
+    """node is Slice(shape, 2, 4) read only by ReduceProd (the spatial element count)."""
+    if node.op_type != "Slice" or len(node.input) != 3:
+        return False
+    start, end = (_constant(graph, prod, v) for v in node.input[1:3])
+    return (start is not None and end is not None and start.reshape(-1).tolist() == [2]
+            and end.reshape(-1).tolist() == [4] and all(u.op_type == "ReduceProd" for u in users.get(node.output[0], [])))
+
+
+class _Builder:
+    """Nodes and int64 constants named under base."""
+
+    def __init__(self, graph, base):
+        self.graph, self.base, self.nodes = graph, base, []
+
+    def const(self, v, nm):
+        self.graph.initializer.append(numpy_helper.from_array(np.array(v, np.int64), f"{self.base}/{nm}"))
+        return f"{self.base}/{nm}"
+
+    def node(self, op, ins, nm, **kw):
+        self.nodes.append(helper.make_node(op, ins, [f"{self.base}/{nm}"], name=f"{self.base}/{nm}", **kw))
+        return f"{self.base}/{nm}"
+
+
+def _reversed_rows(b, x, phase_axis, axis, phase, start, end, nm):
+    return b.node("Slice", [x, b.const([phase, start], nm + "_s"), b.const([phase + 1, end], nm + "_e"),
+                            b.const([phase_axis, axis], nm + "_a"), b.const([1, -1], nm + "_t")], nm)
+
+
+def _phase_pad_nodes(b, p_name, c, k, bn_params, epsilon):
+    """phase_tensor_pad's nodes (the first five, up to the view, go before the statistics); (view, padded)."""
+    shape = b.node("Shape", [p_name], "shape")
+    hw = b.node("Slice", [shape, b.const([2], "from_h"), b.const([4], "to_w")], "hw")
+    width = b.node("Slice", [shape, b.const([3], "from_w"), b.const([4], "to_w1")], "w")
+    view_shape = b.node("Concat", [b.const([0, c, -1], "view_dims"), width], "view_shape", axis=0)
+    view = b.node("Reshape", [p_name, view_shape], PHASE_VIEW[1:])
+    norm = b.node("BatchNormalization", [view] + bn_params, "norm", epsilon=epsilon)
+    r = b.node("Relu", [norm], "relu")
+    cur = b.node("Reshape", [r, b.node("Concat", [b.const([0, c, 2, 2], "six_dims"), hw], "six_shape", axis=0)], "six")
+    big = -(2 ** 62)
+    for phase_axis, axis, tag in ((2, 4, "rows"), (3, 5, "cols")):
+        top = b.node("Concat", [_reversed_rows(b, cur, phase_axis, axis, 0, k, 0, tag + "_t0"),
+                                _reversed_rows(b, cur, phase_axis, axis, 1, k - 1, big, tag + "_t1")],
+                     tag + "_top", axis=phase_axis)
+        bottom = b.node("Concat", [_reversed_rows(b, cur, phase_axis, axis, 0, -1, -1 - k, tag + "_b0"),
+                                   _reversed_rows(b, cur, phase_axis, axis, 1, -2, -2 - k, tag + "_b1")],
+                        tag + "_bottom", axis=phase_axis)
+        cur = b.node("Concat", [top, cur, bottom], tag, axis=axis)
+    padded_hw = b.node("Slice", [b.node("Shape", [cur], "padded_shape"), b.const([4], "from_ph"), b.const([6], "to_pw")],
+                       "padded_hw")
+    z = b.node("Reshape", [cur, b.node("Concat", [b.const([0, 4 * c], "z_dims"), padded_hw], "z_shape", axis=0)], "z")
+    return view, z
+
+
+def _whole_reductions(graph, users, nodes) -> bool:
+    """Every node is a keepdims reduction over axes [2, 3], or over [3] read only by reductions over [2], or
+    a Shape read only by Slice(2, 4) -> ReduceProd (the element count): values that do not change when the
+    tensor is read as [N, C, 4 h, w] instead of [N, C, 2 h, 2 w], up to the order of the float sums."""
+    prod = _producers(graph)
+    for n in nodes:
+        if n.op_type in _REDUCTIONS and _attr(n, "keepdims", 1) == 1:
+            axes = _reduce_axes(n, graph, prod)
+            if axes == [2, 3]:
+                continue
+            nxt = users.get(n.output[0], [])
+            if axes == [3] and nxt and all(u.op_type in _REDUCTIONS and _attr(u, "keepdims", 1) == 1
+                                            and _reduce_axes(u, graph, prod) == [2] for u in nxt):
+                continue
+            return False
+        if n.op_type == "Shape":
+            nxt = users.get(n.output[0], [])
+            if nxt and all(_counts_elements(graph, prod, users, u) for u in nxt):
+                continue
+        return False
+    return True
+
+
 def _opset(model) -> int:
     return next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 17)
 
@@ -679,7 +870,7 @@ def _prune(graph) -> None:
 
 # the variance first: it needs the norm's Sub, which norm_affine leaves only to its other users
 REWRITES = (output_conv_space_to_depth, upsample_conv_phases, upsample_phases_2x2, conv_transpose_phases,
-            norm_one_pass_variance, norm_affine, depth_to_space_conv_transpose)
+            norm_one_pass_variance, norm_affine, depth_to_space_conv_transpose, phase_tensor_pad)
 
 
 def rewrite(model: onnx.ModelProto) -> int:

@@ -21,7 +21,7 @@ import torch
 from onnx import numpy_helper
 
 from . import checkpoints
-from .fastgraph import dcr_to_crd, depth_to_space_weights
+from .fastgraph import PHASE_VIEW, dcr_to_crd, depth_to_space_weights, phase_pad_perm
 from .model import TransformerNet
 from .teachers import _convs_in_order
 
@@ -127,11 +127,19 @@ def net_from_onnx(path, config) -> TransformerNet:
             w, b = inits[n.input[1]], inits[n.input[2]]
             src = by_output.get(n.input[0])
             after = users.get(n.output[0], [])
-            if len(after) == 1 and is_d2s(after[0]):   # outputs in CRD order: back to DepthToSpace's DCR
+            phase_views = [u for u in after if u.op_type == "Reshape" and u.name.endswith(PHASE_VIEW)]
+            if (len(after) == 1 and is_d2s(after[0])) or (phase_views and all(
+                    is_d2s(u) or u.op_type in ("Reshape", "Shape") for u in after)):
+                # outputs in CRD order (fastgraph.phase_tensor_pad reads them as a view): back to DepthToSpace's DCR
                 back = np.argsort(dcr_to_crd(w.shape[0] // 4))
                 w, b = w[back], b[back]
                 after = [onnx.helper.make_node("DepthToSpace", list(after[0].input), list(after[0].output), blocksize=2)]
-            if n.op_type == "Conv" and src is not None and src.op_type == "SpaceToDepth":
+            if (n.op_type == "Conv" and src is not None and src.op_type == "Reshape"
+                    and (by_output.get(src.input[0]) is not None and by_output[src.input[0]].op_type == "Concat")
+                    and src.name.endswith("/phase_pad/z")):   # fastgraph.phase_tensor_pad: SpaceToDepth's order
+                w = w[:, np.argsort(phase_pad_perm(w.shape[1] // 4))]
+                w, b = _inverse_space_to_depth(w, b, net.conv_out.conv.weight.shape[2])
+            elif n.op_type == "Conv" and src is not None and src.op_type == "SpaceToDepth":
                 w, b = _inverse_space_to_depth(w, b, net.conv_out.conv.weight.shape[2])
             elif (n.op_type == "Conv" and src is not None and src.op_type == "Pad"
                   and any(a.name == "mode" and a.s == b"edge" for a in src.attribute)):

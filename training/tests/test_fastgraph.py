@@ -142,7 +142,10 @@ def test_rewritten_networks_give_the_same_outputs(tmp_path, kind):
         ops = [node.op_type for node in m.graph.node]
         assert "depth_to_space_conv_transpose x3" in mark, "each phase layout's DepthToSpace"
         cts = [node for node in m.graph.node if node.op_type == "ConvTranspose"]
-        assert "DepthToSpace" not in ops and "Resize" not in ops and len(cts) == 3
+        # format A: phase_tensor_pad drops up2's DepthToSpace where only the norm's statistics read it
+        whole_a = kind == "A" and name == "m.onnx"
+        assert ("phase_tensor_pad x1" in mark) == (kind == "A"), mark
+        assert "DepthToSpace" not in ops and "Resize" not in ops and len(cts) == (2 if whole_a else 3)
         assert all(list(fastgraph._attr(c, "kernel_shape")) == [2, 2] for c in cts), "only the DepthToSpace ones"
         if kind == "B":   # the two upsamplings' crops are the ConvTransposes' pads
             assert sorted(list(fastgraph._attr(c, "pads")) for c in cts) == [[0] * 4, [1] * 4, [1] * 4]
@@ -220,3 +223,47 @@ def test_norm_rewrites_keep_an_instance_norm_and_leave_lookalikes_alone():
     assert fastgraph.norm_affine(full) == 0
     batch = _norm_like(False, batch=2)  # per-channel scale would mix the images' statistics
     assert fastgraph.norm_affine(batch) == 0
+
+
+def test_phase_tensor_pad_is_the_same_norm_relu_pad_and_conv(tmp_path):
+    """Format A: norm, Relu and the output conv's reflection pad on up2's phase tensor instead of the
+    DepthToSpace'd full-resolution one give the outputs of the graph without that rewrite (float-close: the
+    statistics are summed in another order), whole and tiled (the moments of a box), on odd sizes too."""
+    net = rand_net(SMALL, "A", "reflect", seed=5)
+    export_pair(net, tmp_path / "m.onnx", tmp_path / "m.tile.onnx", rewrite=False)
+    for name in ("m.onnx", "m.tile.onnx"):
+        m = onnx.load(str(tmp_path / name))
+        for r in fastgraph.REWRITES:
+            if r is not fastgraph.phase_tensor_pad:
+                r(m)
+        onnx.save(m, str(tmp_path / ("before." + name)))
+        ops = [n.op_type for n in m.graph.node]
+        assert "SpaceToDepth" in ops and ops.count("ConvTranspose") == 3
+        assert fastgraph.phase_tensor_pad(m) == 1
+        onnx.checker.check_model(m)
+        ops = [n.op_type for n in m.graph.node]
+        assert "SpaceToDepth" not in ops and not any(
+            n.op_type == "Pad" and fastgraph._attr(n, "mode") == b"reflect" and "conv_out" in n.name for n in m.graph.node)
+        # the whole graph's statistics read the phase view; the tile graph keeps X for its box's moments
+        assert ops.count("ConvTranspose") == (2 if name == "m.onnx" else 3)
+        assert fastgraph.phase_tensor_pad(m) == 0, "nothing left to rewrite"
+        onnx.save(m, str(tmp_path / ("after." + name)))
+    a, b = ort_session(tmp_path / "before.m.onnx"), ort_session(tmp_path / "after.m.onnx")
+    t, tb = ort_session(tmp_path / "before.m.tile.onnx"), ort_session(tmp_path / "after.m.tile.onnx")
+    for hw in [(36, 52), (37, 53), (64, 44), (41, 30)]:
+        x = (np.random.default_rng(hw[1]).random((1, 3, *hw)) * 255).astype(np.float32)
+        y, s = a.run(None, {"input": x})
+        fy, fs = b.run(None, {"input": x})
+        assert y.shape == fy.shape and np.abs(fy - y).max() < 5e-3 and np.allclose(fs, s, rtol=1e-4, atol=1e-4)
+        for feed in (s, np.concatenate([s, np.array([4, 8, 32, 28], np.float32)])):
+            ref = t.run(None, {"input": x, "stats": feed})
+            got = tb.run(None, {"input": x, "stats": feed})
+            assert np.abs(got[0] - ref[0]).max() < 5e-3 and np.allclose(got[1], ref[1], rtol=1e-4, atol=1e-4)
+
+
+def test_phase_pad_perm_reads_space_to_depth_channels():
+    c = 3
+    x = np.arange(2 * c * 4 * 5, dtype=np.float32).reshape(1, c, 4, 10) + 0   # [1, C, 2 h, 2 w], h = 2, w = 5
+    s2d = x.reshape(1, c, 2, 2, 5, 2).transpose(0, 3, 5, 1, 2, 4).reshape(1, 4 * c, 2, 5)  # (p * 2 + q) * C + k
+    crd = x.reshape(1, c, 2, 2, 5, 2).transpose(0, 1, 3, 5, 2, 4).reshape(1, 4 * c, 2, 5)  # k * 4 + p * 2 + q
+    assert np.array_equal(crd, s2d[:, fastgraph.phase_pad_perm(c)])
