@@ -225,6 +225,9 @@ def main(argv=None):
     ap.add_argument("--out", required=True, help="checkpoint to write; search.json goes next to it")
     ap.add_argument("--data")
     ap.add_argument("--tol", type=float, default=0.05, help="largest output difference allowed (0..255)")
+    ap.add_argument("--search-record", default=str(Path(__file__).resolve().parent.parent / "reports" / "microast" / "search.json"),
+                    help="the shipped student's search record (microast_ship's reports/microast/search.json): its "
+                         "search history, arguments and lineage are carried into search.json when its widths match")
     a = ap.parse_args(argv)
     torch.set_num_threads(1)
     pc = Path(a.model)
@@ -253,6 +256,14 @@ def main(argv=None):
            "imported": {"from": [str(pc), str(ps)], "checkpoint": str(out), "recovered_similarity": sim,
                         "note": "trunk from the style model's trunk_idx; r1/r2 teacher indices recovered "
                                 "by filter similarity; c1/e2/u1/u2 at the teacher's widths"}}
+    rec = Path(a.search_record)
+    if rec.is_file():
+        r = json.loads(rec.read_text())
+        if r.get("widths") == res["widths"]:
+            res.update({k: r[k] for k in ("history", "args", "wall_s") if k in r})
+            # the runs before the import: kept as a record only ("init"/"widened" would send microast_ship's
+            # run_chain to run folders that are gone)
+            res["imported"]["lineage"] = {k: r[k] for k in ("init", "widened") if k in r}
     (out.parent / "search.json").write_text(json.dumps(res))
     print(f"wrote {out} and {out.parent / 'search.json'}: widths {res['widths']} mac ratio {res['mac_ratio']:.3f}")
 

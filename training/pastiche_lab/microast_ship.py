@@ -116,6 +116,8 @@ def curves(run: Path, path):
     fig, ax = plt.subplots(1, 2, figsize=(11, 3.8))
     chain = run_chain(run)
     for n, (r, off) in enumerate(chain):
+        if not (r / "ft_log.jsonl").exists():     # e.g. a student imported from its ONNX files (microast_import)
+            continue
         recs = [json.loads(l) for l in (r / "ft_log.jsonl").read_text().splitlines() if l.strip()]
         tr = [x for x in recs if not x.get("val")]
         va = [x for x in recs if x.get("val")]
@@ -298,7 +300,7 @@ def main(argv=None):
     fidelity_md(ev, rep / "fidelity.md", previous)
     curves(run, rep / "curves.png")
     search = json.loads((run / "search.json").read_text())
-    (rep / "search.json").write_text(json.dumps({k: search[k] for k in ("widths", "mac_ratio", "history", "args", "wall_s", "init", "widened") if k in search}, indent=1))
+    (rep / "search.json").write_text(json.dumps({k: search[k] for k in ("widths", "mac_ratio", "history", "args", "wall_s", "init", "widened", "imported") if k in search}, indent=1))
     contact_sheet(teacher, st, droot, rep / "contact_sheet.jpg")
     print(f"shipped {ID}: style ratio {ev['style_distance_ratio']:.3f} ssim4 {ev['ssim_lum_4x']:.3f} "
           f"mac {ev['mac_ratio']:.3f} meets_goal {ev['meets_goal']}")
