@@ -2,8 +2,6 @@ package org.pastiche.cli;
 
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,8 +32,7 @@ final class Phases {
     static Phases sinceProcessStart() {
         Phases p = new Phases(true);
         long cpuNow = cpuNanos();
-        long upNanos = ProcessHandle.current().info().startInstant()
-                .map(start -> Duration.between(start, Instant.now()).toNanos()).orElse(-1L);
+        long upNanos = ProcessUptime.nanos();
         if (upNanos >= 0) {
             p.phases.add(new Phase("JVM start, command line", upNanos, cpuNow, ""));
         }
