@@ -2,7 +2,7 @@
 calibrated on training photos, against the fp32 network on the evaluation photos, by fidelity and by speed.
 
     cd training && python3 -m pastiche_lab.quantize [--style candy ...] [--out /tmp/int8] [--calibration 16]
-        [--photos 25] [--sheet-dir /tmp/int8]
+        [--photos 25] [--sheet-dir /tmp/int8] [--only /res_]
 
 Per style: quantise `models/<id>.onnx` (weights int8 per channel, activations uint8 per tensor,
 Percentile calibration on `--calibration` training photos cropped to 512 x 384; the first conv, on
@@ -53,11 +53,14 @@ def calibration_reader(paths, size=(384, 512)):
     return Reader()
 
 
-def quantize(src: Path, dst: Path, photos, keep_fp32=("conv1/", "conv_out/")):
+def quantize(src: Path, dst: Path, photos, keep_fp32=("conv1/", "conv_out/"), only=None):
+    """only: quantise just the convs whose names hold one of these (e.g. "/res_": the residual blocks'),
+    keeping every other conv fp32; else every conv but keep_fp32's."""
     import onnx
     from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
     m = onnx.load(str(src))
-    exclude = [n.name for n in m.graph.node if n.op_type == "Conv" and any(k in n.name for k in keep_fp32)]
+    exclude = [n.name for n in m.graph.node if n.op_type == "Conv" and (
+        not any(k in n.name for k in only) if only else any(k in n.name for k in keep_fp32))]
     quantize_static(str(src), str(dst), calibration_reader(photos), quant_format=QuantFormat.QDQ,
                     op_types_to_quantize=["Conv"], per_channel=True, activation_type=QuantType.QUInt8,
                     weight_type=QuantType.QInt8, nodes_to_exclude=exclude,
@@ -90,11 +93,11 @@ def ssim_lum4(a, b):
     return float(structural_similarity(down4(luminance(a)), down4(luminance(b)), data_range=255.0))
 
 
-def measure(style, models, out, droot, n_cal, n_eval):
+def measure(style, models, out, droot, n_cal, n_eval, only=None):
     src = models / f"{style}.onnx"
     dst = out / f"{style}.int8.onnx"
     cal = list_photos(droot / "photos" / "train")[:n_cal]
-    kept = quantize(src, dst, cal)
+    kept = quantize(src, dst, cal, only=only)
     fp, q8 = session(src), session(dst)
     imgs = [resize_long(load_rgb(p), 384) for p in list_photos(droot / "photos" / "val")[:n_eval]]
     ssims, first = [], None
@@ -124,6 +127,8 @@ def main(argv=None):
     ap.add_argument("--calibration", type=int, default=16, help="training photos to calibrate on")
     ap.add_argument("--photos", type=int, default=25, help="validation photos (384 px) for the fidelity")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--only", nargs="+", help="quantise only the convs whose names hold one of these "
+                    "(e.g. /res_ for the residual blocks); the others stay fp32")
     a = ap.parse_args(argv)
     droot = data_root(a.data)
     a.out.mkdir(parents=True, exist_ok=True)
@@ -133,7 +138,7 @@ def main(argv=None):
         styles = [m["id"] for m in cat["models"] if m.get("teacher")]
     results = []
     for style in styles:
-        r = measure(style, a.models, a.out, droot, a.calibration, a.photos)
+        r = measure(style, a.models, a.out, droot, a.calibration, a.photos, only=a.only)
         results.append(r)
         s = r["speed"]
         print(f"{style}: SSIM lum 4x int8 vs fp32 min {r['ssim_lum_4x_int8_vs_fp32_min']:.4f} "
