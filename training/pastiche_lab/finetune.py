@@ -3,7 +3,7 @@ distillation objective, run by the lab's Trainer.
 
 Losses: pixel L1, a low-pass L1 (4x average-pooled), matching of the kept channels' intermediate
 features to the teacher's, VGG-19 content (relu2_1) and Gram (relu1_1, relu2_1, relu3_1) distances,
-and a Tiny Darknet Gram distance. Format-A teachers are run on a reflection-padded context around
+and a Tiny Darknet Gram distance; optionally 1 - SSIM of the 4x-pooled luminance (`--w-ssim`). Format-A teachers are run on a reflection-padded context around
 the crop (teachers.CONTEXT_A px) and cropped back, so the target has no zero-padding border artifacts;
 the student itself uses reflection padding.
 """
@@ -29,6 +29,21 @@ def phases(y):
     return torch.cat([a - b - c + d, a + b - c - d, a - b + c - d], 1) / 4
 
 
+def ssim_lum_4x(out, ref, win=7, data_range=255.0):
+    """Mean SSIM of the 4x average-pooled luminance of out and ref [N, 3, H, W] (0..255), differentiable:
+    the measure of evaluate.image_metrics (skimage's structural_similarity defaults: 7 x 7 uniform window,
+    K1 0.01, K2 0.03, sample covariances, the valid part of the map), per image then averaged."""
+    lum = torch.tensor([0.299, 0.587, 0.114], dtype=out.dtype, device=out.device).view(1, 3, 1, 1)
+    a, b = F.avg_pool2d((out * lum).sum(1, keepdim=True), 4), F.avg_pool2d((ref * lum).sum(1, keepdim=True), 4)
+    c1, c2 = (0.01 * data_range) ** 2, (0.03 * data_range) ** 2
+    m = lambda t: F.avg_pool2d(t, win, stride=1)
+    cov = win * win / (win * win - 1.0)
+    ma, mb = m(a), m(b)
+    va, vb, vab = cov * (m(a * a) - ma * ma), cov * (m(b * b) - mb * mb), cov * (m(a * b) - ma * mb)
+    s = ((2 * ma * mb + c1) * (2 * vab + c2)) / ((ma * ma + mb * mb + c1) * (va + vb + c2))
+    return s.mean(dim=(1, 2, 3)).mean()
+
+
 def teacher_targets(teacher: TransformerNet, x, kept, context):
     """Teacher output and kept-channel features for crop x (with reflect context for format A);
     kept None: no features."""
@@ -52,13 +67,14 @@ class DistillObjective:
     """objective(student, x, step) -> (loss, parts) for the Trainer."""
 
     def __init__(self, teacher, kept, vgg, *, context=0, w_pix=1.0, w_low=0.0, w_feat=1.0, w_content=1.0,
-                 w_style=3.0, vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), w_phase=0.0):
+                 w_style=3.0, vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), w_phase=0.0, w_ssim=0.0):
         """kept None (a student whose teacher channels are not known, e.g. imported from a shipped
-        ONNX model): no feature matching. w_phase: L1 of the 2x2-periodic components (`phases`)."""
+        ONNX model): no feature matching. w_phase: L1 of the 2x2-periodic components (`phases`).
+        w_ssim: 1 - SSIM of the 4x-pooled luminance to the teacher's (`ssim_lum_4x`; 0 = off)."""
         if kept is None and w_feat:
             raise ValueError("feature matching needs the kept channels (kept=None: set w_feat=0)")
         self.teacher, self.kept, self.vgg, self.context = teacher.eval(), kept, vgg, context
-        self.w = dict(pix=w_pix, low=w_low, feat=w_feat, content=w_content, style=w_style, dk=w_dk, phase=w_phase)
+        self.w = dict(pix=w_pix, low=w_low, feat=w_feat, content=w_content, style=w_style, dk=w_dk, phase=w_phase, ssim=w_ssim)
         self.vgg_every, self.darknet, self.dk_taps = vgg_every, darknet, dk_taps
 
     def __call__(self, student, x, step):
@@ -71,6 +87,7 @@ class DistillObjective:
              "feat": (sum(((a - b) ** 2).mean() / (b ** 2).mean().clamp_min(1e-6)
                           for a, b in zip(sfeats, tfeats)) / len(sfeats)) if tfeats is not None else None,
              "phase": (phases(out) - phases(tout)).abs().mean() / 255.0 if self.w["phase"] else None,
+             "ssim": 1.0 - ssim_lum_4x(out, tout) if self.w["ssim"] else None,
              "style": None, "content": None, "dk": None}
         if step % self.vgg_every == 0:
             fs, ft = self.vgg(out), self.vgg(tout)
@@ -96,7 +113,7 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir, 
           crop=128, batch=4, minutes=30.0, lr=3e-4, w_pix=1.0, w_feat=1.0, w_content=1.0, w_style=3.0,
           context=None, val_every=100, validator=None, device="cpu", seed=0, log=print, max_iters=None,
           vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), val_def="", w_low=0.0, iter_schedule=False,
-          scales=(0.6, 1.0), photometric=0.0, max_side=None, w_phase=0.0, score=None):
+          scales=(0.6, 1.0), photometric=0.0, max_side=None, w_phase=0.0, score=None, w_ssim=0.0):
     """Resumable: state in run_dir/ft_state.pt; best student in run_dir/student.pt; log in ft_log.jsonl.
 
     photos_dir: a folder or a list of photos. iter_schedule (needs max_iters): the cosine decay runs
@@ -110,7 +127,7 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir, 
     teacher.to(device); vgg.to(device)
     objective = DistillObjective(teacher, kept, vgg, context=context, w_pix=w_pix, w_low=w_low, w_feat=w_feat,
                                  w_content=w_content, w_style=w_style, vgg_every=vgg_every, darknet=darknet,
-                                 w_dk=w_dk, dk_taps=dk_taps, w_phase=w_phase)
+                                 w_dk=w_dk, dk_taps=dk_taps, w_phase=w_phase, w_ssim=w_ssim)
     sampler = CropSampler(photos_dir, crop, scales=scales, seed=seed, photometric=photometric, max_side=max_side)
 
     def validate(net, step):

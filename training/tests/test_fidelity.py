@@ -11,7 +11,7 @@ import torch.nn.functional as F
 
 from pastiche_lab import evaluate as E
 from pastiche_lab.data import REPO, STYLES, data_root, list_photos, load_rgb, resize_long
-from pastiche_lab.finetune import DistillObjective, phases
+from pastiche_lab.finetune import DistillObjective, phases, ssim_lum_4x
 from pastiche_lab.model import Geometry, TransformerNet, Widths
 from pastiche_lab.teachers import CONTEXT_A, reference_context
 
@@ -77,6 +77,25 @@ def test_distill_objective_without_kept_channels_and_with_the_phase_term():
     assert float(same["phase"]) == 0.0
     with pytest.raises(ValueError):
         DistillObjective(teacher, None, None, w_feat=1.0)
+
+
+def test_ssim_lum_4x_loss_is_the_evaluation_measure_and_trains_the_student():
+    from skimage.metrics import structural_similarity
+    rng = np.random.default_rng(0)
+    a = rng.uniform(0, 255, (64, 88, 3)); b = np.clip(a + rng.normal(0, 40, a.shape), 0, 255)
+    t = lambda img: torch.tensor(img.transpose(2, 0, 1)[None], dtype=torch.float64)
+    ref = structural_similarity(E.down4(E.luminance(a)), E.down4(E.luminance(b)), data_range=255.0)
+    assert abs(float(ssim_lum_4x(t(a), t(b))) - ref) < 1e-9 and ref < 0.99
+    assert abs(float(ssim_lum_4x(t(a), t(a))) - 1.0) < 1e-9
+    teacher, student = _tiny("A", 0), _tiny("A", 1)
+    x = torch.rand(2, 3, 48, 48) * 255
+    obj = DistillObjective(teacher, None, lambda y: [y[:, :, ::2, ::2]] * 3, w_feat=0.0, w_ssim=2.0, context=8)
+    loss, parts = obj(student, x, 1)
+    assert 0.0 < float(parts["ssim"]) < 2.0 and torch.isfinite(loss)
+    loss.backward()
+    assert student.up2.conv.weight.grad.abs().sum() > 0
+    off = DistillObjective(teacher, None, lambda y: [y[:, :, ::2, ::2]] * 3, w_feat=0.0, context=8)
+    assert off(student, x, 1)[1]["ssim"] is None      # opt-in: the other recipes train as before
 
 
 _OLD_REWRITES = ("output_conv_space_to_depth", "upsample_conv_phases")
