@@ -33,17 +33,15 @@ from onnx import numpy_helper
 
 from . import checkpoints
 from . import microast as M
-from .fastgraph import dcr_to_crd, depth_to_space_weights
+from .fastgraph import _consumers, _producers, dcr_to_crd, depth_to_space_weights
 from .onnx_import import _inverse_space_to_depth
 
 PREFIX = "net."
 
 
 def _initialisers(path):
-    m = onnx.load(str(path))
-    g = m.graph
-    inits = {i.name: numpy_helper.to_array(i) for i in g.initializer}
-    return m, g, inits
+    g = onnx.load(str(path)).graph
+    return g, {i.name: numpy_helper.to_array(i) for i in g.initializer}
 
 
 def _load_prefixed(module, inits, path, extra=None):
@@ -70,11 +68,7 @@ def _load_prefixed(module, inits, path, extra=None):
 def _output_conv(g, inits, k):
     """The output conv's (weight [3, C, k, k], bias [3]) from fastgraph's SpaceToDepth form, and the
     initialisers it used; None where the graph has no such rewrite."""
-    by_output = {o: n for n in g.node for o in n.output}
-    users = {}
-    for n in g.node:
-        for i in n.input:
-            users.setdefault(i, []).append(n)
+    by_output, users = _producers(g), _consumers(g)
     for n in g.node:
         src = by_output.get(n.input[0]) if n.input else None
         if n.op_type != "Conv" or src is None or src.op_type != "SpaceToDepth" or n.input[1] not in inits:
@@ -99,13 +93,13 @@ def _output_conv(g, inits, k):
 def student_from_onnx(path_content, path_style, widths) -> M.MicroAST:
     """The MicroAST student (content widths `widths`, MWidths or dict) whose export is the pair."""
     w = widths if isinstance(widths, M.MWidths) else M.MWidths(**widths)
-    _, gs, si = _initialisers(path_style)
+    _, si = _initialisers(path_style)
     if PREFIX + "trunk_idx" not in si:
         raise ValueError(f"{path_style}: no net.trunk_idx")
     style = M.StyleNet(si[PREFIX + "trunk_idx"].astype(np.int64))
     used_s = _load_prefixed(style, si, path_style)
     style.unbiased = False
-    _, gc, ci = _initialisers(path_content)
+    gc, ci = _initialisers(path_content)
     content = M.ContentNet(w)
     k = content.out.conv.weight.shape[2]
     extra = {}
