@@ -1,6 +1,7 @@
 package org.pastiche.imaging;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.CRC32;
@@ -24,6 +25,8 @@ import java.util.zip.Inflater;
  */
 final class FastPng {
     private static final long SIGNATURE = 0x89504E470D0A1A0AL;
+    /** The signature and the IHDR chunk: what {@link #header} reads. */
+    static final int HEADER_BYTES = 8 + 25;
     /** Room for ancillary chunks (EXIF, an ICC profile, text) beyond the image data's worst case. */
     private static final long SLACK_BYTES = 4L << 20;
     /**
@@ -63,12 +66,33 @@ final class FastPng {
         return argb;
     }
 
-    /** As {@link #decode(Path, int, int)}, from the file's bytes. */
-    static int[] decode(byte[] png, int width, int height) {
-        if (png.length < 8 + 25 + 12 || readLong(png, 0) != SIGNATURE) {
+    /**
+     * The width and height in the IHDR of a file this decoder may take (the signature, then an IHDR of
+     * 13 bytes with the right CRC: 8-bit RGB or RGBA, not interlaced, both sides positive), read from
+     * the file's first 33 bytes; null for every other file (then ImageIO reads its header, as before).
+     * {@link ImageDecoder} checks the size against its limit with it before any pixel is allocated, and
+     * so a plain PNG is decoded without ImageIO (whose plugin scan alone took 41-69 ms of a run).
+     */
+    static int[] header(Path file) throws IOException {
+        byte[] head = new byte[HEADER_BYTES];
+        int n = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            while (n < head.length) {
+                int k = in.read(head, n, head.length - n);
+                if (k < 0) {
+                    return null;
+                }
+                n += k;
+            }
+        }
+        return header(head);
+    }
+
+    /** As above, from the file's first bytes (at least {@link #HEADER_BYTES}; fewer: null). */
+    static int[] header(byte[] png) {
+        if (png.length < HEADER_BYTES || readLong(png, 0) != SIGNATURE) {
             return null;
         }
-        // IHDR first, 13 bytes
         int pos = 8;
         if (readInt(png, pos) != 13 || readInt(png, pos + 4) != 0x49484452 || !crcOk(png, pos, 13)) {
             return null;
@@ -77,10 +101,27 @@ final class FastPng {
         int h = readInt(png, pos + 12);
         int depth = png[pos + 16] & 0xFF;
         int colour = png[pos + 17] & 0xFF;
-        if (w != width || h != height || w <= 0 || h <= 0 || depth != 8 || (colour != 2 && colour != 6)
+        if (w <= 0 || h <= 0 || depth != 8 || (colour != 2 && colour != 6)
                 || png[pos + 18] != 0 || png[pos + 19] != 0 || png[pos + 20] != 0) {
             return null;
         }
+        return new int[] {w, h};
+    }
+
+    /** As {@link #decode(Path, int, int)}, from the file's bytes. */
+    static int[] decode(byte[] png, int width, int height) {
+        if (png.length < 8 + 25 + 12) {
+            return null;
+        }
+        // IHDR first, 13 bytes
+        int[] size = header(png);
+        if (size == null || size[0] != width || size[1] != height) {
+            return null;
+        }
+        int pos = 8;
+        int w = width;
+        int h = height;
+        int colour = png[pos + 17] & 0xFF;
         int channels = colour == 6 ? 4 : 3;
         long rowBytes = 1 + (long) channels * w;
         long rawSize = rowBytes * h;

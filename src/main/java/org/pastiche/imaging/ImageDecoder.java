@@ -41,11 +41,27 @@ public final class ImageDecoder {
     /** Enough for a 100 MP photo with room to spare; the int[] alone is 4 bytes a pixel. */
     public static final long DEFAULT_MAX_PIXELS = 150_000_000L;
 
-    static {
-        // ImageIO caches in temp files by default; memory is faster and needs no writable temp dir.
-        ImageIO.setUseCache(false);
-        ImageIO.scanForPlugins();
+    /**
+     * ImageIO's set-up, made on first use only: a plain 8-bit RGB(A) PNG is read without ImageIO
+     * ({@link #direct}), and a run that reads and writes such files never pays for the plugin scan
+     * (41-69 ms of a process; docs/engine.md, "Sixth round").
+     */
+    static final class ImageIoSetup {
+        static {
+            // ImageIO caches in temp files by default; memory is faster and needs no writable temp dir.
+            ImageIO.setUseCache(false);
+            ImageIO.scanForPlugins();
+        }
+
+        private ImageIoSetup() {}
+
+        static void ensure() {
+            // the static initialiser has run
+        }
     }
+
+    /** How many files ImageIO opened here (for the tests: which path a file took). */
+    static final java.util.concurrent.atomic.AtomicLong IMAGEIO_OPENED = new java.util.concurrent.atomic.AtomicLong();
 
     private final long maxPixels;
 
@@ -104,19 +120,22 @@ public final class ImageDecoder {
     private RgbaImage decode(Path file, int previewLongSide) throws PasticheException {
         checkFile(file);
         ContainerScan.Result scan = ContainerScan.scan(file);
+        if (previewLongSide == 0) {
+            // every file that FastPng takes is taken here (its header is all the size check needs)
+            RgbaImage direct = direct(file, scan);
+            if (direct != null) {
+                return direct;
+            }
+        }
         ImageInfo info;
         BufferedImage image;
-        RgbaImage fast = null;
         StringBuilder fatalWarning = new StringBuilder();
         try (ImageInputStream in = open(file)) {
             ImageReader reader = readerFor(file, in);
             try {
                 info = info(reader, scan);
                 checkSize(file, info);
-                if (previewLongSide == 0 && "png".equalsIgnoreCase(info.format())) {
-                    fast = fastPng(file, reader.getWidth(0), reader.getHeight(0));
-                }
-                if (fast == null && "webp".equalsIgnoreCase(info.format())) {
+                if ("webp".equalsIgnoreCase(info.format())) {
                     int sw = reader.getWidth(0);
                     int sh = reader.getHeight(0);
                     RgbaImage lossy = LossyWebp.decode(file, reader, sw, sh);
@@ -144,7 +163,7 @@ public final class ImageDecoder {
                 if (step > 1) {
                     param.setSourceSubsampling(step, step, 0, 0);
                 }
-                image = fast == null ? reader.read(0, param) : null;
+                image = reader.read(0, param);
             } finally {
                 reader.dispose();
             }
@@ -162,20 +181,49 @@ public final class ImageDecoder {
         if (fatalWarning.length() > 0) {
             throw new PasticheException(PasticheException.Reason.CORRUPT_FILE, file + ": the file is truncated or corrupt (" + fatalWarning + ")");
         }
-        RgbaImage raw;
-        boolean gray;
-        if (fast != null) {
-            raw = fast;
-            gray = false;
-        } else {
-            raw = new RgbaImage(image.getWidth(), image.getHeight(), toArgb(image));
-            gray = image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY
-                    && !(image.getColorModel() instanceof java.awt.image.IndexColorModel);
-            image.flush();
-        }
+        RgbaImage raw = new RgbaImage(image.getWidth(), image.getHeight(), toArgb(image));
+        boolean gray = image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY
+                && !(image.getColorModel() instanceof java.awt.image.IndexColorModel);
+        image.flush();
         if ("png".equalsIgnoreCase(info.format())) {
             PngColour.toSrgb(file, raw, scan, gray);
         }
+        return Orientation.apply(raw, info.orientation());
+    }
+
+    /**
+     * A file whose first 33 bytes are the header of an 8-bit RGB(A) PNG that {@link FastPng} takes, read
+     * without ImageIO: the size checked against the limit from that header before any pixel is allocated
+     * (the numbers ImageIO's reader would find there), then {@link FastPng} decodes it, and the colour
+     * chunks and EXIF orientation are applied as on the other path. Null where the header is another
+     * file's or {@link FastPng} declines the file; the caller then reads it with ImageIO as before (the
+     * same messages, the same pixels).
+     */
+    private RgbaImage direct(Path file, ContainerScan.Result scan) throws PasticheException {
+        int[] size;
+        try {
+            size = FastPng.header(file);
+        } catch (IOException | RuntimeException e) {
+            return null; // ImageIO meets the same file and says what is wrong with it
+        }
+        if (size == null) {
+            return null;
+        }
+        int orientation = scan.orientation();
+        ImageInfo info = Orientation.swapsAxes(orientation)
+                ? new ImageInfo(size[1], size[0], "png", orientation)
+                : new ImageInfo(size[0], size[1], "png", orientation);
+        checkSize(file, info);
+        RgbaImage raw;
+        try {
+            raw = fastPng(file, size[0], size[1]);
+        } catch (OutOfMemoryError e) {
+            throw new PasticheException(PasticheException.Reason.OUT_OF_MEMORY, file + ": not enough memory to decode the image", e);
+        }
+        if (raw == null) {
+            return null;
+        }
+        PngColour.toSrgb(file, raw, scan, false);
         return Orientation.apply(raw, info.orientation());
     }
 
@@ -237,6 +285,8 @@ public final class ImageDecoder {
     }
 
     private static ImageInputStream open(Path file) throws IOException {
+        ImageIoSetup.ensure();
+        IMAGEIO_OPENED.incrementAndGet();
         ImageInputStream in = ImageIO.createImageInputStream(file.toFile());
         if (in == null) {
             throw new NoSuchFileException(file.toString());

@@ -53,6 +53,7 @@ final class ImageEncoders {
 
     private static void writeWith(String format, BufferedImage img, ImageOutputStream ios, Float quality)
             throws IOException {
+        ImageDecoder.ImageIoSetup.ensure(); // the same plugins and settings as the decoder's
         Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(format);
         if (!writers.hasNext()) {
             throw new IOException("no " + format + " writer");

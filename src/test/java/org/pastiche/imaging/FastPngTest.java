@@ -255,6 +255,76 @@ class FastPngTest {
         assertEquals(before + 1, FastPng.DECODED.get(), "the files left to ImageIO");
     }
 
+    /** A PNG of only a header, an empty IDAT and IEND: IHDR w x h, depth and colour type as given. */
+    private static byte[] headerOnly(int w, int h, int depth, int colour, int interlace) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
+        out.write(chunk("IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) depth)
+                .put((byte) colour).put((byte) 0).put((byte) 0).put((byte) interlace).array()));
+        out.write(chunk("IDAT", new byte[] {0x78, (byte) 0x9C, 3, 0, 0, 0, 0, 1}));
+        out.write(chunk("IEND", new byte[0]));
+        return out.toByteArray();
+    }
+
+    @Test
+    void theHeaderIsReadOnlyWhereThisDecoderMayTakeTheFile() throws Exception {
+        assertArrayEquals(new int[] {20, 12}, FastPng.header(headerOnly(20, 12, 8, 2, 0)));
+        assertArrayEquals(new int[] {7, 300000}, FastPng.header(headerOnly(7, 300000, 8, 6, 0)));
+        assertNull(FastPng.header(headerOnly(20, 12, 16, 2, 0)), "16 bits");
+        assertNull(FastPng.header(headerOnly(20, 12, 8, 3, 0)), "palette");
+        assertNull(FastPng.header(headerOnly(20, 12, 8, 0, 0)), "gray");
+        assertNull(FastPng.header(headerOnly(20, 12, 8, 2, 1)), "interlaced");
+        assertNull(FastPng.header(headerOnly(0, 12, 8, 2, 0)), "no columns");
+        assertNull(FastPng.header(headerOnly(-5, 12, 8, 2, 0)), "a width above 2^31");
+        byte[] badCrc = headerOnly(20, 12, 8, 2, 0);
+        badCrc[29] ^= 1;
+        assertNull(FastPng.header(badCrc), "IHDR's CRC wrong");
+        assertNull(FastPng.header(Arrays.copyOf(headerOnly(20, 12, 8, 2, 0), FastPng.HEADER_BYTES - 1)), "a stub");
+        Path stub = Files.write(dir.resolve("stub.png"), Arrays.copyOf(headerOnly(20, 12, 8, 2, 0), 20));
+        assertNull(FastPng.header(stub), "a file shorter than the header");
+    }
+
+    @Test
+    void aPlainPngIsDecodedWithoutImageIoAndTheOthersWithIt() throws Exception {
+        int w = 24;
+        int h = 10;
+        int[] argb = picture(w, h, false, 8);
+        Path ok = Files.write(dir.resolve("plain.png"), png(argb, w, h, false, new int[] {1, 4}, 100));
+        long opened = ImageDecoder.IMAGEIO_OPENED.get();
+        long decoded = FastPng.DECODED.get();
+        assertArrayEquals(argb, new ImageDecoder().decode(ok).argb());
+        assertEquals(decoded + 1, FastPng.DECODED.get(), "decoded directly");
+        assertEquals(opened, ImageDecoder.IMAGEIO_OPENED.get(), "ImageIO not opened");
+        // a photo that FastPng declines after its header (tRNS): ImageIO's pixels, FastPng tried once
+        byte[] trns = png(argb, w, h, false, new int[] {1}, 64, chunk("tRNS", new byte[] {0, 1, 0, 2, 0, 3}));
+        Path t = Files.write(dir.resolve("trns2.png"), trns);
+        assertArrayEquals(viaImageIo(trns), new ImageDecoder().decode(t).argb());
+        assertEquals(opened + 1, ImageDecoder.IMAGEIO_OPENED.get(), "ImageIO reads what FastPng declines");
+        assertEquals(decoded + 1, FastPng.DECODED.get());
+        // the size limit holds on the direct path, before any pixel: the same error as from ImageIO's header
+        PasticheException limit = assertThrows(PasticheException.class, () -> new ImageDecoder(w * h - 1).decode(ok));
+        assertEquals(PasticheException.Reason.TOO_MANY_PIXELS, limit.reason());
+        assertEquals(opened + 1, ImageDecoder.IMAGEIO_OPENED.get(), "refused from FastPng's header");
+        assertNotNull(new ImageDecoder(w * h).decode(ok));
+    }
+
+    @Test
+    void aHugeHeaderIsRefusedAsImageIosHeaderWouldBe() throws Exception {
+        Path direct = Files.createDirectories(dir.resolve("a")).resolve("huge.png");
+        Files.write(direct, headerOnly(30000, 30000, 8, 2, 0));
+        Path viaImageIo = Files.createDirectories(dir.resolve("b")).resolve("huge.png");
+        Files.write(viaImageIo, headerOnly(30000, 30000, 16, 2, 0)); // 16 bits: ImageIO reads the header
+        long opened = ImageDecoder.IMAGEIO_OPENED.get();
+        PasticheException a = assertThrows(PasticheException.class, () -> new ImageDecoder().decode(direct));
+        assertEquals(opened, ImageDecoder.IMAGEIO_OPENED.get(), "refused without ImageIO");
+        PasticheException b = assertThrows(PasticheException.class, () -> new ImageDecoder().decode(viaImageIo));
+        assertEquals(opened + 1, ImageDecoder.IMAGEIO_OPENED.get());
+        assertEquals(PasticheException.Reason.TOO_MANY_PIXELS, a.reason(), a.getMessage());
+        assertEquals(b.reason(), a.reason());
+        assertEquals(b.getMessage().replace(viaImageIo.toString(), "F"), a.getMessage().replace(direct.toString(), "F"));
+        assertTrue(a.getMessage().contains("30000 x 30000 = 900.0 MP"), a.getMessage());
+    }
+
     private static void fixCrc(byte[] png, int chunk) {
         int len = ByteBuffer.wrap(png).getInt(chunk);
         CRC32 crc = new CRC32();
