@@ -1,8 +1,6 @@
 package org.pastiche.inference;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +20,6 @@ import org.pastiche.inference.PaintingStyles.Network;
  * problem). A network whose files are missing is kept, unavailable, with the reason.
  */
 final class PaintingNetworks {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One catalog entry of a given kind: the catalog file, its folder, the entry's id and JSON. */
     record Entry(Path catalog, Path dir, String id, JsonNode json) { }
@@ -54,7 +51,7 @@ final class PaintingNetworks {
             }
             JsonNode models;
             try {
-                JsonNode root = JSON.readTree(Files.readAllBytes(catalog));
+                JsonNode root = JsonTree.read(Files.readAllBytes(catalog));
                 models = root == null ? null : root.get("models");
             } catch (IOException e) {
                 continue;
@@ -100,7 +97,7 @@ final class PaintingNetworks {
                 Math.max(PaintingStyles.MIN_SIDE, Math.min(MAX_STYLE_SIZE,
                         m.path("style_size").asInt(PaintingStyles.DEFAULT_STYLE_SIZE))),
                 m.has("fidelity") && m.get("fidelity").isObject()
-                        ? JSON.convertValue(m.get("fidelity"), new TypeReference<Map<String, Object>>() { })
+                        ? JsonTree.toMap(m.get("fidelity"))
                         : Map.of(),
                 Optional.ofNullable(reason), localizedOnly(m, "licenses"), localizedOnly(m, "attributions"));
     }

@@ -27,7 +27,10 @@ import org.pastiche.imaging.RgbaImage;
  * {@code thumbnail}). No network is copied: a saved style needs its network installed.
  */
 final class SavedPaintings {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The writer's mapper, made only where a painting is saved (reading needs none: {@link JsonTree}). */
+    private static final class Writer {
+        static final ObjectMapper JSON = new ObjectMapper();
+    }
     static final String CODE_SUFFIX = ".stylecode.json";
     static final int THUMBNAIL_SIDE = 256;
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
@@ -79,14 +82,14 @@ final class SavedPaintings {
         try {
             ObjectNode root; // read and checked before anything is written: a refusal leaves the folder as it was
             if (Files.isRegularFile(catalog)) {
-                JsonNode r = JSON.readTree(Files.readAllBytes(catalog));
+                JsonNode r = JsonTree.read(Files.readAllBytes(catalog));
                 if (r == null || !r.isObject() || !r.path("models").isArray()) {
                     throw new PasticheException(PasticheException.Reason.CATALOG_INVALID, catalog
                             + ": not a style catalog (no \"models\" list); the style was not saved");
                 }
                 root = (ObjectNode) r;
             } else {
-                root = JSON.createObjectNode();
+                root = JsonTree.object();
                 root.putArray("models");
             }
             code.save(codeFile);
@@ -100,7 +103,7 @@ final class SavedPaintings {
             names.forEach(nm::put);
             e.put("style_code", codeFile.getFileName().toString());
             e.put("thumbnail", thumb.getFileName().toString());
-            AtomicFiles.write(catalog, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root)
+            AtomicFiles.write(catalog, Writer.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root)
                     .getBytes(StandardCharsets.UTF_8));
             saved = true;
         } catch (IOException e) {

@@ -1,8 +1,6 @@
 package org.pastiche.inference;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,14 +22,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class StyleCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(StyleCatalog.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private StyleCatalog() {}
 
     public static List<StyleModel> load(Path catalogFile) throws PasticheException {
         JsonNode root;
         try {
-            root = JSON.readTree(Files.readAllBytes(catalogFile));
+            root = JsonTree.read(Files.readAllBytes(catalogFile));
         } catch (IOException e) {
             throw new PasticheException(PasticheException.Reason.CATALOG_INVALID, catalogFile + ": cannot read the style catalog (" + e.getMessage() + ")", e);
         }
@@ -109,7 +106,7 @@ public final class StyleCatalog {
                 m.path("macs_per_megapixel").asDouble(0),
                 Math.max(1, Math.min(MAX_SIZE_MULTIPLE, sizeMultiple)),
                 m.has("fidelity") && m.get("fidelity").isObject()
-                        ? JSON.convertValue(m.get("fidelity"), new TypeReference<Map<String, Object>>() { })
+                        ? JsonTree.toMap(m.get("fidelity"))
                         : Map.of(),
                 true,
                 Optional.empty());
