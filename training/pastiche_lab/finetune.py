@@ -3,7 +3,8 @@ distillation objective, run by the lab's Trainer.
 
 Losses: pixel L1, a low-pass L1 (4x average-pooled), matching of the kept channels' intermediate
 features to the teacher's, VGG-19 content (relu2_1) and Gram (relu1_1, relu2_1, relu3_1) distances,
-and a Tiny Darknet Gram distance; optionally 1 - SSIM of the 4x-pooled luminance (`--w-ssim`). Format-A teachers are run on a reflection-padded context around
+and a Tiny Darknet Gram distance; optionally 1 - SSIM of the 4x-pooled luminance (`--w-ssim`) and a
+colour-histogram distance in the chroma plane (`--w-chroma`, `chroma_hist`). Format-A teachers are run on a reflection-padded context around
 the crop (teachers.CONTEXT_A px) and cropped back, so the target has no zero-padding border artifacts;
 the student itself uses reflection padding.
 """
@@ -44,6 +45,23 @@ def ssim_lum_4x(out, ref, win=7, data_range=255.0):
     return s.mean(dim=(1, 2, 3)).mean()
 
 
+def chroma_hist(out, ref, n_dirs=8, pool=2):
+    """Colour-histogram distance of out and ref [N, 3, H, W] (0..255, same size), location-blind and
+    luminance-blind: the sliced 1-Wasserstein distance of the two images' distributions in the opponent
+    chroma plane (R - G) / sqrt 2, (R + G - 2B) / sqrt 6, with pixels `pool`x average-pooled, projected
+    on n_dirs directions of the plane (0, pi / n_dirs, ...), sorted and compared (mean L1 / 255), per
+    image then averaged. A hue spread over more of the image than the teacher gives it (udnie's green
+    wash) costs the same wherever it lies; a grey shift (R = G = B) costs nothing."""
+    if pool > 1:
+        out, ref = F.avg_pool2d(out, pool), F.avg_pool2d(ref, pool)
+    ang = torch.arange(n_dirs, dtype=out.dtype, device=out.device) * (torch.pi / n_dirs)
+    o1 = torch.tensor([1.0, -1.0, 0.0], dtype=out.dtype, device=out.device) / 2 ** 0.5
+    o2 = torch.tensor([1.0, 1.0, -2.0], dtype=out.dtype, device=out.device) / 6 ** 0.5
+    dirs = torch.cos(ang)[:, None] * o1 + torch.sin(ang)[:, None] * o2          # [D, 3] in RGB
+    proj = lambda y: torch.einsum("nchw,dc->ndhw", y, dirs).flatten(2).sort(dim=2).values
+    return (proj(out) - proj(ref)).abs().mean() / 255.0
+
+
 def teacher_targets(teacher: TransformerNet, x, kept, context):
     """Teacher output and kept-channel features for crop x (with reflect context for format A);
     kept None: no features."""
@@ -67,14 +85,16 @@ class DistillObjective:
     """objective(student, x, step) -> (loss, parts) for the Trainer."""
 
     def __init__(self, teacher, kept, vgg, *, context=0, w_pix=1.0, w_low=0.0, w_feat=1.0, w_content=1.0,
-                 w_style=3.0, vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), w_phase=0.0, w_ssim=0.0):
+                 w_style=3.0, vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), w_phase=0.0, w_ssim=0.0, w_chroma=0.0):
         """kept None (a student whose teacher channels are not known, e.g. imported from a shipped
         ONNX model): no feature matching. w_phase: L1 of the 2x2-periodic components (`phases`).
-        w_ssim: 1 - SSIM of the 4x-pooled luminance to the teacher's (`ssim_lum_4x`; 0 = off)."""
+        w_ssim: 1 - SSIM of the 4x-pooled luminance to the teacher's (`ssim_lum_4x`; 0 = off).
+        w_chroma: colour-histogram distance to the teacher's output (`chroma_hist`; 0 = off)."""
         if kept is None and w_feat:
             raise ValueError("feature matching needs the kept channels (kept=None: set w_feat=0)")
         self.teacher, self.kept, self.vgg, self.context = teacher.eval(), kept, vgg, context
-        self.w = dict(pix=w_pix, low=w_low, feat=w_feat, content=w_content, style=w_style, dk=w_dk, phase=w_phase, ssim=w_ssim)
+        self.w = dict(pix=w_pix, low=w_low, feat=w_feat, content=w_content, style=w_style, dk=w_dk, phase=w_phase, ssim=w_ssim,
+                      chroma=w_chroma)
         self.vgg_every, self.darknet, self.dk_taps = vgg_every, darknet, dk_taps
 
     def __call__(self, student, x, step):
@@ -88,6 +108,7 @@ class DistillObjective:
                           for a, b in zip(sfeats, tfeats)) / len(sfeats)) if tfeats is not None else None,
              "phase": (phases(out) - phases(tout)).abs().mean() / 255.0 if self.w["phase"] else None,
              "ssim": 1.0 - ssim_lum_4x(out, tout) if self.w["ssim"] else None,
+             "chroma": chroma_hist(out, tout) if self.w["chroma"] else None,
              "style": None, "content": None, "dk": None}
         if step % self.vgg_every == 0:
             fs, ft = self.vgg(out), self.vgg(tout)
@@ -113,7 +134,8 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir, 
           crop=128, batch=4, minutes=30.0, lr=3e-4, w_pix=1.0, w_feat=1.0, w_content=1.0, w_style=3.0,
           context=None, val_every=100, validator=None, device="cpu", seed=0, log=print, max_iters=None,
           vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), val_def="", w_low=0.0, iter_schedule=False,
-          scales=(0.6, 1.0), photometric=0.0, max_side=None, w_phase=0.0, score=None, w_ssim=0.0):
+          scales=(0.6, 1.0), photometric=0.0, max_side=None, w_phase=0.0, score=None, w_ssim=0.0,
+          w_chroma=0.0):
     """Resumable: state in run_dir/ft_state.pt; best student in run_dir/student.pt; log in ft_log.jsonl.
 
     photos_dir: a folder or a list of photos. iter_schedule (needs max_iters): the cosine decay runs
@@ -127,7 +149,8 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir, 
     teacher.to(device); vgg.to(device)
     objective = DistillObjective(teacher, kept, vgg, context=context, w_pix=w_pix, w_low=w_low, w_feat=w_feat,
                                  w_content=w_content, w_style=w_style, vgg_every=vgg_every, darknet=darknet,
-                                 w_dk=w_dk, dk_taps=dk_taps, w_phase=w_phase, w_ssim=w_ssim)
+                                 w_dk=w_dk, dk_taps=dk_taps, w_phase=w_phase, w_ssim=w_ssim,
+                                 w_chroma=w_chroma)
     sampler = CropSampler(photos_dir, crop, scales=scales, seed=seed, photometric=photometric, max_side=max_side)
 
     def validate(net, step):

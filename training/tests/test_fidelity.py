@@ -11,7 +11,7 @@ import torch.nn.functional as F
 
 from pastiche_lab import evaluate as E
 from pastiche_lab.data import REPO, STYLES, data_root, list_photos, load_rgb, resize_long
-from pastiche_lab.finetune import DistillObjective, phases, ssim_lum_4x
+from pastiche_lab.finetune import DistillObjective, chroma_hist, phases, ssim_lum_4x
 from pastiche_lab.model import Geometry, TransformerNet, Widths
 from pastiche_lab.teachers import CONTEXT_A, reference_context
 
@@ -96,6 +96,66 @@ def test_ssim_lum_4x_loss_is_the_evaluation_measure_and_trains_the_student():
     assert student.up2.conv.weight.grad.abs().sum() > 0
     off = DistillObjective(teacher, None, lambda y: [y[:, :, ::2, ::2]] * 3, w_feat=0.0, context=8)
     assert off(student, x, 1)[1]["ssim"] is None      # opt-in: the other recipes train as before
+
+
+def test_chroma_hist_is_the_sliced_wasserstein_distance_of_the_chroma_and_sees_a_green_wash():
+    from scipy.stats import wasserstein_distance
+    rng = np.random.default_rng(0)
+    a = torch.tensor(rng.uniform(0, 255, (2, 3, 16, 24)))
+    b = torch.tensor(rng.uniform(0, 255, (2, 3, 16, 24)))
+    # one direction (R - G) / sqrt 2, no pooling: scipy's 1-Wasserstein distance of the two samples
+    o1 = lambda y, i: ((y[i, 0] - y[i, 1]) / 2 ** 0.5).flatten().numpy()
+    ref = np.mean([wasserstein_distance(o1(a, i), o1(b, i)) for i in range(2)]) / 255
+    assert abs(float(chroma_hist(a, b, n_dirs=1, pool=1)) - ref) < 1e-9 and ref > 0.01
+    # location-blind (a mirrored image has the same histogram) and luminance-blind (a grey shift)
+    assert float(chroma_hist(a, a.flip(-1))) < 1e-9 and float((a - a.flip(-1)).abs().mean()) > 10
+    assert float(chroma_hist(a, a + 30)) < 1e-9
+    # a grey-brown picture with a green wash over a growing part: the distance grows with the wash
+    brown = torch.tensor([120.0, 100.0, 80.0], dtype=torch.float64).view(1, 3, 1, 1) + 10 * torch.tensor(
+        rng.normal(0, 1, (1, 3, 32, 32)))
+    green = torch.tensor([-30.0, 40.0, -10.0], dtype=torch.float64).view(1, 3, 1, 1)
+    washed = lambda w: torch.cat([brown[..., :w] + green, brown[..., w:]], -1)
+    d = [float(chroma_hist(washed(w), brown)) for w in (0, 4, 8, 16)]
+    assert d[0] == 0.0 and d[0] < d[1] < d[2] < d[3]
+
+
+def test_chroma_term_is_opt_in_and_trains_the_student():
+    teacher, student = _tiny("A", 0), _tiny("A", 1)
+    x = torch.rand(2, 3, 32, 32) * 255
+    vgg = lambda y: [y[:, :, ::2, ::2]] * 3
+    loss, parts = DistillObjective(teacher, None, vgg, w_feat=0.0, w_chroma=5.0, context=8)(student, x, 1)
+    assert float(parts["chroma"].detach()) > 0 and torch.isfinite(loss)
+    loss.backward()
+    assert student.up2.conv.weight.grad.abs().sum() > 0
+    assert DistillObjective(teacher, None, vgg, w_feat=0.0, context=8)(student, x, 1)[1]["chroma"] is None
+    same = DistillObjective(teacher, None, vgg, w_feat=0.0, w_chroma=1.0)(teacher, x, 1)[1]
+    assert float(same["chroma"].detach()) < 1e-6
+
+
+def test_pipeline_passes_w_chroma_to_the_fine_tuning(tmp_path, monkeypatch):
+    from pastiche_lab import pipeline
+
+    class Stop(Exception):
+        pass
+
+    seen = {}
+
+    def fake_train(*args, **kw):
+        seen.update(kw)
+        raise Stop
+    student = _tiny("A", 1)
+    monkeypatch.setattr(pipeline, "load_teacher", lambda droot, name: _tiny("A", 0))
+    monkeypatch.setattr(pipeline, "load_vgg", lambda droot: torch.nn.Identity())
+    monkeypatch.setattr(pipeline, "load_student", lambda path, dev: student)
+    monkeypatch.setattr(pipeline, "TeacherCache", lambda *a, **k: type("TC", (), {"tag": "t"})())
+    monkeypatch.setattr(pipeline, "train_photos", lambda droot, pool=False: [])
+    monkeypatch.setattr(pipeline, "train", fake_train)
+    args = ["--style", "udnie", "--run-dir", str(tmp_path / "run"), "--data", str(tmp_path), "--init", "x.pt",
+            "--w-darknet", "0"]
+    for extra, want in (([], 0.0), (["--w-chroma", "2.5"], 2.5)):
+        with pytest.raises(Stop):
+            pipeline.main(args + extra)
+        assert seen["w_chroma"] == want
 
 
 _OLD_REWRITES = ("output_conv_space_to_depth", "upsample_conv_phases")
