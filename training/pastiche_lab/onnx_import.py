@@ -97,15 +97,22 @@ def _affine_of_batchnorm(n, by_output, inits):
     return None if g is None or b is None or g.shape != b.shape else (g, b)
 
 
-def net_from_onnx(path, config) -> TransformerNet:
-    """The TransformerNet (catalog `lab.config`) whose export is the model at `path`."""
-    m = onnx.load(str(path))
-    g = m.graph
+def initialisers(g):
+    """name -> array of a graph's initialisers and of its Constant nodes' tensors."""
     inits = {i.name: numpy_helper.to_array(i) for i in g.initializer}
     for n in g.node:   # constants folded into nodes (small norm weights may end up there)
         if n.op_type == "Constant" and n.attribute and n.attribute[0].type == onnx.AttributeProto.TENSOR:
             inits.setdefault(n.output[0], numpy_helper.to_array(n.attribute[0].t))
-    net = TransformerNet.from_config(config).eval()
+    return inits
+
+
+def graph_weights(path, out_k=9):
+    """The convs' (weight, bias) and the instance norms' (weight, bias) of an exported model at `path`,
+    each in graph (= network) order, with every fastgraph rewrite inverted (`out_k`: the kernel of the
+    output conv that SpaceToDepth stands for)."""
+    m = onnx.load(str(path))
+    g = m.graph
+    inits = initialisers(g)
     convs = []      # (weight, bias) in network order
     # (weight, bias) in network order: a Mul by [1, C, 1, 1] then an Add of [1, C, 1, 1], or norm_affine's
     # BatchNormalization
@@ -138,9 +145,9 @@ def net_from_onnx(path, config) -> TransformerNet:
                     and (by_output.get(src.input[0]) is not None and by_output[src.input[0]].op_type == "Concat")
                     and src.name.endswith("/phase_pad/z")):   # fastgraph.phase_tensor_pad: SpaceToDepth's order
                 w = w[:, np.argsort(phase_pad_perm(w.shape[1] // 4))]
-                w, b = _inverse_space_to_depth(w, b, net.conv_out.conv.weight.shape[2])
+                w, b = _inverse_space_to_depth(w, b, out_k)
             elif n.op_type == "Conv" and src is not None and src.op_type == "SpaceToDepth":
-                w, b = _inverse_space_to_depth(w, b, net.conv_out.conv.weight.shape[2])
+                w, b = _inverse_space_to_depth(w, b, out_k)
             elif (n.op_type == "Conv" and src is not None and src.op_type == "Pad"
                   and any(a.name == "mode" and a.s == b"edge" for a in src.attribute)):
                 if w.shape[2:] == (2, 2):   # fastgraph.upsample_phases_2x2
@@ -164,7 +171,12 @@ def net_from_onnx(path, config) -> TransformerNet:
             bs = [inits[i] for i in (add.input if add is not None else []) if i in inits]
             if len(ws) == 1 and len(bs) == 1:
                 norms.append((ws[0].reshape(-1), bs[0].reshape(-1)))
-    pairs = _convs_in_order(net)
+    return convs, norms
+
+
+def load_pairs(path, pairs, convs, norms):
+    """Copies `convs`/`norms` (graph_weights) into `pairs` ((conv module, norm module or None) in network
+    order); a count or shape that does not fit raises ValueError."""
     n_norms = sum(1 for _, nm in pairs if nm is not None)
     if len(convs) != len(pairs) or len(norms) != n_norms:
         raise ValueError(f"{path}: found {len(convs)} convs and {len(norms)} norms, expected {len(pairs)} and {n_norms}")
@@ -177,7 +189,16 @@ def net_from_onnx(path, config) -> TransformerNet:
             conv.bias.copy_(torch.from_numpy(np.array(b)))
             if nm is not None:
                 nw, nb = next(it)
+                if tuple(nm.weight.shape) != nw.shape:
+                    raise ValueError(f"{path}: norm weight {nw.shape}, the config says {tuple(nm.weight.shape)}")
                 nm.weight.copy_(torch.from_numpy(nw.copy())); nm.bias.copy_(torch.from_numpy(nb.copy()))
+
+
+def net_from_onnx(path, config) -> TransformerNet:
+    """The TransformerNet (catalog `lab.config`) whose export is the model at `path`."""
+    net = TransformerNet.from_config(config).eval()
+    convs, norms = graph_weights(path, net.conv_out.conv.weight.shape[2])
+    load_pairs(path, _convs_in_order(net), convs, norms)
     return net
 
 

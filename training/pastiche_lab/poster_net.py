@@ -22,6 +22,15 @@ graphs (whole and tile model alike), so the engine's strength and keep-colours b
 poster with the photo as for any style, and tiling needs only that half the tile overlap covers the
 output's reach (`output_reach`: 55 px for the shipped widths, 59 px with k = 5, the stride-2 stages
 making it grow in steps; within the engine's 64, half its default 128 px overlap).
+
+The smoothed input colour (`smooth` = box sizes, e.g. (7, 15); config `poster_smooth`): the renderer
+decides each field's colour on an edge-preserving-smoothed photo, the head above sees only the raw
+pixel (noisy, textured: a face flips between skin, skin shadow and tan from pixel to pixel). With
+`smooth` the head also reads, for each k, the k x k box mean of the input (reflection Pad + two
+separable AveragePools in the graph, (1, k) then (k, 1): the same mean), scaled like the input.
+Still no statistics of its own, so tiles stay exact; the reach grows by k // 2 only where it is
+larger than the trunk's (it is not: 7 + 4 + 2 px against 59). `with_smooth` adds the channels to
+a trained net with zero weights, so it starts as that net.
 """
 from __future__ import annotations
 
@@ -44,12 +53,17 @@ class PosterNet(TransformerNet):
     """TransformerNet + colour head (`head` = (h1, h2) hidden widths; None: the plain output conv)
     + optional palette snap of the output (`palette` [K,3] 0..255, `snap_output`)."""
 
-    def __init__(self, widths: Widths = None, geo: Geometry = None, head=(24, 16), palette=None):
+    def __init__(self, widths: Widths = None, geo: Geometry = None, head=(24, 16), palette=None, smooth=()):
         super().__init__(widths, geo or Geometry("B", "reflect"))
         self.head = tuple(int(h) for h in head) if head else None
+        self.smooth = tuple(int(k) for k in smooth or ())
+        if self.smooth and not self.head:
+            raise ValueError("the smoothed input colour feeds the colour head: give a head")
+        if any(k < 3 or k % 2 == 0 for k in self.smooth):
+            raise ValueError(f"smooth {self.smooth}: odd box sizes >= 3")
         if self.head:
             h1, h2 = self.head
-            self.head_a = nn.Conv2d(self.widths.u2 + 3, h1, 1)
+            self.head_a = nn.Conv2d(self.widths.u2 + 3 + 3 * len(self.smooth), h1, 1)
             self.head_b = nn.Conv2d(h1, h2, 1)
             self.conv_out = Conv(h2, 3, 9, 1, self.geo)
         pal = np.zeros((0, 3)) if palette is None else np.asarray(palette)
@@ -60,7 +74,8 @@ class PosterNet(TransformerNet):
     def output_head(self, y, x):
         if not self.head:
             return self.conv_out(y)
-        h = F.relu(self.head_a(torch.cat([y, x / 127.5 - 1.0], 1)))
+        h = F.relu(self.head_a(torch.cat([y, x / 127.5 - 1.0] + [box_mean(x, k) / 127.5 - 1.0
+                                                                  for k in self.smooth], 1)))
         return self.conv_out(F.relu(self.head_b(h)))
 
     def forward(self, x, *args, **kw):
@@ -79,28 +94,57 @@ class PosterNet(TransformerNet):
 
     def config(self):
         return {**super().config(), "poster_head": list(self.head) if self.head else None,
-                "palette": self.palette.round().int().tolist()}
+                "palette": self.palette.round().int().tolist(),
+                **({"poster_smooth": list(self.smooth)} if self.smooth else {})}
 
     @staticmethod
     def from_config(cfg):
         return PosterNet(Widths.from_dict(cfg["widths"]), Geometry(**cfg["geometry"]),
-                         cfg.get("poster_head"), cfg.get("palette") or None)
+                         cfg.get("poster_head"), cfg.get("palette") or None, cfg.get("poster_smooth") or ())
 
 
-def head_macs(widths: Widths, head):
-    """The colour head's extra MACs per pixel over the plain output conv."""
+def box_mean(x, k):
+    """The k x k box mean of x [N,C,H,W] (k odd), reflection at the borders: a (1, k) then a (k, 1) mean."""
+    p = k // 2
+    x = F.pad(x, (p, p, p, p), mode="reflect")
+    return F.avg_pool2d(F.avg_pool2d(x, (1, k), 1), (k, 1), 1)
+
+
+@torch.no_grad()
+def with_smooth(net, smooth):
+    """A PosterNet like `net` whose colour head also reads the k x k box means of the input for each k
+    of `smooth` (`net`'s own smooth sizes first, kept): the new input channels' weights are 0, so it
+    computes exactly what `net` does."""
+    smooth = tuple(int(k) for k in smooth)
+    if smooth[:len(net.smooth)] != net.smooth:
+        raise ValueError(f"smooth {smooth} does not extend the net's {net.smooth}")
+    new = PosterNet(net.widths, net.geo, net.head, net.palette.numpy() if len(net.palette) else None, smooth)
+    new = new.to(net.palette.device)
+    sd = net.state_dict()
+    w = sd["head_a.weight"]
+    grown = torch.zeros_like(new.head_a.weight)
+    grown[:, :w.shape[1]] = w
+    sd["head_a.weight"] = grown
+    new.load_state_dict(sd)
+    new.snap_output, new.snap_blur, new.clamp_output = net.snap_output, net.snap_blur, net.clamp_output
+    return new.train(net.training)
+
+
+def head_macs(widths: Widths, head, smooth=()):
+    """The colour head's extra MACs per pixel over the plain output conv; the box means of `smooth`
+    count 2 k additions per channel (the two separable AveragePools) as MACs."""
     if not head:
         return 0
     h1, h2 = head
-    return (widths.u2 + 3) * h1 + h1 * h2 + 81 * 3 * (h2 - widths.u2)
+    return (widths.u2 + 3 + 3 * len(smooth)) * h1 + h1 * h2 + 81 * 3 * (h2 - widths.u2) + sum(6 * k for k in smooth)
 
 
-def poster_macs_per_pixel(widths, head):
-    return macs_per_pixel(widths) + head_macs(widths, head)
+def poster_macs_per_pixel(widths, head, smooth=()):
+    return macs_per_pixel(widths) + head_macs(widths, head, smooth)
 
 
-def poster_mac_ratio(widths, head):
-    return poster_macs_per_pixel(widths, head) / macs_per_pixel(FULL)
+def poster_mac_ratio(widths, head, smooth=()):
+    return poster_macs_per_pixel(widths, head, smooth) / macs_per_pixel(FULL)
 
 
 def poster_params(net):

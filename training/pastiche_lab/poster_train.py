@@ -84,9 +84,9 @@ def cmd_cache(a):
 
 
 # ----------------------------------------------------------------- train
-def init_net(widths, seed=0, head=None):
+def init_net(widths, seed=0, head=None, smooth=()):
     torch.manual_seed(seed)
-    return PN.PosterNet(widths, Geometry("B", "reflect"), head=head, palette=PR.COLOURS)
+    return PN.PosterNet(widths, Geometry("B", "reflect"), head=head, palette=PR.COLOURS, smooth=smooth)
 
 
 def default_checkpoint(style_id):
@@ -154,7 +154,8 @@ def build_trainer(a, log=print):
     rich_cols = PR.COLOURS[[PR.IDX[n] for n in a.rich_colours.split(",")]] if a.rich else None
     sampler = PairSampler(files, a.crop, seed=a.seed, rich=a.rich, rich_colours=rich_cols)
     head = tuple(int(h) for h in a.head.split(",")) if a.head else None
-    net = init_net(Widths.from_list(a.widths.split(",")), a.seed, head)
+    smooth = tuple(int(k) for k in a.smooth.split(",")) if a.smooth else ()
+    net = init_net(Widths.from_list(a.widths.split(",")), a.seed, head, smooth)
     # The output conv maps to 0..255 with no activation: from the default init its outputs sit near 0
     # and Adam moves the bias ~lr a step. Start at the targets' mean colour, with a usable gain
     # (overwritten by a resumed state).
@@ -164,8 +165,11 @@ def build_trainer(a, log=print):
         net.conv_out.conv.weight.mul_(a.out_gain)
     if a.init:      # start from another run's network (a resumed state.pt still wins)
         src, _ = load_net(a.init)
+        if src.smooth != smooth:    # the new smoothed-colour inputs start with zero weights: the same network
+            src = PN.with_smooth(src, smooth)
         net.load_state_dict(src.state_dict())
-        log(f"initialised from {a.init}")
+        log(f"initialised from {a.init}" + (f" (smoothed input colour {list(smooth)} added, zero weights)"
+                                            if smooth and smooth != load_net(a.init)[0].smooth else ""))
     val_paths = list_photos(os.path.join(DATA, "photos", "val"))[:a.val_photos]
     vals = [load_side(p, a.val_size, 4) for p in val_paths]
     targets = [PR.render(x) for x in vals]
@@ -207,7 +211,7 @@ def build_trainer(a, log=print):
                  best_keys=("palette90", "flat_gain", "edge_recall", "l1_renderer", "same_colour",
                             "key_colour_recall", "ink_recall", "line_cover"))
     log(f"{len(files)} pairs, widths {net.widths}, head {head}, mac ratio "
-        f"{PN.poster_mac_ratio(net.widths, head):.4f}")
+        f"{PN.poster_mac_ratio(net.widths, head, smooth):.4f}" + (f", smoothed input colour {list(smooth)}" if smooth else ""))
     return tr
 
 
@@ -447,14 +451,17 @@ def cmd_export(a):
                        "(L0 smoothing after Xu et al. 2011, a hand-made palette of the 1960s-70s Chinese propaganda "
                        "poster, difference-of-Gaussians outlines). Training photos: BSDS500 (research use, not shipped).",
         "params": PN.poster_params(net),
-        "macs_per_megapixel": int(round(PN.poster_macs_per_pixel(w, net.head) * 1e6)),
+        "macs_per_megapixel": int(round(PN.poster_macs_per_pixel(w, net.head, net.smooth) * 1e6)),
         "size_multiple": 4,
         "fidelity": fid,
         "stats_length": net.stats_len(),
         "lab": {"config": net.config(), "method": "poster renderer imitation (L1 + gradient L1"
                 + (", colour-balanced" if train_args.get("balance") else "") + ")"
                 + ("; colour head %s after the last instance norm (pastiche_lab/poster_net.py)" % list(net.head)
-                   if net.head else "") + ", pastiche_lab/poster_train.py"
+                   if net.head else "")
+                + ("; the head also reads the input's %s box means (its smoothed colour: reflection Pad + separable "
+                   "AveragePools in the graph)" % " and ".join("%dx%d" % (k, k) for k in net.smooth) if net.smooth else "")
+                + ", pastiche_lab/poster_train.py"
                 + (("; output layer snaps each pixel to the nearest of the renderer's %d palette colours (ArgMin + Gather in "
                     "the ONNX graph)" % len(PR.COLOURS)
                     + (", after a %dx%d box mean of the network's output (reflection Pad + AveragePool in the graph: a "
@@ -468,9 +475,9 @@ def cmd_export(a):
                 "train_args": {k: train_args[k] for k in ("crop", "batch", "lr", "schedule", "minutes", "grad_weight",
                                                            "edge_weight", "balance", "head", "seed", "ink_weight", "line_weight",
                                                            "ce_weight", "ce_temp", "ce_balance", "ce_balance_max",
-                                                           "ce_class_scale", "rich", "rich_colours", "init")
+                                                           "ce_class_scale", "rich", "rich_colours", "init", "smooth")
                                if k in train_args},
-                "mac_ratio": round(PN.poster_mac_ratio(w, net.head), 4)},
+                "mac_ratio": round(PN.poster_mac_ratio(w, net.head, net.smooth), 4)},
     }
     if repo_models and hasattr(ship, "update_catalog"):
         ship.update_catalog(entry)
@@ -500,6 +507,8 @@ def parser():
     t.add_argument("--schedule", default="cosine-iters", choices=Schedule.KINDS)
     t.add_argument("--lr-floor", type=float, default=0.05, help="the cosine's end, x lr")
     t.add_argument("--head", default="24,16", help="colour head widths h1,h2 ('' = the plain output conv: colour-blind)")
+    t.add_argument("--smooth", default="", help="box sizes k,...: the colour head also reads the input's k x k box "
+                   "means (poster_net; with --init from a net without them: their weights start at 0)")
     t.add_argument("--train-clamp", action="store_true", help="clamp the output to 0..255 while training "
                    "(no gradient beyond it); validation always clamps")
     t.add_argument("--grad-weight", type=float, default=0.5)
