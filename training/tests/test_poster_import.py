@@ -11,7 +11,6 @@ import numpy as np
 import onnx
 import pytest
 import torch
-from onnx import numpy_helper
 
 from pastiche_lab import poster_import as PI
 from pastiche_lab import poster_net as PN
@@ -145,7 +144,8 @@ def test_with_smooth_starts_as_the_same_network_and_then_sees_the_smoothed_colou
     grown = PN.with_smooth(net, (7, 15))
     x = torch.rand(1, 3, 40, 44) * 255
     with torch.no_grad():
-        assert torch.equal(net(x), grown(x))
+        # the same function: zero weights for the new channels (float rounding only: the wider conv sums in another order)
+        assert (net(x) - grown(x)).abs().max().item() < 1e-3
     assert grown.config()["poster_smooth"] == [7, 15]
     assert grown.head_a.weight.shape[1] == net.head_a.weight.shape[1] + 6
     assert PN.head_macs(net.widths, net.head, (7, 15)) == PN.head_macs(net.widths, net.head) + 6 * 8 + 6 * 22
