@@ -165,11 +165,12 @@ def build_trainer(a, log=print):
         net.conv_out.conv.weight.mul_(a.out_gain)
     if a.init:      # start from another run's network (a resumed state.pt still wins)
         src, _ = load_net(a.init)
-        if src.smooth != smooth:    # the new smoothed-colour inputs start with zero weights: the same network
+        grown = src.smooth != smooth
+        if grown:    # the new smoothed-colour inputs start with zero weights: the same network
             src = PN.with_smooth(src, smooth)
         net.load_state_dict(src.state_dict())
         log(f"initialised from {a.init}" + (f" (smoothed input colour {list(smooth)} added, zero weights)"
-                                            if smooth and smooth != load_net(a.init)[0].smooth else ""))
+                                            if grown else ""))
     val_paths = list_photos(os.path.join(DATA, "photos", "val"))[:a.val_photos]
     vals = [load_side(p, a.val_size, 4) for p in val_paths]
     targets = [PR.render(x) for x in vals]

@@ -26,8 +26,8 @@ public final class WarmUp {
     static final int WIDTH = 256;
     static final int HEIGHT = 640;
     /**
-     * Classes whose set-up the run waits for, first the catalog's JSON reader (Jackson's
-     * ObjectMapper), last the image decoder (ImageIO's plugins are scanned only where a photo needs
+     * Classes whose set-up the run waits for, first the catalog's reader (Jackson's streaming parser
+     * and tree nodes, {@code JsonTree}: no ObjectMapper since the sixth round), last the image decoder (ImageIO's plugins are scanned only where a photo needs
      * ImageIO: a plain 8-bit PNG does not, docs/engine.md, "Sixth round"): initialised here, they are ready
      * when the main thread (or the decode thread) comes to them, and it waits for them no longer than
      * it would have taken itself.
