@@ -223,19 +223,25 @@ def shipped_models(models_dir=None):
             if m.get("teacher") and m["id"] in STYLES}
 
 
-def model_fn(model, style, device="cpu", threads=1):
-    """(fn, config) for a student checkpoint, an .onnx with its catalog entry next to it, or None
-    (the shipped model of the style)."""
+def model_fn(model, style, device="cpu", threads=1, models_dir=None):
+    """(fn, config) for a student checkpoint, an .onnx (with its catalog entry next to it, or else a variant
+    of the shipped style, whose widths it takes), or None (the shipped model of the style)."""
     if model is None:
         path, cfg = shipped_models()[style]
         return onnx_fn(str(path), threads), cfg
     if str(model).endswith(".onnx"):
         p = Path(model)
         cat = json.loads((p.parent / "catalog.json").read_text()) if (p.parent / "catalog.json").exists() else {}
-        ent = next((m for m in cat.get("models", []) if m["file"] == p.name), None)
-        if ent is None:
-            raise SystemExit("need the catalog entry next to the .onnx for the widths")
-        return onnx_fn(str(p), threads), ent["lab"]["config"]
+        ent = next((m for m in cat.get("models", []) if m["file"] == p.name and "lab" in m), None)
+        if ent is not None:
+            return onnx_fn(str(p), threads), ent["lab"]["config"]
+        # a variant of a shipped network (e.g. quantize.py's int8 file): the widths (for the MAC figures)
+        # are the shipped style's; the outputs are the file's own
+        shipped = shipped_models(models_dir)
+        if style not in shipped:
+            raise SystemExit(f"{p}: no catalog entry next to it and no shipped {style} to take the widths from")
+        print(f"{p}: no catalog entry next to it; widths of the shipped {style}", flush=True)
+        return onnx_fn(str(p), threads), shipped[style][1]
     net = load_student(model, device)
     return net_fn(net, device), net.config()
 
@@ -259,7 +265,8 @@ def table(results, sizes):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--style", nargs="+", choices=sorted(STYLES), help="default: every shipped teacher-derived style")
-    ap.add_argument("--model", help="student .pt checkpoint or .onnx file (one --style); default: the shipped model")
+    ap.add_argument("--model", help="student .pt checkpoint or .onnx file (one --style; an .onnx without a catalog "
+                    "entry next to it, e.g. an int8 variant, takes the shipped style's widths); default: the shipped model")
     ap.add_argument("--data")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--photos", nargs="+", default=["25"],

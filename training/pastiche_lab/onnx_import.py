@@ -4,7 +4,9 @@ and geometry, checked against ONNX Runtime. Each weight-moving rewrite is invert
 output conv, the nearest-upsampling phases, the ConvTranspose phases (format A) and `norm_affine`'s
 BatchNormalization (gamma and beta are still initialisers there: the numerator of its scale and the
 minuend of its shift), the 2 x 2 upsampling phases and the ConvTranspose that stands for DepthToSpace (its
-conv's outputs back in DCR order); `norm_one_pass_variance` moves no weights. For shipped styles whose run folder (checkpoint) is gone: fine-tune them further,
+conv's outputs back in DCR order), `norm_affine_relu`'s depthwise conv (its weights and bias are
+norm_affine's scale and shift); `norm_one_pass_variance` moves no weights; an int8 graph's (quantize.py)
+weights are read dequantized. For shipped styles whose run folder (checkpoint) is gone: fine-tune them further,
 compare their PyTorch and ONNX outputs.
 
     python3 -m pastiche_lab.onnx_import ../models/picasso.onnx --out runs/picasso-edge/init.pt
@@ -21,7 +23,7 @@ import torch
 from onnx import numpy_helper
 
 from . import checkpoints
-from .fastgraph import PHASE_VIEW, dcr_to_crd, depth_to_space_weights, phase_pad_perm
+from .fastgraph import AFFINE_RELU, PHASE_VIEW, dcr_to_crd, depth_to_space_weights, phase_pad_perm
 from .model import TransformerNet
 from .teachers import _convs_in_order
 
@@ -97,13 +99,60 @@ def _affine_of_batchnorm(n, by_output, inits):
     return None if g is None or b is None or g.shape != b.shape else (g, b)
 
 
+def _affine_of_depthwise(n, by_output, inits):
+    """(gamma, beta) of a fastgraph.norm_affine_relu conv: the BatchNormalization it replaced had its weights
+    (read as [C]) as scale and its bias as shift."""
+    w = by_output.get(n.input[1])
+    if w is None or w.op_type != "Reshape" or len(n.input) < 3:
+        return None
+    zeros, ones = "_affine_relu/zeros", "_affine_relu/ones"
+    c = None
+    for v in (w.input[0], n.input[2]):
+        r = by_output.get(v)
+        if r is not None and r.op_type == "Reshape" and r.input[1] in inits:
+            c = int(np.prod(inits[r.input[1]]))
+    if c is None:
+        return None
+    bn = onnx.helper.make_node("BatchNormalization", ["x", w.input[0], n.input[2], zeros, ones], ["y"], epsilon=0.0)
+    return _affine_of_batchnorm(bn, by_output, dict(inits, **{zeros: np.zeros(c), ones: np.ones(c)}))
+
+
 def initialisers(g):
-    """name -> array of a graph's initialisers and of its Constant nodes' tensors."""
+    """name -> array of a graph's initialisers, of its Constant nodes' tensors and of the DequantizeLinear
+    nodes of constants (an int8 network's weights and biases, `quantize.py`: (q - zero point) * scale)."""
     inits = {i.name: numpy_helper.to_array(i) for i in g.initializer}
     for n in g.node:   # constants folded into nodes (small norm weights may end up there)
         if n.op_type == "Constant" and n.attribute and n.attribute[0].type == onnx.AttributeProto.TENSOR:
             inits.setdefault(n.output[0], numpy_helper.to_array(n.attribute[0].t))
+    for n in g.node:
+        if n.op_type == "DequantizeLinear" and all(i in inits for i in n.input if i):
+            q, scale = inits[n.input[0]].astype(np.float64), inits[n.input[1]].astype(np.float64)
+            zero = inits[n.input[2]].astype(np.float64) if len(n.input) > 2 and n.input[2] else np.zeros_like(scale)
+            if scale.ndim == 1 and q.ndim > 1:   # per channel, along `axis` (default 1)
+                axis = next((a.i for a in n.attribute if a.name == "axis"), 1) % q.ndim
+                shape = [1] * q.ndim
+                shape[axis] = -1
+                scale, zero = scale.reshape(shape), zero.reshape(shape)
+            inits[n.output[0]] = ((q - zero) * scale).astype(np.float32)
     return inits
+
+
+def _through_qdq_up(node, by_output):
+    """The producer of a tensor, looking through an activation's QuantizeLinear -> DequantizeLinear pair."""
+    if node is not None and node.op_type == "DequantizeLinear":
+        q = by_output.get(node.input[0])
+        if q is not None and q.op_type == "QuantizeLinear":
+            return by_output.get(q.input[0])
+    return node
+
+
+def _through_qdq_down(after, users):
+    """The users of a tensor, looking through its QuantizeLinear -> DequantizeLinear pair."""
+    if len(after) == 1 and after[0].op_type == "QuantizeLinear":
+        dq = users.get(after[0].output[0], [])
+        if len(dq) == 1 and dq[0].op_type == "DequantizeLinear":
+            return users.get(dq[0].output[0], [])
+    return after
 
 
 def graph_weights(path, out_k=9):
@@ -132,8 +181,8 @@ def graph_weights(path, out_k=9):
     for n in g.node:
         if n.op_type in ("Conv", "ConvTranspose") and n.input[1] in inits and not is_d2s(n):
             w, b = inits[n.input[1]], inits[n.input[2]]
-            src = by_output.get(n.input[0])
-            after = users.get(n.output[0], [])
+            src = _through_qdq_up(by_output.get(n.input[0]), by_output)
+            after = _through_qdq_down(users.get(n.output[0], []), users)
             phase_views = [u for u in after if u.op_type == "Reshape" and u.name.endswith(PHASE_VIEW)]
             if (len(after) == 1 and is_d2s(after[0])) or (phase_views and all(
                     is_d2s(u) or u.op_type in ("Reshape", "Shape") for u in after)):
@@ -160,6 +209,10 @@ def graph_weights(path, out_k=9):
             convs.append((w, b))
         elif n.op_type == "BatchNormalization":
             gb = _affine_of_batchnorm(n, by_output, inits)
+            if gb is not None:
+                norms.append(gb)
+        elif n.op_type == "Conv" and n.name.endswith(AFFINE_RELU):   # fastgraph.norm_affine_relu
+            gb = _affine_of_depthwise(n, by_output, inits)
             if gb is not None:
                 norms.append(gb)
         elif n.op_type == "Mul":

@@ -49,3 +49,36 @@ def test_side_by_side_sheet_has_photo_teacher_and_model_columns():
     photo, teacher, student = sheet[:, :64], sheet[:, 64:128], sheet[:, 128:]
     assert abs(photo - teacher).mean() > 10          # the teacher restyles the photo
     assert abs(teacher - student).mean() < abs(photo - student).mean()   # the student is closer to its teacher
+
+
+def test_model_fn_takes_an_onnx_file_with_or_without_a_catalog_entry(tmp_path):
+    """An .onnx with its catalog entry next to it takes that entry's widths; one without (an int8 variant of
+    a shipped network) the shipped style's; both evaluate the file's own outputs."""
+    import json
+
+    import numpy as np
+    from pastiche_lab.export import export_pair
+    from test_lab import SMALL, rand_net
+    net = rand_net(SMALL, "B", "reflect", seed=7)
+    export_pair(net, tmp_path / "v.onnx", tmp_path / "v.tile.onnx")
+    shipped = tmp_path / "models"
+    shipped.mkdir()
+    cfg = net.config()
+    other = json.loads(json.dumps(cfg))
+    other["widths"]["c1"] = 99   # tells the two catalogs apart
+    (shipped / "catalog.json").write_text(json.dumps({"models": [
+        {"id": "candy", "file": "candy.onnx", "teacher": "candy", "lab": {"config": other}}]}))
+    x = torch.rand(1, 3, 36, 44) * 255
+    with torch.no_grad():
+        ref = net(x).clamp(0, 255)
+    fn, got_cfg = E.model_fn(str(tmp_path / "v.onnx"), "candy", models_dir=shipped)
+    assert got_cfg == other, "no entry next to the file: the shipped style's widths"
+    assert float((fn(x) - ref).abs().max()) < 0.05
+    (tmp_path / "catalog.json").write_text(json.dumps({"models": [
+        {"id": "x", "file": "v.onnx", "lab": {"config": cfg}}]}))
+    fn, got_cfg = E.model_fn(str(tmp_path / "v.onnx"), "candy", models_dir=shipped)
+    assert got_cfg == cfg and float((fn(x) - ref).abs().max()) < 0.05
+    (tmp_path / "catalog.json").unlink()
+    with pytest.raises(SystemExit):
+        E.model_fn(str(tmp_path / "v.onnx"), "mosaic", models_dir=shipped)
+    assert np.isfinite(float(fn(x).mean()))

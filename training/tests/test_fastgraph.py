@@ -149,7 +149,12 @@ def test_rewritten_networks_give_the_same_outputs(tmp_path, kind):
         assert all(list(fastgraph._attr(c, "kernel_shape")) == [2, 2] for c in cts), "only the DepthToSpace ones"
         if kind == "B":   # the two upsamplings' crops are the ConvTransposes' pads
             assert sorted(list(fastgraph._attr(c, "pads")) for c in cts) == [[0] * 4, [1] * 4, [1] * 4]
-        assert "Pow" not in ops and ops.count("BatchNormalization") == norms
+        # each norm followed by a Relu is norm_affine_relu's depthwise conv; the others stay BatchNormalization
+        dw = [node for node in m.graph.node if node.op_type == "Conv" and node.name.endswith(fastgraph.AFFINE_RELU)]
+        prod = {o: node for node in m.graph.node for o in node.output}
+        assert len(dw) >= 5 and f"norm_affine_relu x{len(dw)}" in mark
+        assert all(prod[r.input[0]].op_type != "BatchNormalization" for r in m.graph.node if r.op_type == "Relu")
+        assert "Pow" not in ops and ops.count("BatchNormalization") + len(dw) == norms
         onnx.save(m, str(tmp_path / ("fast." + name)))
     a, fa = ort_session(tmp_path / "m.onnx"), ort_session(tmp_path / "fast.m.onnx")
     t, ft = ort_session(tmp_path / "m.tile.onnx"), ort_session(tmp_path / "fast.m.tile.onnx")
@@ -233,9 +238,8 @@ def test_phase_tensor_pad_is_the_same_norm_relu_pad_and_conv(tmp_path):
     export_pair(net, tmp_path / "m.onnx", tmp_path / "m.tile.onnx", rewrite=False)
     for name in ("m.onnx", "m.tile.onnx"):
         m = onnx.load(str(tmp_path / name))
-        for r in fastgraph.REWRITES:
-            if r is not fastgraph.phase_tensor_pad:
-                r(m)
+        for r in fastgraph.REWRITES[:fastgraph.REWRITES.index(fastgraph.phase_tensor_pad)]:   # those before it
+            r(m)
         onnx.save(m, str(tmp_path / ("before." + name)))
         ops = [n.op_type for n in m.graph.node]
         assert "SpaceToDepth" in ops and ops.count("ConvTranspose") == 3
@@ -259,6 +263,42 @@ def test_phase_tensor_pad_is_the_same_norm_relu_pad_and_conv(tmp_path):
             ref = t.run(None, {"input": x, "stats": feed})
             got = tb.run(None, {"input": x, "stats": feed})
             assert np.abs(got[0] - ref[0]).max() < 5e-3 and np.allclose(got[1], ref[1], rtol=1e-4, atol=1e-4)
+
+
+def test_norm_affine_relu_is_the_same_norm_and_relu():
+    """BatchNormalization (norm_affine's) + Relu as a depthwise 1 x 1 conv + Relu: the same numbers (exact), on
+    the whole and the tile graph (whose norms take the fed statistics); a norm without a Relu is left alone."""
+    import tempfile
+    from pathlib import Path
+    net = rand_net(SMALL, "B", "reflect", seed=6)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        export_pair(net, tmp / "m.onnx", tmp / "m.tile.onnx", rewrite=False)
+        for name in ("m.onnx", "m.tile.onnx"):
+            m = onnx.load(str(tmp / name))
+            for r in fastgraph.REWRITES:
+                if r is not fastgraph.norm_affine_relu:
+                    r(m)
+            onnx.save(m, str(tmp / ("before." + name)))
+            bns = [n for n in m.graph.node if n.op_type == "BatchNormalization"]
+            users = fastgraph._consumers(m.graph)
+            relu_bns = [n for n in bns if [u.op_type for u in users[n.output[0]]] == ["Relu"]]
+            assert 0 < len(relu_bns) < len(bns), "some norms feed a Relu, some (the res blocks' second) do not"
+            assert fastgraph.norm_affine_relu(m) == len(relu_bns)
+            onnx.checker.check_model(m)
+            assert sum(n.op_type == "BatchNormalization" for n in m.graph.node) == len(bns) - len(relu_bns)
+            assert fastgraph.norm_affine_relu(m) == 0, "nothing left to rewrite"
+            onnx.save(m, str(tmp / ("after." + name)))
+        a, b = ort_session(tmp / "before.m.onnx"), ort_session(tmp / "after.m.onnx")
+        t, tb = ort_session(tmp / "before.m.tile.onnx"), ort_session(tmp / "after.m.tile.onnx")
+        for hw in [(36, 52), (37, 53), (41, 30)]:
+            x = (np.random.default_rng(hw[1]).random((1, 3, *hw)) * 255).astype(np.float32)
+            y, s = a.run(None, {"input": x})
+            fy, fs = b.run(None, {"input": x})
+            assert np.abs(fy - y).max() < 1e-3 and np.array_equal(fs, s)
+            for feed in (s, np.concatenate([s, np.array([4, 8, 32, 28], np.float32)])):
+                ref, got = t.run(None, {"input": x, "stats": feed}), tb.run(None, {"input": x, "stats": feed})
+                assert np.abs(got[0] - ref[0]).max() < 1e-3 and np.allclose(got[1], ref[1], rtol=1e-5, atol=1e-4)
 
 
 def test_phase_pad_perm_reads_space_to_depth_channels():
