@@ -393,6 +393,7 @@ def check_catalog(path: Path, shipped=True):
                 ch = [int(c) for c in meta["pastiche.norm_channels"].split(",")]
                 assert len(ch) == len(meta["pastiche.norm_eps"].split(","))
                 assert 2 * sum(ch) == m.get("stats_length", 2 * sum(ch))
+        check_int8(path, m)
         if m["thumbnail"] is not None:
             assert (path.parent / m["thumbnail"]).exists()
         if shipped:
@@ -407,6 +408,24 @@ def check_catalog(path: Path, shipped=True):
             assert m["teacher"] is None or m["teacher"].startswith(("ncnn/", "tfjs-vars/"))
             if m["id"] == "picasso":
                 assert "non-commercial" in m["license"].lower()
+
+
+def check_int8(path: Path, m):
+    """A network with int8 convs says so in its entry (`int8`: which convs, both files alike) and holds issue 17's
+    fidelity criterion on the held-out figures recorded there; a float32 one has no `int8` field."""
+    import onnx
+    from pastiche_lab import quantize
+    files = [onnx.load(str(path.parent / m[k]), load_external_data=False) for k in ("file", "tile_file")]
+    convs = [quantize.int8_convs(f) for f in files]
+    marked = [any(p.key == quantize.INT8_MARK for p in f.metadata_props) for f in files]
+    if "int8" not in m:
+        assert convs == [[], []] and marked == [False, False], (m["id"], convs)
+        return
+    assert convs[0] and convs[0] == convs[1] == m["int8"]["convs"] and marked == [True, True], (m["id"], convs)
+    held = m["int8"]["held_out"]
+    assert set(held) >= {"384", "768"}, m["id"]
+    assert quantize.holds({k: dict(v["fp32"], photo_set=v["photos"]) for k, v in held.items()},
+                          {k: dict(v["int8"], photo_set=v["photos"]) for k, v in held.items()}) == [], m["id"]
 
 
 def check_arbitrary(path: Path, m, shipped):
