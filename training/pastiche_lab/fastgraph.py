@@ -21,7 +21,9 @@ nearest-upsampling phases (each phase uses a 2 x 2 window of the 3 x 3), and
 ConvTranspose (ONNX Runtime's DepthToSpace moves one float at a time), with the upsamplings' crop as its
 pads (docs/engine.md, "Third round").
 `phase_tensor_pad` (format A) runs the last norm, Relu and the output conv's reflection pad on up2's phase
-tensor instead of its DepthToSpace'd copy (docs/engine.md, "Fourth round" (e)).
+tensor instead of its DepthToSpace'd copy (docs/engine.md, "Fourth round" (e)). `norm_affine_relu` turns each
+norm's BatchNormalization that feeds a Relu into a depthwise 1 x 1 conv (its weights and bias computed at run
+time), which ONNX Runtime fuses with the Relu: one pass instead of two, exact (docs/engine.md, "Seventh round").
 
 The instance norms, exported as seven elementwise passes over the full tensor each (ReduceMean, Sub,
 Pow, ReduceMean, Div, Mul, Add), were about 28 % of a run after the conv rewrites. `norm_one_pass_variance`

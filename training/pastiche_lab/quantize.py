@@ -14,6 +14,21 @@ threads, median of three) at 512 x 384 (the preview) and 2 MP. A style qualifies
 holds and int8 takes under 0.9 of fp32's CPU time at both sizes; the command writes the int8 candidate
 and a side-by-side sheet (fp32 | int8, to look at for banding) per style to `--out`, and never
 touches `models/`: the engine ships no int8 networks (no style has qualified; docs/engine.md).
+
+A shippable int8 pair, issue 17's criterion (docs/engine.md, "Seventh round"):
+
+    python3 -m pastiche_lab.quantize --style candy --only up2/ --pair-to /tmp/q      # both files + catalog
+    python3 -m pastiche_lab.evaluate --style candy --photos test:6 --size 384 768 --no-raw --json fp32.json
+    python3 -m pastiche_lab.evaluate --style candy --model /tmp/q/candy.onnx --photos test:6 --size 384 768 \
+        --no-raw --json int8.json
+    python3 -m pastiche_lab.quantize --style candy --install /tmp/q --fidelity fp32.json int8.json
+
+`--pair-to` quantises the whole graph (`quantize`) and puts the same QDQ numbers into the tile graph
+(`transplant`: tiles paint what the whole graph paints with the same statistics), marks both files (metadata
+`pastiche.int8`) and writes the catalog entry's `int8` field; `--install` copies them into `--models` only
+where the int8 network's SSIM lum 4x against the teacher is within 0.01 of float32's at every size and still
+meets issue 11's goal (`holds`), recording both figures in the entry. The catalog test checks that an int8
+file says so and a float32 one does not.
 """
 from __future__ import annotations
 

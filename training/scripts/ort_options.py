@@ -7,7 +7,7 @@ its own session in this process and they run alternately, run after run, on kodi
 The engine's settings (SessionSettings): 2 intra-op threads, 1 inter-op, sequential, every graph
 optimisation, spinning off. Variants: spinning (stopped when a run returns), denormals as zero, ONNX
 Runtime's dynamic block base 4 and 8 (parallel loops handed out in shrinking blocks), ORT_ENABLE_EXTENDED
-(no NCHWc layout). Prints the median wall and CPU (process) time per run of each after one warm-up run.
+(no NCHWc layout), ORT_PARALLEL with 2 inter-op threads (and 2 or 1 intra-op). Prints the median wall and CPU (process) time per run of each after one warm-up run.
 docs/engine.md ("Fifth round") quotes it; the engine's own A/B is the real test (a gain here did not
 survive there).
 """
@@ -24,12 +24,12 @@ from graph_compare import photo
 REPO = Path(__file__).resolve().parents[2]
 
 
-def session(model, config=(), level=None, threads=2):
+def session(model, config=(), level=None, threads=2, inter=1):
     import onnxruntime as ort
     so = ort.SessionOptions()
     so.intra_op_num_threads = threads
-    so.inter_op_num_threads = 1
-    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    so.inter_op_num_threads = inter
+    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL if inter == 1 else ort.ExecutionMode.ORT_PARALLEL
     so.graph_optimization_level = level if level is not None else ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     cfg = {"session.intra_op.allow_spinning": "0", **dict(config)}
     for k, v in cfg.items():
@@ -54,6 +54,9 @@ def main(argv=None):
         "block4": session(a.model, {"session.dynamic_block_base": "4"}),
         "block8": session(a.model, {"session.dynamic_block_base": "8"}),
         "extended": session(a.model, level=ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED),
+        # independent nodes (a norm's two statistics, the stats output's) side by side (seventh round)
+        "parallel": session(a.model, inter=2),
+        "par_intra1": session(a.model, threads=1, inter=2),
     }
     for s in variants.values():
         s.run(["output"], {"input": x})
