@@ -401,7 +401,7 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s on %dx%d (%.1f MP): image made in %.1f s, peak RSS so far %s; %d refinement pass(es)%n",
                 id, w, h, img.pixelCount() / 1e6, (System.nanoTime() - a) / 1e9, mib(peakRssKib()),
                 stylizer.registry().load(id).canRefineStatistics()
-                        ? stylizer.tiling().passesFor(img.pixelCount()) : 0);
+                        ? stylizer.tiling().passesFor(img.pixelCount(), stylizer.registry().load(id).style().snapped()) : 0);
         out.flush();
         long b = System.nanoTime();
         RgbaImage r = stylizer.stylize(img, id, ProgressListener.NONE, CancellationToken.none());
