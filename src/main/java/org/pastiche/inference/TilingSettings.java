@@ -48,8 +48,8 @@ public record TilingSettings(long maxWholePixels, int tileSize, int overlap, int
      * --stats-passes 6 --image assets/samples/astronaut.jpg}, 2 MP, 1024 px tiles and copy) 0.9574 /
      * 0.9835 / 0.9987 / 0.9997 / 0.9999 of the pixels as whole after 0 / 1 / 2 / 3 / 4 passes, no
      * better after 5 or 6; on chelsea.jpg in 384 px tiles from a 256 px copy ({@code PosterSnapTest})
-     * 0.9947 after 2 passes, 0.9999 after 4, all pixels after 6 (the smoothed-colour student of training/reports/gongnongbing/poster_figures.md, session 9: 0.9889,
-     * 0.9998 and all but one).
+     * 0.9947 after 2 passes, 0.9999 after 4, all pixels after 6 (the smoothed-colour student of
+     * training/reports/gongnongbing/poster_figures.md, session 9: 0.9889, 0.9998, all but one).
      */
     public static final int MAX_AUTO_PASSES_SNAPPED = 4;
 
