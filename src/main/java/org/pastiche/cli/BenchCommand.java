@@ -385,9 +385,15 @@ final class BenchCommand implements Callable<Integer> {
         if (reference == null) {
             out.printf(Locale.ROOT, "  %-32s %8.0f ms  CPU %8.0f ms%n", label, ms, cpu);
         } else {
-            out.printf(Locale.ROOT, "  %-32s %8.0f ms  CPU %8.0f ms%s   PSNR vs whole %6.2f dB, max diff %d%n", label,
-                    ms, cpu, baseMs > 0 ? String.format(Locale.ROOT, " (x%.2f)", ms / baseMs) : "        ",
-                    ImageMetrics.psnr(reference, r), ImageMetrics.maxAbsDifference(reference, r));
+            int same = 0;
+            for (int i = 0; i < r.argb().length; i++) {
+                same += r.argb()[i] == reference.argb()[i] ? 1 : 0;
+            }
+            // the share of pixels exactly as whole: what counts for a style snapped to a palette
+            out.printf(Locale.ROOT, "  %-32s %8.0f ms  CPU %8.0f ms%s   PSNR vs whole %6.2f dB, max diff %d, %.4f of pixels the same%n",
+                    label, ms, cpu, baseMs > 0 ? String.format(Locale.ROOT, " (x%.2f)", ms / baseMs) : "        ",
+                    ImageMetrics.psnr(reference, r), ImageMetrics.maxAbsDifference(reference, r),
+                    same / (double) r.argb().length);
         }
         out.flush();
         return r;
@@ -401,7 +407,7 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s on %dx%d (%.1f MP): image made in %.1f s, peak RSS so far %s; %d refinement pass(es)%n",
                 id, w, h, img.pixelCount() / 1e6, (System.nanoTime() - a) / 1e9, mib(peakRssKib()),
                 stylizer.registry().load(id).canRefineStatistics()
-                        ? stylizer.tiling().passesFor(img.pixelCount()) : 0);
+                        ? stylizer.tiling().passesFor(img.pixelCount(), stylizer.registry().load(id).style().snapped()) : 0);
         out.flush();
         long b = System.nanoTime();
         RgbaImage r = stylizer.stylize(img, id, ProgressListener.NONE, CancellationToken.none());

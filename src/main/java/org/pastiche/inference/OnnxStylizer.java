@@ -75,7 +75,7 @@ public final class OnnxStylizer implements Stylizer {
                     multiple);
             Optional<TileNetwork> tile = tiling.sharedStats() ? model.tile() : Optional.empty();
             if (tile.isPresent()) {
-                int passes = tiling.passesFor(source.pixelCount());
+                int passes = tiling.passesFor(source.pixelCount(), model.style().snapped());
                 if (passes > 0 && !tile.get().hasMoments()) {
                     LOG.info("style '{}': its tile model has no moments; statistics not refined", styleId);
                     passes = 0;

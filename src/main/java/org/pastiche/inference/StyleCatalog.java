@@ -109,7 +109,8 @@ public final class StyleCatalog {
                         ? JsonTree.toMap(m.get("fidelity"))
                         : Map.of(),
                 true,
-                Optional.empty());
+                Optional.empty(),
+                m.path("lab").path("output_palette").isArray() ? m.path("lab").path("output_palette").size() : 0);
         if (file.isEmpty()) {
             return style.unavailable("the catalog names no model file");
         }

@@ -8,6 +8,9 @@ import java.util.Optional;
 /**
  * One style from a catalog ({@code models/catalog.json} or the user models folder).
  * {@code available} is false, with a reason for people, when the model file is missing or broken.
+ * {@code paletteColours}: how many colours the network's output is snapped to inside its own graph
+ * (the catalog's {@code lab.output_palette}, the poster style of issue 10), 0 for a continuous
+ * output; a snapped style's tiles get more refinement passes ({@link TilingSettings#passesFor(long, boolean)}).
  */
 public record StyleModel(
         String id,
@@ -24,7 +27,22 @@ public record StyleModel(
         int sizeMultiple,
         Map<String, Object> fidelity,
         boolean available,
-        Optional<String> unavailableReason) {
+        Optional<String> unavailableReason,
+        int paletteColours) {
+
+    /** A style with a continuous output (no palette snap in its graph). */
+    public StyleModel(String id, Map<String, String> names, Map<String, String> descriptions, Path file,
+            Optional<Path> tileFile, Optional<Path> thumbnail, Optional<String> teacher, Map<String, String> licenses,
+            Map<String, String> attributions, long params, double macsPerMegapixel, int sizeMultiple,
+            Map<String, Object> fidelity, boolean available, Optional<String> unavailableReason) {
+        this(id, names, descriptions, file, tileFile, thumbnail, teacher, licenses, attributions, params,
+                macsPerMegapixel, sizeMultiple, fidelity, available, unavailableReason, 0);
+    }
+
+    /** Whether the network's output is snapped to a palette inside its graph. */
+    public boolean snapped() {
+        return paletteColours > 0;
+    }
 
     /** The name in the given locale's language, falling back to English, then the id. */
     public String name(Locale locale) {
@@ -63,6 +81,6 @@ public record StyleModel(
 
     public StyleModel unavailable(String reason) {
         return new StyleModel(id, names, descriptions, file, tileFile, thumbnail, teacher, licenses, attributions,
-                params, macsPerMegapixel, sizeMultiple, fidelity, false, Optional.of(reason));
+                params, macsPerMegapixel, sizeMultiple, fidelity, false, Optional.of(reason), paletteColours);
     }
 }

@@ -40,13 +40,36 @@ public record TilingSettings(long maxWholePixels, int tileSize, int overlap, int
         }
     }
 
-    /** Refinement passes for an image of {@code pixels} that is tiled. */
+    /**
+     * The most passes {@link #AUTO} chooses for a style whose output is snapped to a palette inside its
+     * graph ({@link StyleModel#snapped()}). Its argmin turns what is left of the statistics' error
+     * into pixels of another palette colour wherever two colours nearly tie, and each pass cuts that
+     * error several-fold: measured with the poster style ({@code bench --tiling --style gongnongbing
+     * --stats-passes 6 --image assets/samples/astronaut.jpg}, 2 MP, 1024 px tiles and copy) 0.9574 /
+     * 0.9835 / 0.9987 / 0.9997 / 0.9999 of the pixels as whole after 0 / 1 / 2 / 3 / 4 passes, no
+     * better after 5 or 6; on chelsea.jpg in 384 px tiles from a 256 px copy ({@code PosterSnapTest})
+     * 0.9947 after 2 passes, 0.9999 after 4, all pixels after 6 (the smoothed-colour student of
+     * training/reports/gongnongbing/poster_figures.md, session 9: 0.9889, 0.9998, all but one).
+     */
+    public static final int MAX_AUTO_PASSES_SNAPPED = 4;
+
+    /** Refinement passes for an image of {@code pixels} that is tiled (a continuous output). */
     public int passesFor(long pixels) {
+        return passesFor(pixels, false);
+    }
+
+    /**
+     * Refinement passes for an image of {@code pixels} that is tiled; {@code snapped}: the style's
+     * output is snapped to a palette, so {@link #AUTO} may choose up to {@link #MAX_AUTO_PASSES_SNAPPED}
+     * passes, within the same pixel budget (no tiled image costs more than one of
+     * {@code refineBudgetPixels} without passes, so large images still get fewer).
+     */
+    public int passesFor(long pixels, boolean snapped) {
         if (statsPasses != AUTO) {
             return statsPasses;
         }
         long affordable = refineBudgetPixels / Math.max(1, pixels) - 1;
-        return (int) Math.max(0, Math.min(MAX_AUTO_PASSES, affordable));
+        return (int) Math.max(0, Math.min(snapped ? MAX_AUTO_PASSES_SNAPPED : MAX_AUTO_PASSES, affordable));
     }
 
     /** Always tiles (for measurements): any image above one pixel is split. */

@@ -22,7 +22,8 @@ import org.pastiche.imaging.RgbaImage;
  * The poster style (issue 10) through the engine: its networks end in a palette snap (after a box
  * mean of the output, {@code lab.output_snap_blur}) inside the ONNX graphs, so the whole image comes
  * out in the catalog's {@code lab.output_palette} only, tiles (whose statistics are refined) agree with
- * it, and strength and keep-colours blend the snapped poster as any style. Runs where the models
+ * it (the engine gives a snapped style's tiles more refinement passes: {@link TilingSettings#passesFor(long,
+ * boolean)}), and strength and keep-colours blend the snapped poster as any style. Runs where the models
  * folder ({@code -Dpastiche.posterModels}, default the repository's {@code models/}) holds a snapped
  * {@code gongnongbing}; skipped otherwise.
  */
@@ -49,8 +50,11 @@ class PosterSnapTest {
         RgbaImage photo = new ImageDecoder().decode(Path.of("assets", "samples", "chelsea.jpg"));
         try (ModelRegistry registry = new ModelRegistry(List.of(models), SessionSettings.defaults())) {
             Assumptions.assumeTrue(registry.load(STYLE).canRefineStatistics(), "the tile model has no moments");
-            TilingSettings tiled = TilingSettings.DEFAULT.withTile(384, 128).withStatsLongSide(256)
-                    .withStatsPasses(2).alwaysTile();
+            // The engine's own choice of passes (AUTO): a snapped style gets up to 4 at this size.
+            TilingSettings tiled = TilingSettings.DEFAULT.withTile(384, 128).withStatsLongSide(256).alwaysTile();
+            assertTrue(registry.load(STYLE).style().snapped(), "the catalog's palette marks the style snapped");
+            int passes = tiled.passesFor(photo.pixelCount(), true);
+            assertEquals(TilingSettings.MAX_AUTO_PASSES_SNAPPED, passes);
             OnnxStylizer wholeRun = new OnnxStylizer(registry, tiled.neverTile());
             RgbaImage whole = wholeRun.stylize(photo, STYLE, ProgressListener.NONE, CancellationToken.none());
             Set<Integer> used = new HashSet<>();
@@ -60,18 +64,28 @@ class PosterSnapTest {
             }
             assertTrue(used.size() >= 4, "colours used " + used.size());
 
-            RgbaImage tiles = new OnnxStylizer(registry, tiled)
-                    .stylize(photo, STYLE, ProgressListener.NONE, CancellationToken.none());
-            int same = 0;
-            for (int i = 0; i < whole.argb().length; i++) {
-                same += whole.argb()[i] == tiles.argb()[i] ? 1 : 0;
+            double[] share = new double[7];
+            for (int p : new int[] {2, 6, -1}) {   // 2 passes (the continuous styles' cap), 6, the engine's choice
+                RgbaImage tiles = new OnnxStylizer(registry, p < 0 ? tiled : tiled.withStatsPasses(p))
+                        .stylize(photo, STYLE, ProgressListener.NONE, CancellationToken.none());
+                int same = 0;
+                for (int i = 0; i < whole.argb().length; i++) {
+                    same += whole.argb()[i] == tiles.argb()[i] ? 1 : 0;
+                }
+                share[p < 0 ? passes : p] = same / (double) whole.argb().length;
+                System.err.printf("%s %dx%d in 384 px tiles (overlap 128, statistics of a 256 px copy, %d passes): "
+                        + "%.4f of pixels as whole, %.1f dB%n", STYLE, photo.width(), photo.height(), p < 0 ? passes : p,
+                        share[p < 0 ? passes : p], ImageMetrics.psnr(whole, tiles));
             }
-            double share = same / (double) whole.argb().length;
-            double psnr = ImageMetrics.psnr(whole, tiles);
-            System.err.printf("%s %dx%d in 384 px tiles (overlap 128, 2 passes): %.4f of pixels as whole, %.1f dB%n",
-                    STYLE, photo.width(), photo.height(), share, psnr);
-            // measured 0.9947-0.9957 with the lab's students; the other pixels sit near a tie of two colours
-            assertTrue(share > 0.99, "tiled = whole on " + share);
+            // The pixels that differ sit where two palette colours nearly tie and the statistics' residual
+            // error decides (measured: 0.9947 same after 2 passes, 0.9999 after 4, all after 6 for the
+            // step-1050 model).
+            assertTrue(share[passes] > 0.999, "tiled = whole on " + share[passes] + " after " + passes + " passes");
+            // With the statistics converged the tiles equal the whole but for a pixel or two at an exact tie:
+            // the tile borders (the cut is >= 79 px from them here, the reach 59) make none differ
+            // (measured: 0 / 0 / 1 of 135,300 pixels differ after 6 passes for three students).
+            assertTrue(share[6] > 0.9999, "tiled = whole after 6 passes on " + share[6]);
+            assertTrue(share[passes] >= share[2], "more passes, no worse");
 
             // strength blends the snapped poster with the photo, keep-colours keeps the photo's chroma
             RgbaImage full = wholeRun.finish(photo, whole, new StyleOptions(1, false));
