@@ -62,6 +62,28 @@ def multi_size_validator(tcs, sizes, vgg, dev):
     return validator
 
 
+def prune_student(student, teacher, vgg, sp, a, droot, dev, log):
+    """The student pruned further: the evolutionary search over its channels (once; search.json,
+    reread on resume) to a.prune_mac of the unpruned net of its geometry, fitness against the
+    teacher's outputs; returns the slimmed student (same function as the student masked)."""
+    kind = student.geo.kind
+    if not sp.exists():
+        photos = search_photos(droot, a.search_photos, a.search_size, a.seed).to(dev)
+        log("search over the student's channels on", tuple(photos.shape), "budget", a.prune_mac, "of the unpruned net")
+        res = search(student, photos, vgg, s1=a.s1, s2=a.s2, gamma=a.gamma, population=a.population,
+                     generations=a.generations, max_mac=a.prune_mac, mut_rate=a.mut_rate, seed=a.seed,
+                     disc_weight=a.disc_weight, log=log, time_budget_s=a.search_minutes * 60,
+                     reference=teacher, mac_base=macs_per_pixel(FULL, kind), fractions=tuple(a.prune_fractions))
+        sp.write_text(json.dumps(res))
+    res = json.loads(sp.read_text())
+    if res["args"].get("searched_widths") != student.widths.as_list():
+        raise SystemExit(f"{sp} was searched over {res['args'].get('searched_widths')}, not this student's "
+                         f"{student.widths.as_list()}: use a fresh --run-dir")
+    out = slim(student, masks_from_code(res["code"], student.widths, dev))
+    log("pruned to", out.widths, f"MACs {macs_per_pixel(out.widths, kind) / macs_per_pixel(FULL, kind):.3f} of the unpruned net")
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--style", required=True, choices=sorted(STYLES))
@@ -116,6 +138,12 @@ def main(argv=None):
     ap.add_argument("--widen", help="with --init: widen the student to these widths first, e.g. "
                                     "16/32/64/res[48,48,64,48,48]/32/16 (model.widen: same output at the start; "
                                     "a width below the student's keeps the student's)")
+    ap.add_argument("--prune-mac", type=float, default=None,
+                    help="with --init: prune the student further first, by the evolutionary search over its own "
+                         "channels (fitness against the teacher's outputs, the search arguments above) to this MAC "
+                         "budget relative to the unpruned net of its geometry (e.g. 0.125); search.json in the run")
+    ap.add_argument("--prune-fractions", type=float, nargs="+", default=[0.8, 0.75, 0.7, 0.65, 0.6],
+                    help="with --prune-mac: keep fractions of the |gamma|-ranked initial codes")
     ap.add_argument("--w-style", type=float, default=3.0)
     ap.add_argument("--vgg-every", type=int, default=4, help="VGG losses every k-th iteration")
     ap.add_argument("--w-darknet", type=float, default=2.0, help="Tiny Darknet Gram loss weight (every iteration; 0 = off)")
@@ -162,9 +190,12 @@ def main(argv=None):
         if a.widen:
             student = widen(student, parse_widths(a.widen), seed=a.seed)
             log("widened to", student.widths, f"MACs {macs_per_pixel(student.widths, student.geo.kind) / macs_per_pixel(FULL, 'B'):.3f} of 154 G")
+        if a.prune_mac:
+            student = prune_student(student, teacher, vgg, sp, a, droot, dev, log)
         if not (run / "init.json").exists():   # ship.py records it in the catalog entry
             (run / "init.json").write_text(json.dumps({"init": str(a.init), "widths": init_widths,
-                                                          **({"widened_to": student.widths.to_dict()} if a.widen else {})}))
+                                                          **({"widened_to": student.widths.to_dict()} if a.widen else {}),
+                                                          **({"pruned_to": student.widths.to_dict()} if a.prune_mac else {})}))
     else:
         res = json.loads(sp.read_text())
         log("searched widths", res["widths"])

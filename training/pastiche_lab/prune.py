@@ -88,9 +88,10 @@ def code_widths(code, full: Widths):
     return Widths.from_list([sum(code[s:e]) for g, (s, e) in sl.items()])
 
 
-def repair(code, full: Widths, kind, max_mac, rng: random.Random, importance=None, min_ch=4):
+def repair(code, full: Widths, kind, max_mac, rng: random.Random, importance=None, min_ch=4, mac_base=None):
     """Enforce >= min_ch channels per group and MAC ratio <= max_mac by dropping channels
-    (least important first when importance is given, else random) from groups that cost most."""
+    (least important first when importance is given, else random) from groups that cost most.
+    The ratio is to mac_base (MACs per pixel; default the net of widths `full`)."""
     code = list(code)
     sl = group_slices(full)
     for s, e in sl.values():
@@ -99,7 +100,7 @@ def repair(code, full: Widths, kind, max_mac, rng: random.Random, importance=Non
             off = [i for i in range(s, e) if not code[i]]
             for i in rng.sample(off, min_ch - on):
                 code[i] = 1
-    full_mac = macs_per_pixel(full, kind)
+    full_mac = mac_base or macs_per_pixel(full, kind)
     while macs_per_pixel(code_widths(code, full), kind) / full_mac > max_mac:
         w = code_widths(code, full)
         # MAC saving of removing one channel of each group
@@ -169,8 +170,15 @@ class SmallDisc(nn.Module):
 # ---------------- search ----------------
 def search(teacher: TransformerNet, photos: torch.Tensor, vgg, *, s1=0.2, s2=0.5, gamma=0.3,
            population=24, generations=20, max_mac=0.22, mut_rate=0.02, seed=0,
-           disc_weight=0.0, log=print, time_budget_s=None):
-    """photos: [N,3,h,w] 0..255 on the device. Returns dict with best code, history, all points."""
+           disc_weight=0.0, log=print, time_budget_s=None, reference=None, mac_base=None,
+           fractions=(0.5, 0.45, 0.4, 0.35, 0.3)):
+    """photos: [N,3,h,w] 0..255 on the device. Returns dict with best code, history, all points.
+
+    `teacher` is the net searched over (its channels are the code's bits). To prune an already
+    pruned student further: pass the student as `teacher`, the real teacher as `reference` (the
+    fitness is measured against its outputs; default: the searched net's own) and `mac_base`, the
+    MACs per pixel that `max_mac` and every `mac_ratio` are relative to (default: the searched
+    net's), e.g. the unpruned net's; `fractions`: the keep fractions of the ranked initial codes."""
     rng = random.Random(seed)
     torch.manual_seed(seed)
     kind = teacher.geo.kind
@@ -178,10 +186,10 @@ def search(teacher: TransformerNet, photos: torch.Tensor, vgg, *, s1=0.2, s2=0.5
     sl = group_slices(full)
     teacher = teacher.eval()
     with torch.no_grad():
-        target = teacher(photos)
+        target = (reference.eval() if reference is not None else teacher)(photos)
         ft = vgg(target)
     imp = channel_importance(teacher)
-    full_mac = macs_per_pixel(full, kind)
+    full_mac = mac_base or macs_per_pixel(full, kind)
 
     disc = opt_d = None
     if disc_weight > 0:
@@ -225,18 +233,19 @@ def search(teacher: TransformerNet, photos: torch.Tensor, vgg, *, s1=0.2, s2=0.5
 
     # initial population: importance-ranked codes at a few uniform keep fractions + random codes
     pop = []
-    for frac in (0.5, 0.45, 0.4, 0.35, 0.3):
+    fmax = max(fractions)
+    for frac in fractions:
         fr = {g: frac for g in GROUPS}
-        pop.append(repair(importance_code(imp, full, fr), full, kind, max_mac, rng, imp))
-    fr = {g: 0.5 for g in GROUPS}
+        pop.append(repair(importance_code(imp, full, fr), full, kind, max_mac, rng, imp, mac_base=full_mac))
+    fr = {g: fmax for g in GROUPS}
     for i in range(5):
-        fr[f"res{i}"] = 0.25
-    pop.append(repair(importance_code(imp, full, fr), full, kind, max_mac, rng, imp))
+        fr[f"res{i}"] = fmax / 2
+    pop.append(repair(importance_code(imp, full, fr), full, kind, max_mac, rng, imp, mac_base=full_mac))
     while len(pop) < population:
-        fr = {g: rng.uniform(0.2, 0.7) for g in GROUPS}
+        fr = {g: rng.uniform(0.4 * fmax, min(1.0, 1.4 * fmax)) for g in GROUPS}
         code = importance_code([v + rng.random() for v in imp], full, fr) if rng.random() < 0.5 else \
             [1 if rng.random() < fr[g] else 0 for g, (s, e) in sl.items() for _ in range(s, e)]
-        pop.append(repair(code, full, kind, max_mac, rng, imp if rng.random() < 0.5 else None))
+        pop.append(repair(code, full, kind, max_mac, rng, imp if rng.random() < 0.5 else None, mac_base=full_mac))
     pop = pop[:population]
 
     t0 = time.time()
@@ -264,13 +273,15 @@ def search(teacher: TransformerNet, photos: torch.Tensor, vgg, *, s1=0.2, s2=0.5
         if gen == generations or (time_budget_s and time.time() - t0 > time_budget_s):
             break
         pop, _ = next_generation(pop, fit, s1, s2, rng, sl, mut_rate)
-        pop = [repair(c, full, kind, max_mac, rng, None) for c in pop]
+        pop = [repair(c, full, kind, max_mac, rng, None, mac_base=full_mac) for c in pop]
     for v in cache.values():
         v["out"] = None
     return {"code": best_code, "widths": code_widths(best_code, full).as_list(), "history": history,
             "points": points, "wall_s": time.time() - t0, "args": {"s1": s1, "s2": s2, "gamma": gamma, "population": population,
                                        "generations": generations, "max_mac": max_mac,
-                                       "mut_rate": mut_rate, "seed": seed, "disc_weight": disc_weight}}
+                                       "mut_rate": mut_rate, "seed": seed, "disc_weight": disc_weight,
+                                       "mac_base": full_mac, "searched_widths": full.as_list(),
+                                       "fractions": list(fractions)}}
 
 
 def pareto_front(points, x="mac_ratio", y="err"):

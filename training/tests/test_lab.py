@@ -510,3 +510,82 @@ def test_amber_reference_candy():
     ref = load_rgb(DATA / "reference" / "amber-candy.jpg")
     psnr = 10 * np.log10(255 ** 2 / ((y - ref) ** 2).mean())
     assert psnr > 26.0
+
+
+def test_repair_budget_relative_to_mac_base():
+    # a student's code repaired to a budget of the unpruned net's MACs, not of its own
+    student_w = Widths(16, 48, 49, [64, 48, 48, 80, 48], 36, 20)
+    L = sum(student_w.as_list())
+    base = macs_per_pixel(FULL, "B")
+    code = prune.repair([1] * L, student_w, "B", 0.125, random.Random(0), mac_base=base)
+    w = prune.code_widths(code, student_w)
+    assert macs_per_pixel(w, "B") / base <= 0.125
+    assert macs_per_pixel(w, "B") / base > 0.115          # drops only what the budget needs
+    own = prune.code_widths(prune.repair([1] * L, student_w, "B", 0.125, random.Random(0)), student_w)
+    assert macs_per_pixel(own, "B") / base < 0.04          # relative to itself: 1/8 of the student
+
+
+def test_search_over_a_student_against_the_reference():
+    """Pruning a pruned student further: the code has the student's bits, every point is within the
+    budget of mac_base, and the error is measured against the reference's outputs."""
+    from pastiche_lab.perceptual import content_distance, style_distance
+    from pastiche_lab.model import widths_from_masks
+
+    class TinyLoss(nn.Module):
+        def forward(self, x):
+            return [F.avg_pool2d(x, 2), F.avg_pool2d(x, 4), F.avg_pool2d(x, 8)]
+
+    big = Widths(8, 12, 16, [16] * 5, 12, 8)
+    teacher = rand_net(big, "B", seed=1)
+    rng = random.Random(3)
+    sub = [1 if rng.random() < 0.75 else 0 for _ in range(sum(big.as_list()))]
+    sub = prune.repair(sub, big, "B", 1.0, rng, min_ch=5)
+    student = slim(teacher, masks_from_code(sub, big))
+    with torch.no_grad():   # the student drifts from the teacher (as a fine-tuned one does)
+        for n in student.norms():
+            n.bias.add_(0.3)
+    base = macs_per_pixel(big, "B")
+    budget = 0.6 * macs_per_pixel(student.widths, "B") / base
+    photos = torch.rand(2, 3, 24, 24) * 255
+    vgg = TinyLoss()
+    fr = (0.9, 0.8)
+    res = prune.search(student, photos, vgg, population=4, generations=1, max_mac=budget, seed=0,
+                       gamma=0.0, log=lambda *a: None, reference=teacher, mac_base=base, fractions=fr)
+    assert len(res["code"]) == sum(student.widths.as_list())
+    assert res["args"]["searched_widths"] == student.widths.as_list() and res["args"]["mac_base"] == base
+    assert all(p["mac_ratio"] <= budget + 1e-9 for p in res["points"])
+    assert max(p["mac_ratio"] for p in res["points"]) > 0.8 * budget
+    # the first point is the first ranked initial code; its error is against the teacher's output
+    imp = prune.channel_importance(student)
+    code0 = prune.repair(prune.importance_code(imp, student.widths, {g: fr[0] for g in prune.GROUPS}),
+                         student.widths, "B", budget, random.Random(0), imp, mac_base=base)
+    net0 = slim(student, masks_from_code(code0, student.widths)).eval()
+    assert widths_from_masks(masks_from_code(code0, student.widths)).as_list() == res["points"][0]["widths"]
+    with torch.no_grad():
+        fo, ft, fs = vgg(net0(photos)), vgg(teacher(photos)), vgg(student(photos))
+    want = float(style_distance(fo, ft) + content_distance(fo[1], ft[1]))
+    own = float(style_distance(fo, fs) + content_distance(fo[1], fs[1]))
+    assert abs(res["points"][0]["err"] - want) < 1e-5 * max(1.0, want)
+    assert abs(own - want) > 1e-3 * max(1.0, want)         # the reference makes a difference
+
+
+def test_pipeline_prune_student_rereads_its_search(tmp_path):
+    """pipeline --init --prune-mac: on resume the student is slimmed by the code in search.json
+    (the same function as masking), and a search over other widths is refused."""
+    from types import SimpleNamespace
+    from pastiche_lab.pipeline import prune_student
+    student = rand_net(Widths(8, 12, 16, [16] * 5, 12, 8), "B", seed=2)
+    rng = random.Random(5)
+    code = prune.repair([1] * sum(student.widths.as_list()), student.widths, "B", 0.5, rng)
+    sp = tmp_path / "search.json"
+    sp.write_text(json.dumps({"code": code, "args": {"searched_widths": student.widths.as_list()}}))
+    a = SimpleNamespace(prune_mac=0.5)
+    out = prune_student(student, None, None, sp, a, None, "cpu", lambda *x: None)
+    assert out.widths.as_list() == prune.code_widths(code, student.widths).as_list()
+    x = torch.rand(1, 3, 32, 32) * 255
+    masked = slim(student, masks_from_code(code, student.widths))
+    with torch.no_grad():
+        assert torch.allclose(out(x), masked(x))
+    other = rand_net(Widths(8, 12, 16, [16] * 5, 12, 6), "B")
+    with pytest.raises(SystemExit):
+        prune_student(other, None, None, sp, a, None, "cpu", lambda *x: None)
