@@ -79,9 +79,9 @@ def _inverse_conv_transpose_phases(w2: np.ndarray, b2: np.ndarray):
     return w, b2[:o]
 
 
-def _affine_of_batchnorm(n, by_output, inits):
-    """(gamma, beta) of a fastgraph.norm_affine BatchNormalization: scale = Reshape(Div(gamma, std)),
-    shift = Reshape(Sub(beta, Mul(mean, scale4))); None if the node is not laid out so."""
+def _scale_shift(scale, shift, by_output, inits):
+    """(gamma, beta) from fastgraph.norm_affine's run-time scale and shift: scale = Reshape(Div(gamma, std)),
+    shift = Reshape(Sub(beta, Mul(mean, scale4))); None if they are not laid out so."""
     def operand(name, op):
         r = by_output.get(name)
         if r is None or r.op_type != "Reshape":
@@ -90,31 +90,28 @@ def _affine_of_batchnorm(n, by_output, inits):
         if d is None or d.op_type != op or d.input[0] not in inits:
             return None
         return inits[d.input[0]].reshape(-1)
+    g, b = operand(scale, "Div"), operand(shift, "Sub")
+    return None if g is None or b is None or g.shape != b.shape else (g, b)
+
+
+def _affine_of_batchnorm(n, by_output, inits):
+    """(gamma, beta) of a fastgraph.norm_affine BatchNormalization (mean 0, variance 1, epsilon 0; its scale
+    and shift as `_scale_shift` reads them); None if the node is not laid out so."""
     if len(n.input) != 5 or not all(i in inits for i in n.input[3:5]):
         return None
     eps = next((onnx.helper.get_attribute_value(a) for a in n.attribute if a.name == "epsilon"), 1e-5)
     if eps != 0.0 or np.any(inits[n.input[3]] != 0) or np.any(inits[n.input[4]] != 1):
         return None
-    g, b = operand(n.input[1], "Div"), operand(n.input[2], "Sub")
-    return None if g is None or b is None or g.shape != b.shape else (g, b)
+    return _scale_shift(n.input[1], n.input[2], by_output, inits)
 
 
 def _affine_of_depthwise(n, by_output, inits):
-    """(gamma, beta) of a fastgraph.norm_affine_relu conv: the BatchNormalization it replaced had its weights
-    (read as [C]) as scale and its bias as shift."""
+    """(gamma, beta) of a fastgraph.norm_affine_relu conv: its weights are the replaced BatchNormalization's
+    scale (read as [C, 1, 1, 1]), its bias the shift."""
     w = by_output.get(n.input[1])
     if w is None or w.op_type != "Reshape" or len(n.input) < 3:
         return None
-    zeros, ones = "_affine_relu/zeros", "_affine_relu/ones"
-    c = None
-    for v in (w.input[0], n.input[2]):
-        r = by_output.get(v)
-        if r is not None and r.op_type == "Reshape" and r.input[1] in inits:
-            c = int(np.prod(inits[r.input[1]]))
-    if c is None:
-        return None
-    bn = onnx.helper.make_node("BatchNormalization", ["x", w.input[0], n.input[2], zeros, ones], ["y"], epsilon=0.0)
-    return _affine_of_batchnorm(bn, by_output, dict(inits, **{zeros: np.zeros(c), ones: np.ones(c)}))
+    return _scale_shift(w.input[0], n.input[2], by_output, inits)
 
 
 def initialisers(g):

@@ -256,8 +256,6 @@ def holds(fp32: dict, int8: dict) -> list[str]:
 
 def install(style, pair_dir, models, fp32_json, int8_json):
     """--install: the pair and its catalog entry (with the held-out figures of both) into `models`."""
-    import shutil
-
     from . import catalog
     # evaluate --json with several sizes: {style: {size: figures}}
     fp, q8 = (json.loads(Path(p).read_text()).get(style, {}) for p in (fp32_json, int8_json))
@@ -269,9 +267,7 @@ def install(style, pair_dir, models, fp32_json, int8_json):
                                       "int8": {k: round(q8[size][k], 4) for k in ("style_distance_ratio", "ssim_lum_4x")},
                                       "photos": q8[size]["photo_set"]} for size in fp}
     for f in (ent["file"], ent["tile_file"]):
-        tmp = models / (f + ".tmp")
-        shutil.copyfile(pair_dir / f, tmp)
-        tmp.replace(models / f)
+        catalog.write_atomic(models / f, (pair_dir / f).read_bytes())
     catalog.update(models / "catalog.json", ent)
     print(f"{style}: int8 installed in {models}")
     return ent

@@ -385,15 +385,10 @@ final class BenchCommand implements Callable<Integer> {
         if (reference == null) {
             out.printf(Locale.ROOT, "  %-32s %8.0f ms  CPU %8.0f ms%n", label, ms, cpu);
         } else {
-            int same = 0;
-            for (int i = 0; i < r.argb().length; i++) {
-                same += r.argb()[i] == reference.argb()[i] ? 1 : 0;
-            }
-            // the share of pixels exactly as whole: what counts for a style snapped to a palette
             out.printf(Locale.ROOT, "  %-32s %8.0f ms  CPU %8.0f ms%s   PSNR vs whole %6.2f dB, max diff %d, %.4f of pixels the same%n",
                     label, ms, cpu, baseMs > 0 ? String.format(Locale.ROOT, " (x%.2f)", ms / baseMs) : "        ",
                     ImageMetrics.psnr(reference, r), ImageMetrics.maxAbsDifference(reference, r),
-                    same / (double) r.argb().length);
+                    ImageMetrics.sameShare(reference, r));
         }
         out.flush();
         return r;

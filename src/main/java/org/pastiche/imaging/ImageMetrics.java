@@ -38,6 +38,18 @@ public final class ImageMetrics {
         return max;
     }
 
+    /** The share of pixels that are exactly the same (what counts for a style snapped to a palette). */
+    public static double sameShare(RgbaImage a, RgbaImage b) {
+        requireSameSize(a, b);
+        int[] pa = a.argb();
+        int[] pb = b.argb();
+        int same = 0;
+        for (int i = 0; i < pa.length; i++) {
+            same += pa[i] == pb[i] ? 1 : 0;
+        }
+        return same / (double) pa.length;
+    }
+
     private static void requireSameSize(RgbaImage a, RgbaImage b) {
         if (a.width() != b.width() || a.height() != b.height()) {
             throw new IllegalArgumentException("sizes differ: " + a.width() + "x" + a.height() + " vs "

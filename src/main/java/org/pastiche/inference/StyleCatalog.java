@@ -92,6 +92,7 @@ public final class StyleCatalog {
         Optional<String> file = text(m, "file");
         Path modelFile = dir.resolve(file.orElse(id + ".onnx")).normalize();
         int sizeMultiple = m.path("size_multiple").asInt(1);
+        JsonNode palette = m.path("lab").path("output_palette");
         StyleModel style = new StyleModel(
                 id,
                 texts(m.get("names")),
@@ -110,7 +111,7 @@ public final class StyleCatalog {
                         : Map.of(),
                 true,
                 Optional.empty(),
-                m.path("lab").path("output_palette").isArray() ? m.path("lab").path("output_palette").size() : 0);
+                palette.isArray() ? palette.size() : 0);
         if (file.isEmpty()) {
             return style.unavailable("the catalog names no model file");
         }

@@ -53,7 +53,7 @@ class PosterSnapTest {
             // The engine's own choice of passes (AUTO): a snapped style gets up to 4 at this size.
             TilingSettings tiled = TilingSettings.DEFAULT.withTile(384, 128).withStatsLongSide(256).alwaysTile();
             assertTrue(registry.load(STYLE).style().snapped(), "the catalog's palette marks the style snapped");
-            int passes = tiled.passesFor(photo.pixelCount(), true);
+            int passes = tiled.passesFor(photo.pixelCount(), registry.load(STYLE).style().snapped());
             assertEquals(TilingSettings.MAX_AUTO_PASSES_SNAPPED, passes);
             OnnxStylizer wholeRun = new OnnxStylizer(registry, tiled.neverTile());
             RgbaImage whole = wholeRun.stylize(photo, STYLE, ProgressListener.NONE, CancellationToken.none());
@@ -68,11 +68,7 @@ class PosterSnapTest {
             for (int p : new int[] {2, 6, -1}) {   // 2 passes (the continuous styles' cap), 6, the engine's choice
                 RgbaImage tiles = new OnnxStylizer(registry, p < 0 ? tiled : tiled.withStatsPasses(p))
                         .stylize(photo, STYLE, ProgressListener.NONE, CancellationToken.none());
-                int same = 0;
-                for (int i = 0; i < whole.argb().length; i++) {
-                    same += whole.argb()[i] == tiles.argb()[i] ? 1 : 0;
-                }
-                share[p < 0 ? passes : p] = same / (double) whole.argb().length;
+                share[p < 0 ? passes : p] = ImageMetrics.sameShare(whole, tiles);
                 System.err.printf("%s %dx%d in 384 px tiles (overlap 128, statistics of a 256 px copy, %d passes): "
                         + "%.4f of pixels as whole, %.1f dB%n", STYLE, photo.width(), photo.height(), p < 0 ? passes : p,
                         share[p < 0 ? passes : p], ImageMetrics.psnr(whole, tiles));
