@@ -247,6 +247,11 @@ def cmd_export(a):
                         "teacher network) from the painting and then to reproduce the project's own procedural "
                         "ink-wash renderer (training/pastiche_lab/ink_render.py); the style image is Huang Gongwang's "
                         "Dwelling in the Fuchun Mountains (1350), a public-domain painting.",
+             "attribution": "Trained from scratch by the Pastiche model lab (Johnson et al. perceptual loss; VGG-19 loss "
+                            "network by Simonyan and Zisserman, CC BY 4.0), then to imitate its procedural ink-wash "
+                            "renderer (L0 smoothing after Xu et al. 2011, tone-graded washes, empty paper, "
+                            "difference-of-Gaussians strokes). Painting: Huang Gongwang (黄公望), Dwelling in the Fuchun "
+                            "Mountains (富春山居图, 1350), public domain. Training photos: BSDS500 (research use, not shipped).",
              "params": count_params(net.widths),
              "macs_per_megapixel": int(round(macs_per_pixel(net.widths) * 1e6)),
              "fidelity": fid,
