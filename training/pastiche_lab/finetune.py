@@ -15,6 +15,7 @@ import torch.nn.functional as F
 
 from .data import CropSampler
 from .model import FEATURE_GROUPS, TransformerNet
+from .motifs import ring_tail
 from .perceptual import content_distance, style_distance
 from .teachers import reference_context
 from .trainer import Schedule, Trainer
@@ -111,20 +112,21 @@ class DistillObjective:
 
     def __init__(self, teacher, kept, vgg, *, context=0, w_pix=1.0, w_low=0.0, w_feat=1.0, w_content=1.0,
                  w_style=3.0, vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), w_phase=0.0, w_ssim=0.0, w_chroma=0.0,
-                 w_hard=0.0, w_hard_feat=0.0, hard_q=0.02, hard_pool=2):
+                 w_hard=0.0, w_hard_feat=0.0, hard_q=0.02, hard_pool=2, w_ring=0.0, ring_q=0.002):
         """kept None (a student whose teacher channels are not known, e.g. imported from a shipped
         ONNX model): no feature matching. w_phase: L1 of the 2x2-periodic components (`phases`).
         w_ssim: 1 - SSIM of the 4x-pooled luminance to the teacher's (`ssim_lum_4x`; 0 = off).
         w_chroma: colour-histogram distance to the teacher's output (`chroma_hist`; 0 = off).
         w_hard: hard-example pixel L1 on the top hard_q fraction of the hard_pool-x pooled positions where
         the student differs most from the teacher (`hard_l1`; 0 = off); w_hard_feat: the same on VGG
-        relu3_1 (`hard_feature`, on the VGG iterations; 0 = off)."""
+        relu3_1 (`hard_feature`, on the VGG iterations; 0 = off). w_ring: the position-free ring loss
+        (`motifs.ring_tail`: the top ring_q tail of the ring scores to the teacher's; 0 = off)."""
         if kept is None and w_feat:
             raise ValueError("feature matching needs the kept channels (kept=None: set w_feat=0)")
         self.teacher, self.kept, self.vgg, self.context = teacher.eval(), kept, vgg, context
         self.w = dict(pix=w_pix, low=w_low, feat=w_feat, content=w_content, style=w_style, dk=w_dk, phase=w_phase, ssim=w_ssim,
-                      chroma=w_chroma, hard=w_hard, hard_feat=w_hard_feat)
-        self.hard_q, self.hard_pool = hard_q, hard_pool
+                      chroma=w_chroma, hard=w_hard, hard_feat=w_hard_feat, ring=w_ring)
+        self.hard_q, self.hard_pool, self.ring_q = hard_q, hard_pool, ring_q
         self.vgg_every, self.darknet, self.dk_taps = vgg_every, darknet, dk_taps
 
     def __call__(self, student, x, step):
@@ -140,6 +142,7 @@ class DistillObjective:
              "ssim": 1.0 - ssim_lum_4x(out, tout) if self.w["ssim"] else None,
              "chroma": chroma_hist(out, tout) if self.w["chroma"] else None,
              "hard": hard_l1(out, tout, self.hard_q, self.hard_pool) if self.w["hard"] else None,
+             "ring": ring_tail(out, tout, self.ring_q) if self.w["ring"] else None,
              "style": None, "content": None, "dk": None, "hard_feat": None}
         if step % self.vgg_every == 0:
             fs, ft = self.vgg(out), self.vgg(tout)
@@ -168,7 +171,7 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir, 
           context=None, val_every=100, validator=None, device="cpu", seed=0, log=print, max_iters=None,
           vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), val_def="", w_low=0.0, iter_schedule=False,
           scales=(0.6, 1.0), photometric=0.0, max_side=None, w_phase=0.0, score=None, w_ssim=0.0,
-          w_chroma=0.0, w_hard=0.0, w_hard_feat=0.0, hard_q=0.02, hard_pool=2):
+          w_chroma=0.0, w_hard=0.0, w_hard_feat=0.0, hard_q=0.02, hard_pool=2, w_ring=0.0, ring_q=0.002):
     """Resumable: state in run_dir/ft_state.pt; best student in run_dir/student.pt; log in ft_log.jsonl.
 
     photos_dir: a folder or a list of photos. iter_schedule (needs max_iters): the cosine decay runs
@@ -184,7 +187,7 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir, 
                                  w_content=w_content, w_style=w_style, vgg_every=vgg_every, darknet=darknet,
                                  w_dk=w_dk, dk_taps=dk_taps, w_phase=w_phase, w_ssim=w_ssim,
                                  w_chroma=w_chroma, w_hard=w_hard, w_hard_feat=w_hard_feat, hard_q=hard_q,
-                                 hard_pool=hard_pool)
+                                 hard_pool=hard_pool, w_ring=w_ring, ring_q=ring_q)
     sampler = CropSampler(photos_dir, crop, scales=scales, seed=seed, photometric=photometric, max_side=max_side)
 
     def validate(net, step):

@@ -161,6 +161,10 @@ def test_pipeline_passes_w_chroma_to_the_fine_tuning(tmp_path, monkeypatch):
         with pytest.raises(Stop):
             pipeline.main(args + extra)
         assert (seen["w_hard"], seen["w_hard_feat"], seen["hard_q"], seen["hard_pool"]) == want
+    for extra, want in (([], (0.0, 0.002)), (["--w-ring", "10", "--ring-q", "0.004"], (10.0, 0.004))):
+        with pytest.raises(Stop):
+            pipeline.main(args + extra)
+        assert (seen["w_ring"], seen["ring_q"]) == want
 
 
 def _ring(h=96, w=96, cy=40, cx=50, r0=6, r1=12):
@@ -201,7 +205,10 @@ def test_hard_terms_are_opt_in_and_train_the_student():
     loss.backward()
     assert student.up2.conv.weight.grad.abs().sum() > 0
     off = DistillObjective(teacher, None, vgg, w_feat=0.0, context=8)(student, x, 0)[1]
-    assert off["hard"] is None and off["hard_feat"] is None
+    assert off["hard"] is None and off["hard_feat"] is None and off["ring"] is None
+    x = torch.rand(1, 3, 64, 64) * 255
+    loss, parts = DistillObjective(teacher, None, vgg, w_feat=0.0, w_ring=10.0, context=8)(student, x, 1)
+    assert torch.isfinite(loss) and float(parts["ring"].detach()) >= 0
 
 
 _OLD_REWRITES = ("output_conv_space_to_depth", "upsample_conv_phases")

@@ -1,7 +1,9 @@
 """The candy-ring measure (pastiche_lab.motifs) on tiny synthetic pictures."""
 import numpy as np
 
-from pastiche_lab.motifs import ring_figures, ring_map, ring_peaks
+import torch
+
+from pastiche_lab.motifs import THRESHOLD, ring_figures, ring_map, ring_map_torch, ring_peaks, ring_tail
 
 
 def _disk(img, cy, cx, r0, r1, v):
@@ -44,3 +46,20 @@ def test_ring_figures_teacher_vs_a_model_without_rings():
     # shifted by 2 px: still the teacher's ring (within TOL)
     assert ring_figures(t, np.roll(t, 2, axis=1))["hits"] == 1
     assert ring_figures(plain, plain)["strength"] is None
+
+
+def test_ring_map_torch_is_ring_map_where_it_sees_a_ring_and_ring_tail_asks_for_rings_anywhere():
+    t, plain = _scene()[..., 0], _scene(ring=False)[..., 0]
+    a, b = ring_map(t), ring_map_torch(torch.tensor(t)[None, None])[0].numpy()
+    assert np.abs(a - b)[a > THRESHOLD].max() < 1e-6 and np.unravel_index(b.argmax(), b.shape) in ((40, 50), (39, 50))
+    assert ring_map_torch(torch.tensor(plain)[None, None]).max() < THRESHOLD - 40
+    rgb = lambda im: torch.tensor(np.repeat(im[None, None], 3, 1))
+    assert float(ring_tail(rgb(t), rgb(t))) == 0.0
+    miss = ring_tail(rgb(plain), rgb(t))
+    # the ring somewhere else (moved by 60 px): nearly no loss, where a pixel loss would double
+    moved = _scene(ring=False)[..., 0]
+    _disk(moved, 110, 110, 0, 17, 60.0); _disk(moved, 110, 110, 3.5, 8.5, 200.0)
+    assert float(miss) > 0.05 and float(ring_tail(rgb(moved), rgb(t))) < 0.2 * float(miss)
+    out = rgb(plain).requires_grad_(True)
+    ring_tail(out, rgb(t)).backward()
+    assert out.grad.abs().sum() > 0
