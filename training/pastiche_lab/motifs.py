@@ -79,11 +79,13 @@ def ring_figures(teacher_img, model_img, threshold=THRESHOLD, tol=TOL):
     """Rings of the teacher's and the model's outputs (H x W x 3, 0..255, same size): counts; recall (the
     share of the teacher's rings with a model ring within tol px); strength (the model's best score
     within tol px of each teacher ring, clamped at 0, over the teacher's score there, averaged: 1 for
-    the teacher itself, 0 where the model paints nothing ring-like)."""
+    the teacher itself, 0 where the model paints nothing ring-like); top3: the mean of the 3 best ring
+    scores anywhere in the picture (0 for missing ones), position-free."""
     st, sm = ring_map(luminance(teacher_img)), ring_map(luminance(model_img))
     pt, pm = ring_peaks(st, threshold), ring_peaks(sm, threshold)
     near = maximum_filter(sm, size=2 * tol + 1)
-    return {"teacher_rings": len(pt), "model_rings": len(pm),
+    top = lambda sc: float(np.mean((sorted((v for _, _, v in ring_peaks(sc, 0.0)), reverse=True) + [0.0] * 3)[:3]))
+    return {"teacher_rings": len(pt), "model_rings": len(pm), "teacher_top3": top(st), "model_top3": top(sm),
             "hits": int(sum(near[y, x] > threshold for y, x, _ in pt)),
             "strength": float(np.mean([max(near[y, x], 0.0) / v for y, x, v in pt])) if pt else None,
             "teacher_at": [(y, x) for y, x, _ in pt], "model_at": [(y, x) for y, x, _ in pm]}
@@ -196,11 +198,12 @@ def main(argv=None):
                 r = ring_figures(t, pad_run(f, img))
                 res[m].append({"photo": Path(p).name, **r})
                 print(m, Path(p).name, {k: v for k, v in r.items() if not k.endswith("_at")}, flush=True)
-    print(f"\n{a.size} px, {len(res[a.models[0]])} photos\n| model | teacher rings | model rings | hits (recall) | strength |\n|---|---|---|---|---|")
+    print(f"\n{a.size} px, {len(res[a.models[0]])} photos\n| model | teacher rings | model rings | hits (recall) | strength | top-3 score teacher / model |\n|---|---|---|---|---|---|")
     for m, rows in res.items():
         nt, nm, hits = (sum(r[k] for r in rows) for k in ("teacher_rings", "model_rings", "hits"))
         st = [r["strength"] * r["teacher_rings"] for r in rows if r["strength"] is not None]
-        print(f"| {m} | {nt} | {nm} | {hits} ({hits / nt if nt else float('nan'):.2f}) | {sum(st) / nt if nt else float('nan'):.3f} |")
+        t3, m3 = (np.mean([r[k] for r in rows]) for k in ("teacher_top3", "model_top3"))
+        print(f"| {m} | {nt} | {nm} | {hits} ({hits / nt if nt else float('nan'):.2f}) | {sum(st) / nt if nt else float('nan'):.3f} | {t3:.1f} / {m3:.1f} |")
     if a.json:
         Path(a.json).write_text(json.dumps(res, indent=1))
 

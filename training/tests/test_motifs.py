@@ -38,6 +38,7 @@ def test_ring_figures_teacher_vs_a_model_without_rings():
     assert same["teacher_rings"] == same["model_rings"] == same["hits"] == 1 and abs(same["strength"] - 1) < 1e-9
     none = ring_figures(t, plain)
     assert none["teacher_rings"] == 1 and none["model_rings"] == 0 and none["hits"] == 0 and none["strength"] == 0.0
+    assert none["teacher_top3"] > 20 and none["model_top3"] == 0.0 and abs(same["model_top3"] - same["teacher_top3"]) < 1e-9
     # a fainter ring (less contrast) scores between
     faint = _scene(ring=False)
     _disk(faint, 40, 50, 0, 17, 85.0); _disk(faint, 40, 50, 3.5, 8.5, 175.0)
