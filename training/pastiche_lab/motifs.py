@@ -143,7 +143,7 @@ def ring_map_torch(lum, radii=RADII, n=SECTORS, drop=2, threshold=THRESHOLD):
 TRAIN_RADII = (7, 9, 11)          # ring_tail's radii on the 2x-pooled luminance (14-22 px at full size)
 
 
-def ring_tail(out, ref, q=0.002, pool=2, radii=TRAIN_RADII):
+def ring_tail(out, ref, q=0.002, pool=2, radii=TRAIN_RADII, n=SECTORS, drop=2):
     """Position-free ring loss for training: the L1 distance (/ 255) of the upper tails (the top q
     fraction, clamped at 0) of the ring scores (`ring_map_torch`) of out and ref [N, 3, H, W], per
     image, averaged: a 1-Wasserstein distance of the tails. The teacher's rings fall where tiny input
@@ -155,9 +155,9 @@ def ring_tail(out, ref, q=0.002, pool=2, radii=TRAIN_RADII):
     import torch.nn.functional as F
     lumw = torch.tensor([0.299, 0.587, 0.114], dtype=out.dtype, device=out.device).view(1, 3, 1, 1)
     lum = lambda y: F.avg_pool2d((y * lumw).sum(1, keepdim=True), pool) if pool > 1 else (y * lumw).sum(1, keepdim=True)
-    so = ring_map_torch(lum(out), radii).flatten(1)
+    so = ring_map_torch(lum(out), radii, n, drop).flatten(1)
     with torch.no_grad():
-        sr = ring_map_torch(lum(ref), radii).flatten(1)
+        sr = ring_map_torch(lum(ref), radii, n, drop).flatten(1)
     k = max(1, int(round(q * so.shape[1])))
     return (so.topk(k, dim=1).values.clamp_min(0) - sr.topk(k, dim=1).values.clamp_min(0)).abs().mean() / 255.0
 

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -17,7 +18,8 @@ from pastiche_lab.data import REPO, STYLES, data_root, load_rgb, resize_long, to
 from pastiche_lab.evaluate import load_student  # noqa: E402
 from pastiche_lab.finetune import hard_l1  # noqa: E402
 from pastiche_lab.model import FULL, macs_per_pixel  # noqa: E402
-from pastiche_lab.motifs import ring_figures  # noqa: E402
+from pastiche_lab.data import save_rgb  # noqa: E402
+from pastiche_lab.motifs import ring_figures, ring_tail  # noqa: E402
 from pastiche_lab.teachers import load_teacher  # noqa: E402
 
 
@@ -31,6 +33,10 @@ def main(argv=None):
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--w-hard", type=float, default=4.0)
     ap.add_argument("--every", type=int, default=50)
+    ap.add_argument("--w-ring", type=float, default=0.0, help="add the position-free motifs.ring_tail at this weight")
+    ap.add_argument("--ring-sectors", type=int, default=8)
+    ap.add_argument("--ring-drop", type=int, default=2, help="sectors allowed to fail in ring_tail's score")
+    ap.add_argument("--save", help="write the student's output on the crop here at the end")
     a = ap.parse_args(argv)
     torch.set_num_threads(1)
     teacher = load_teacher(data_root(), STYLES["candy"][0]).eval()   # format B: no context
@@ -52,8 +58,13 @@ def main(argv=None):
             break
         out = net(xt)
         loss = (out - tout).abs().mean() / 255 + a.w_hard * hard_l1(out, tout)
+        if a.w_ring:
+            loss = loss + a.w_ring * ring_tail(out, tout, n=a.ring_sectors, drop=a.ring_drop)
         opt.zero_grad(); loss.backward(); opt.step()
     print("final loss", float(loss.detach()))
+    if a.save:
+        with torch.no_grad():
+            save_rgb(np.concatenate([img, to_image(tout), to_image(net(xt).clamp(0, 255))], 1).round().astype(np.uint8), a.save)
 
 
 if __name__ == "__main__":
