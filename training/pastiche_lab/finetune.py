@@ -15,6 +15,7 @@ import torch.nn.functional as F
 
 from .data import CropSampler
 from .model import FEATURE_GROUPS, TransformerNet
+from .motifs import ring_tail
 from .perceptual import content_distance, style_distance
 from .teachers import reference_context
 from .trainer import Schedule, Trainer
@@ -62,6 +63,31 @@ def chroma_hist(out, ref, n_dirs=8, pool=2):
     return (proj(out) - proj(ref)).abs().mean() / 255.0
 
 
+def hard_l1(out, ref, q=0.02, pool=2):
+    """Hard-example pixel loss: the mean of the top-q fraction of the per-position L1 difference (channel
+    mean, / 255) of out and ref [N, 3, H, W] (0..255), both `pool`x average-pooled first (so that the
+    selected positions are regions where the pictures differ, not single-pixel texture), per image then
+    averaged. The selection follows the current difference (no gradient through it): a rare motif that the
+    student leaves out (candy's rings: a handful of 30-40 px spots per 768-px photo, a fraction of a
+    per cent of the pixels) is where its difference is largest, and gets the whole loss, where a mean
+    over the crop hardly sees it."""
+    if pool > 1:
+        out, ref = F.avg_pool2d(out, pool), F.avg_pool2d(ref, pool)
+    e = (out - ref).abs().mean(1).flatten(1) / 255.0            # [N, h*w]
+    k = max(1, int(round(q * e.shape[1])))
+    return e.topk(k, dim=1).values.mean()
+
+
+def hard_feature(fs, ft, q=0.02):
+    """The same at a VGG layer: squared feature difference per position (summed over channels),
+    normalised by the teacher's mean feature energy per position, mean of the top-q fraction of the
+    positions per image, averaged. fs, ft: [N, C, h, w]."""
+    e = ((fs - ft) ** 2).sum(1).flatten(1)
+    norm = (ft ** 2).sum(1).flatten(1).mean(1, keepdim=True).clamp_min(1e-6)
+    k = max(1, int(round(q * e.shape[1])))
+    return (e / norm).topk(k, dim=1).values.mean()
+
+
 def teacher_targets(teacher: TransformerNet, x, kept, context):
     """Teacher output and kept-channel features for crop x (with reflect context for format A);
     kept None: no features."""
@@ -85,16 +111,22 @@ class DistillObjective:
     """objective(student, x, step) -> (loss, parts) for the Trainer."""
 
     def __init__(self, teacher, kept, vgg, *, context=0, w_pix=1.0, w_low=0.0, w_feat=1.0, w_content=1.0,
-                 w_style=3.0, vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), w_phase=0.0, w_ssim=0.0, w_chroma=0.0):
+                 w_style=3.0, vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), w_phase=0.0, w_ssim=0.0, w_chroma=0.0,
+                 w_hard=0.0, w_hard_feat=0.0, hard_q=0.02, hard_pool=2, w_ring=0.0, ring_q=0.002):
         """kept None (a student whose teacher channels are not known, e.g. imported from a shipped
         ONNX model): no feature matching. w_phase: L1 of the 2x2-periodic components (`phases`).
         w_ssim: 1 - SSIM of the 4x-pooled luminance to the teacher's (`ssim_lum_4x`; 0 = off).
-        w_chroma: colour-histogram distance to the teacher's output (`chroma_hist`; 0 = off)."""
+        w_chroma: colour-histogram distance to the teacher's output (`chroma_hist`; 0 = off).
+        w_hard: hard-example pixel L1 on the top hard_q fraction of the hard_pool-x pooled positions where
+        the student differs most from the teacher (`hard_l1`; 0 = off); w_hard_feat: the same on VGG
+        relu3_1 (`hard_feature`, on the VGG iterations; 0 = off). w_ring: the position-free ring loss
+        (`motifs.ring_tail`: the top ring_q tail of the ring scores to the teacher's; 0 = off)."""
         if kept is None and w_feat:
             raise ValueError("feature matching needs the kept channels (kept=None: set w_feat=0)")
         self.teacher, self.kept, self.vgg, self.context = teacher.eval(), kept, vgg, context
         self.w = dict(pix=w_pix, low=w_low, feat=w_feat, content=w_content, style=w_style, dk=w_dk, phase=w_phase, ssim=w_ssim,
-                      chroma=w_chroma)
+                      chroma=w_chroma, hard=w_hard, hard_feat=w_hard_feat, ring=w_ring)
+        self.hard_q, self.hard_pool, self.ring_q = hard_q, hard_pool, ring_q
         self.vgg_every, self.darknet, self.dk_taps = vgg_every, darknet, dk_taps
 
     def __call__(self, student, x, step):
@@ -109,10 +141,14 @@ class DistillObjective:
              "phase": (phases(out) - phases(tout)).abs().mean() / 255.0 if self.w["phase"] else None,
              "ssim": 1.0 - ssim_lum_4x(out, tout) if self.w["ssim"] else None,
              "chroma": chroma_hist(out, tout) if self.w["chroma"] else None,
-             "style": None, "content": None, "dk": None}
+             "hard": hard_l1(out, tout, self.hard_q, self.hard_pool) if self.w["hard"] else None,
+             "ring": ring_tail(out, tout, self.ring_q) if self.w["ring"] else None,
+             "style": None, "content": None, "dk": None, "hard_feat": None}
         if step % self.vgg_every == 0:
             fs, ft = self.vgg(out), self.vgg(tout)
             p["style"], p["content"] = style_distance(fs, ft), content_distance(fs[1], ft[1])
+            if self.w["hard_feat"]:
+                p["hard_feat"] = hard_feature(fs[2], ft[2], self.hard_q)
         if self.darknet is not None:   # cheap Gram loss on Tiny Darknet features, every iteration
             with torch.no_grad():
                 dt = self.darknet(tout, taps=self.dk_taps)
@@ -135,7 +171,7 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir, 
           context=None, val_every=100, validator=None, device="cpu", seed=0, log=print, max_iters=None,
           vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), val_def="", w_low=0.0, iter_schedule=False,
           scales=(0.6, 1.0), photometric=0.0, max_side=None, w_phase=0.0, score=None, w_ssim=0.0,
-          w_chroma=0.0):
+          w_chroma=0.0, w_hard=0.0, w_hard_feat=0.0, hard_q=0.02, hard_pool=2, w_ring=0.0, ring_q=0.002):
     """Resumable: state in run_dir/ft_state.pt; best student in run_dir/student.pt; log in ft_log.jsonl.
 
     photos_dir: a folder or a list of photos. iter_schedule (needs max_iters): the cosine decay runs
@@ -150,7 +186,8 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir, 
     objective = DistillObjective(teacher, kept, vgg, context=context, w_pix=w_pix, w_low=w_low, w_feat=w_feat,
                                  w_content=w_content, w_style=w_style, vgg_every=vgg_every, darknet=darknet,
                                  w_dk=w_dk, dk_taps=dk_taps, w_phase=w_phase, w_ssim=w_ssim,
-                                 w_chroma=w_chroma)
+                                 w_chroma=w_chroma, w_hard=w_hard, w_hard_feat=w_hard_feat, hard_q=hard_q,
+                                 hard_pool=hard_pool, w_ring=w_ring, ring_q=ring_q)
     sampler = CropSampler(photos_dir, crop, scales=scales, seed=seed, photometric=photometric, max_side=max_side)
 
     def validate(net, step):

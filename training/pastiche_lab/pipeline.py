@@ -133,6 +133,17 @@ def main(argv=None):
     ap.add_argument("--w-chroma", type=float, default=0.0,
                     help="colour-histogram distance of the output to the teacher's in the chroma plane (sliced "
                          "Wasserstein, location- and luminance-blind: a hue wash the teacher does not paint; 0 = off)")
+    ap.add_argument("--w-hard", type=float, default=0.0,
+                    help="hard-example pixel L1: the top --hard-q fraction of the (2x pooled) positions where the "
+                         "student differs most from the teacher (rare motifs, e.g. candy's rings; 0 = off)")
+    ap.add_argument("--w-hard-feat", type=float, default=0.0,
+                    help="the same on VGG relu3_1 features, on the VGG iterations (0 = off)")
+    ap.add_argument("--hard-q", type=float, default=0.02, help="fraction of positions the hard-example terms take")
+    ap.add_argument("--hard-pool", type=int, default=2, help="average pooling before the hard pixel selection")
+    ap.add_argument("--w-ring", type=float, default=0.0,
+                    help="position-free ring loss (motifs.ring_tail): the upper tail of the output's ring scores "
+                         "to the teacher's, wherever they lie (candy's rings; 0 = off)")
+    ap.add_argument("--ring-q", type=float, default=0.002, help="the tail fraction of --w-ring")
     ap.add_argument("--init", help="start from this student (a checkpoint, e.g. onnx_import of a shipped model) "
                                    "instead of searching; no feature matching (its kept channels are unknown)")
     ap.add_argument("--widen", help="with --init: widen the student to these widths first, e.g. "
@@ -220,7 +231,9 @@ def main(argv=None):
                  w_content=a.w_content, w_style=a.w_style, val_every=a.val_every, validator=validator,
                  device=dev, seed=a.seed, log=log, vgg_every=a.vgg_every,
                  darknet=load_darknet(droot).to(dev) if a.w_darknet > 0 else None, w_dk=a.w_darknet,
-                 val_def=val_tag, score=GOAL_SCORE if a.score == "goal" else None, w_low=a.w_low, w_phase=a.w_phase, w_ssim=a.w_ssim, w_chroma=a.w_chroma, max_iters=a.iters, iter_schedule=bool(a.iters))
+                 val_def=val_tag, score=GOAL_SCORE if a.score == "goal" else None, w_low=a.w_low, w_phase=a.w_phase, w_ssim=a.w_ssim, w_chroma=a.w_chroma,
+                 w_hard=a.w_hard, w_hard_feat=a.w_hard_feat, hard_q=a.hard_q, hard_pool=a.hard_pool,
+                 w_ring=a.w_ring, ring_q=a.ring_q, max_iters=a.iters, iter_schedule=bool(a.iters))
     log("fine-tune done, best", best)
     final = run / "student.pt"
     if a.iters:   # compare at equal iterations: the student of the last iteration, not the best validated

@@ -11,7 +11,7 @@ import torch.nn.functional as F
 
 from pastiche_lab import evaluate as E
 from pastiche_lab.data import REPO, STYLES, data_root, list_photos, load_rgb, resize_long
-from pastiche_lab.finetune import DistillObjective, chroma_hist, phases, ssim_lum_4x
+from pastiche_lab.finetune import DistillObjective, chroma_hist, hard_feature, hard_l1, phases, ssim_lum_4x
 from pastiche_lab.model import Geometry, TransformerNet, Widths
 from pastiche_lab.teachers import CONTEXT_A, reference_context
 
@@ -156,6 +156,59 @@ def test_pipeline_passes_w_chroma_to_the_fine_tuning(tmp_path, monkeypatch):
         with pytest.raises(Stop):
             pipeline.main(args + extra)
         assert seen["w_chroma"] == want
+    for extra, want in (([], (0.0, 0.0, 0.02, 2)),
+                        (["--w-hard", "4", "--w-hard-feat", "1.5", "--hard-q", "0.01", "--hard-pool", "4"], (4.0, 1.5, 0.01, 4))):
+        with pytest.raises(Stop):
+            pipeline.main(args + extra)
+        assert (seen["w_hard"], seen["w_hard_feat"], seen["hard_q"], seen["hard_pool"]) == want
+    for extra, want in (([], (0.0, 0.002)), (["--w-ring", "10", "--ring-q", "0.004"], (10.0, 0.004))):
+        with pytest.raises(Stop):
+            pipeline.main(args + extra)
+        assert (seen["w_ring"], seen["ring_q"]) == want
+
+
+def _ring(h=96, w=96, cy=40, cx=50, r0=6, r1=12):
+    """A grey picture with one dark ring (radii r0..r1, the candy teacher's motif in small)."""
+    yy, xx = np.mgrid[:h, :w]
+    r = np.hypot(yy - cy, xx - cx)
+    img = np.full((h, w), 150.0)
+    img[(r >= r0) & (r < r1)] = 30.0
+    return torch.tensor(np.repeat(img[None, None], 3, 1))
+
+
+def test_hard_l1_sees_a_rare_ring_that_the_mean_hardly_sees():
+    ring, plain = _ring(), torch.full((1, 3, 96, 96), 150.0, dtype=torch.float64)
+    mean = float((ring - plain).abs().mean() / 255)
+    hard = float(hard_l1(ring, plain, q=0.02, pool=2))
+    assert hard > 10 * mean and hard > 0.2      # the ring covers ~ 4 % of the picture, its L1 is 120 / 255
+    assert float(hard_l1(plain, plain)) == 0.0
+    # q = 1 and no pooling: the plain mean L1 (channel mean / 255)
+    assert abs(float(hard_l1(ring, plain, q=1.0, pool=1)) - mean) < 1e-12
+    # the gradient reaches only the selected (largest-difference) positions
+    out = plain.clone().requires_grad_(True)
+    hard_l1(out, ring, q=0.01, pool=1).backward()
+    g = out.grad.abs().sum(1)[0]
+    assert int((g > 0).sum()) == round(0.01 * 96 * 96) and bool((ring[0, 0][g > 0] == 30.0).all())
+    # at a feature layer: the same selection, normalised by the teacher's feature energy
+    ft = torch.rand(2, 8, 12, 12, dtype=torch.float64) + 1
+    fs = ft.clone(); fs[:, :, 3, 4] += 5
+    assert float(hard_feature(fs, ft, q=1 / 144)) > 100 * float(((fs - ft) ** 2).sum(1).mean() / (ft ** 2).sum(1).mean())
+    assert float(hard_feature(ft, ft)) == 0.0
+
+
+def test_hard_terms_are_opt_in_and_train_the_student():
+    teacher, student = _tiny("A", 0), _tiny("A", 1)
+    x = torch.rand(2, 3, 32, 32) * 255
+    vgg = lambda y: [y[:, :, ::2, ::2]] * 3
+    loss, parts = DistillObjective(teacher, None, vgg, w_feat=0.0, w_hard=3.0, w_hard_feat=1.0, context=8)(student, x, 0)
+    assert float(parts["hard"].detach()) > float(parts["pix"].detach()) > 0 and float(parts["hard_feat"].detach()) > 0
+    loss.backward()
+    assert student.up2.conv.weight.grad.abs().sum() > 0
+    off = DistillObjective(teacher, None, vgg, w_feat=0.0, context=8)(student, x, 0)[1]
+    assert off["hard"] is None and off["hard_feat"] is None and off["ring"] is None
+    x = torch.rand(1, 3, 64, 64) * 255
+    loss, parts = DistillObjective(teacher, None, vgg, w_feat=0.0, w_ring=10.0, context=8)(student, x, 1)
+    assert torch.isfinite(loss) and float(parts["ring"].detach()) >= 0
 
 
 _OLD_REWRITES = ("output_conv_space_to_depth", "upsample_conv_phases")
