@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
 from pastiche_lab import poster_net as PN
 from pastiche_lab import poster_render as PR
