@@ -90,6 +90,9 @@ def tiny_net(seed=3):
     with torch.no_grad():
         net.conv_out.conv.bias.fill_(128)
         net.conv_out.conv.weight.mul_(300)
+        g = torch.Generator().manual_seed(seed)
+        for n in net.norms():     # trained-looking norms (an identity affine is folded away by fastgraph)
+            n.weight.copy_(1 + 0.2 * torch.randn(n.c, generator=g)); n.bias.copy_(0.1 * torch.randn(n.c, generator=g))
     net.target_kind = "smooth"
     return net.eval()
 
@@ -164,3 +167,22 @@ def test_pre_palette_target_and_its_sampler(tmp_path):
         PairSampler([str(tmp_path / "old.npz")], 32, target="smooth")
     xo, to = PairSampler([str(tmp_path / "old.npz")], 32).sample(1)      # the old cache: the poster target
     assert to.shape == (1, 3, 32, 32)
+
+
+def test_a_lut_model_imports_back_as_a_pre_palette_net(tmp_path):
+    import json
+    from pastiche_lab import poster_import as PI
+    from pastiche_lab.export import export_pair
+    net = PN.with_snap(tiny_net(), PR.COLOURS, 5, 32)
+    whole, tile = tmp_path / "gongnongbing.onnx", tmp_path / "gongnongbing.tile.onnx"
+    export_pair(net, whole, tile)
+    json.dump({"models": [{"file": "gongnongbing.onnx", "lab": {"config": net.config()}}]},
+              open(tmp_path / "catalog.json", "w"))
+    back, c = PI.import_model(whole, tmp_path / "back.pt")
+    assert c["same_pixels"] == 1.0                  # checked through the same table
+    assert back.target_kind == "smooth" and not back.snap_output
+    for a, b in zip(net.state_dict().values(), back.state_dict().values()):
+        if a.numel() and a.dtype.is_floating_point:
+            assert torch.allclose(a, b, atol=1e-5)
+    # checked through a nearest-colour snap instead, the same weights do not reproduce the model
+    assert PI.check(back, PR.COLOURS.astype(np.float32), 5, whole)["same_pixels"] < 0.99
