@@ -71,6 +71,7 @@ class PosterNet(TransformerNet):
         self.snap_output = False
         self.snap_blur = 0
         self.snap_lut = 0          # L > 0: the snap is the renderer's colour rule as an L^3 lookup table
+        self.snap_mode = 0         # m > 1 (with the table): then an m x m mode filter of the labels, 2 passes
         self.register_buffer("lut", torch.zeros(0, dtype=torch.uint8))
         self.lut_ink = -1          # the table's ink label: a pixel whose own (unblurred) label is ink stays ink
         self.target_kind = "poster"   # what the network draws: "poster" (palette colours) or "smooth" (the
@@ -94,7 +95,7 @@ class PosterNet(TransformerNet):
     def _snap(self, y):
         k = int(self.snap_blur)
         if self.snap_lut:
-            return lut_snap(y, self.lut, self.palette, self.snap_lut, k, self.lut_ink)
+            return lut_snap(y, self.lut, self.palette, self.snap_lut, k, self.lut_ink, self.snap_mode)
         if k > 1:      # a k x k box mean first: pixels near a colour boundary follow their neighbours
             y = box_mean_pad(y, k)
         return snap_to_palette(y, self.palette)
@@ -102,6 +103,7 @@ class PosterNet(TransformerNet):
     def config(self):
         return {**super().config(), "poster_head": list(self.head) if self.head else None,
                 **({"poster_lut": int(self.snap_lut)} if self.snap_lut else {}),
+                **({"poster_lut_mode": int(self.snap_mode)} if self.snap_lut and self.snap_mode else {}),
                 **({"poster_target": self.target_kind} if self.target_kind != "poster" else {}),
                 "palette": self.palette.round().int().tolist(),
                 **({"poster_smooth": list(self.smooth)} if self.smooth else {})}
@@ -179,7 +181,7 @@ def load(path, device="cpu"):
     return net.to(device).eval(), ck
 
 
-def with_snap(net, palette, blur=0, lut=0):
+def with_snap(net, palette, blur=0, lut=0, mode=0):
     """A copy of `net` (PosterNet) whose output snaps to `palette` (after a blur x blur box mean of
     the output, blur > 1): to the nearest palette colour, or with lut = L > 0 by the renderer's own
     colour rule (`poster_render.palette_labels`) as an L^3 lookup table (`lut_table`, `lut_snap`;
@@ -190,6 +192,7 @@ def with_snap(net, palette, blur=0, lut=0):
     s.snap_output = True
     s.snap_blur = int(blur)
     s.snap_lut = int(lut)
+    s.snap_mode = int(mode) if lut else 0
     if lut:
         from . import poster_render as PR
         if not np.array_equal(np.asarray(palette), PR.COLOURS):
@@ -232,17 +235,36 @@ def box_mean_pad(y, k):
     return F.avg_pool2d(F.pad(y, (k // 2, k - 1 - k // 2) * 2, mode="reflect"), k, 1)
 
 
-def lut_snap(y, table, palette, levels, blur=0, ink=-1):
+def mode_labels(lab, n, size, passes, skip=None):
+    """The renderer's mode filter in the graph: the majority label over size x size windows (reflection
+    at the borders; ties: the lowest index, as `poster_render.mode_filter`), `passes` times; pixels of
+    `skip` ([N,H,W] bool: the ink) are left out of the votes. Counts are box means of one-hot planes
+    (sums of 0/1 over the window divided by size^2: the same floats in PyTorch and ONNX Runtime)."""
+    ks = torch.arange(n, device=lab.device).view(1, n, 1, 1)
+    for _ in range(passes):
+        votes = (lab[:, None] == ks).to(torch.float32)
+        if skip is not None:
+            votes = votes * (~skip)[:, None].to(torch.float32)
+        lab = torch.argmax(box_mean_pad(votes, size), 1)
+    return lab
+
+
+def lut_snap(y, table, palette, levels, blur=0, ink=-1, mode=0, mode_passes=2):
     """[N,3,H,W] 0..255 -> the palette colour of each pixel's label in `table` (the renderer's rule on
     its cell). With blur = k > 1 (and the table's `ink` label), the label is taken on a k x k box mean
     that leaves out the ink pixels (those whose own label is ink: sum of the others / their count), and
     an ink pixel stays ink: the mean takes out specks but neither dissolves the 3 px outlines nor
-    spreads them into a dark halo on the fields beside them."""
+    spreads them into a dark halo on the fields beside them. mode = m > 1: then the renderer's m x m mode
+    filter, `mode_passes` times, on the labels of the fields (`mode_labels`, the ink left out), the ink
+    kept."""
     if blur > 1 and ink >= 0:
         is_ink = lut_labels(y, table, levels) == ink
         keep = (~is_ink).to(y.dtype)[:, None]
         yb = box_mean_pad(y * keep, blur) / torch.clamp(box_mean_pad(keep, blur), min=1e-6)
-        lab = torch.where(is_ink, torch.full_like(is_ink, ink, dtype=torch.int64), lut_labels(yb, table, levels))
+        lab = lut_labels(yb, table, levels)
+        if mode > 1:
+            lab = mode_labels(lab, len(palette), mode, mode_passes, is_ink)
+        lab = torch.where(is_ink, torch.full_like(is_ink, ink, dtype=torch.int64), lab)
     else:
         lab = lut_labels(box_mean_pad(y, blur) if blur > 1 else y, table, levels)
     return palette[lab].permute(0, 3, 1, 2)

@@ -113,20 +113,22 @@ def run_net(net, x_uint8, device="cpu"):
     return np.clip(np.rint(y), 0, 255).astype(np.uint8)
 
 
-def snapped(net, blur=5, lut=None):
+def snapped(net, blur=5, lut=None, mode=None):
     """The network as shipped: a net that draws the pre-palette image (`target_kind` "smooth") through
     the renderer's colour rule as a lookup table (lut levels, default LUT_LEVELS), after a blur x blur
     box mean; any other net as it is (its palette snap is the caller's choice)."""
     if getattr(net, "target_kind", "poster") != "smooth":
         return net
-    return PN.with_snap(net, PR.COLOURS, blur, lut or LUT_LEVELS)
+    return PN.with_snap(net, PR.COLOURS, blur, lut or LUT_LEVELS, LUT_MODE if mode is None else mode)
 
 
-LUT_LEVELS = 64
+LUT_LEVELS = 128    # 0.97 of smoothed pixels get palette_labels' own label (64: 0.94); flatter at 768 px
+LUT_MODE = 5        # the renderer's 5x5 mode filter (2 passes) after the table: specks 0.022 -> 0.005
 
 
-def lut_system(name, blur, levels, step):
-    return f"{name} + {blur}x{blur} mean + lookup table {levels} (step {step})"
+def lut_system(name, blur, levels, step, mode=0):
+    return f"{name} + {blur}x{blur} mean + lookup table {levels}" + (f" + {mode}x{mode} mode" if mode else "") \
+        + f" (step {step})"
 
 
 def validator(photos, targets, device, score="l1", view=None):
@@ -355,8 +357,9 @@ def cmd_evaluate(a):
         if getattr(net, "target_kind", "poster") == "smooth":    # the pre-palette image: the renderer's rule snaps it
             for k in a.snap_blur or [5]:
                 for lv in a.lut or [LUT_LEVELS]:
-                    snap = PN.with_snap(net, PR.COLOURS, k, lv)
-                    systems[lut_system(name, k, lv, c["step"])] = lambda x, snap=snap: run_net(snap, x)
+                    for md in a.lut_mode or [LUT_MODE]:
+                        snap = PN.with_snap(net, PR.COLOURS, k, lv, md)
+                        systems[lut_system(name, k, lv, c["step"], md)] = lambda x, snap=snap: run_net(snap, x)
             continue
         if a.snap:
             snap = PN.with_snap(net, PR.COLOURS)
@@ -390,10 +393,10 @@ def cmd_sheet(a):
     net, ck = load_net(a.checkpoint or default_checkpoint(a.id))
     also = [load_net(path)[0] for path in a.also or []]
     if net.target_kind == "smooth":      # draws the pre-palette image: the renderer's rule as a table snaps it
-        net = snapped(net, a.snap_blur or 5, a.lut)
+        net = snapped(net, a.snap_blur or 5, a.lut, a.lut_mode)
     elif a.snap or a.snap_blur:
         net = PN.with_snap(net, PR.COLOURS, a.snap_blur)
-    also = [snapped(n, a.also_snap_blur or 5, a.lut) if n.target_kind == "smooth" else
+    also = [snapped(n, a.also_snap_blur or 5, a.lut, a.lut_mode) if n.target_kind == "smooth" else
             PN.with_snap(n, PR.COLOURS, a.also_snap_blur) if a.snap or a.snap_blur else n for n in also]
     old = onnx_fn(a.old_onnx) if a.old_onnx and os.path.exists(a.old_onnx) else None
     kodak = os.path.join(DATA, "photos", "kodak")
@@ -429,11 +432,12 @@ def cmd_export(a):
     ckp = a.checkpoint or default_checkpoint(a.id)
     net, ck = load_net(ckp)
     lut = (a.lut or LUT_LEVELS) if net.target_kind == "smooth" else 0
+    mode = (LUT_MODE if a.lut_mode is None else a.lut_mode) if lut else 0
     if lut and a.snap_blur < 2:
         a.snap_blur = 5
     snap = a.snap or a.snap_blur > 1 or bool(lut)
     if snap:
-        net = PN.with_snap(net, PR.COLOURS, a.snap_blur, lut)
+        net = PN.with_snap(net, PR.COLOURS, a.snap_blur, lut, mode)
     out = os.path.abspath(a.out_dir)
     os.makedirs(out, exist_ok=True)
     path = os.path.join(out, f"{a.id}.onnx")
@@ -457,7 +461,7 @@ def cmd_export(a):
     fid = {"psnr_db": None, "ssim": None}
     if os.path.exists(ev_path):
         ev = json.load(open(ev_path))
-        want = a.eval_system or (lut_system("network", a.snap_blur, lut, ck["step"]) if lut else None) or (
+        want = a.eval_system or (lut_system("network", a.snap_blur, lut, ck["step"], mode) if lut else None) or (
             ("network + %dx%d mean + palette snap (step %d)" % (a.snap_blur, a.snap_blur, ck["step"])
                                   if a.snap_blur > 1 else "network + palette snap (step %d)" % ck["step"])
                                  if snap else "network (step %d)" % ck["step"])
@@ -511,7 +515,10 @@ def cmd_export(a):
                     "channel quantised to %d levels: Mul by a power of two, Floor, Clip, Cast; Gather of the cell's "
                     "label, computed at the cell centres, then Gather of its palette colour); a pixel whose own "
                     "(unblurred) label is ink stays ink (Where), so the outlines survive the mean"
-                    % (a.snap_blur, a.snap_blur, lut, lut)) if lut else
+                    % (a.snap_blur, a.snap_blur, lut, lut)
+                    + ("; then the renderer's %dx%d mode filter, 2 passes, on the labels of the fields (one-hot "
+                       "planes, AveragePool, ArgMax; the ink left out of the votes and kept)" % (mode, mode) if mode else ""))
+                   if lut else
                    ("; output layer snaps each pixel to the nearest of the renderer's %d palette colours (ArgMin + Gather in "
                     "the ONNX graph)" % len(PR.COLOURS)
                     + (", after a %dx%d box mean of the network's output (reflection Pad + AveragePool in the graph: a "
@@ -521,7 +528,8 @@ def cmd_export(a):
                 **({"output_palette": PR.COLOURS.tolist()} if snap else {}),
                 **({"output_snap_blur": a.snap_blur} if snap and a.snap_blur > 1 else {}),
                 **({"output_lut_levels": lut} if lut else {}),
-                "output_reach_px": PN.output_reach(net),
+                **({"output_mode_filter": mode} if mode else {}),
+                "output_reach_px": PN.output_reach(net) + (2 * (mode // 2) if mode else 0),
                 "minutes_trained": round(ck["elapsed"] / 60, 1), "iterations": ck["step"],
                 "train_args": {k: train_args[k] for k in ("crop", "batch", "lr", "schedule", "minutes", "grad_weight",
                                                            "edge_weight", "balance", "head", "seed", "ink_weight", "line_weight",
@@ -612,6 +620,8 @@ def parser():
                    "before the snap (repeatable; a --target smooth net: before its lookup table, default 5)")
     e.add_argument("--lut", type=int, action="append", help="a --target smooth net: the levels a channel of its "
                    f"lookup table (repeatable, default {LUT_LEVELS})")
+    e.add_argument("--lut-mode", type=int, action="append", help="a --target smooth net: its mode filter after the "
+                   f"table (repeatable; 0: none; default {LUT_MODE})")
     e.set_defaults(func=cmd_evaluate, argv=None)
     s = sub.add_parser("sheet", help="contact sheet on Kodak photos (publishable)")
     s.add_argument("--id", default=STYLE_ID); s.add_argument("--checkpoint", default=None)
@@ -625,6 +635,7 @@ def parser():
                    "the snap (the --also columns: see --also-snap-blur)")
     s.add_argument("--lut", type=int, default=None, help="a --target smooth net: levels of its lookup table "
                    f"(default {LUT_LEVELS})")
+    s.add_argument("--lut-mode", type=int, default=None, help=f"its mode filter (default {LUT_MODE}; 0: none)")
     s.add_argument("--also-snap-blur", type=int, default=0, help="the --also columns' box mean before the snap "
                    "(default 0: the plain snap)")
     s.set_defaults(func=cmd_sheet)
@@ -634,6 +645,8 @@ def parser():
     x.add_argument("--snap", action="store_true", help="ship with the palette-snap output layer")
     x.add_argument("--snap-blur", type=int, default=0, help="a KxK box mean of the output before the snap, in the "
                    "graph (implies --snap)")
+    x.add_argument("--lut-mode", type=int, default=None, help=f"a --target smooth net: its mode filter (default "
+                   f"{LUT_MODE}, 2 passes; 0: none)")
     x.add_argument("--lut", type=int, default=None, help="a --target smooth net: levels of its lookup table "
                    f"(default {LUT_LEVELS}; its box mean: --snap-blur, default 5)")
     x.add_argument("--eval-json", default=None, help="the figures for the catalog's fidelity (default "

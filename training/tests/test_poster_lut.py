@@ -56,20 +56,20 @@ def test_levels_must_be_a_power_of_two():
 
 
 class _Snap(nn.Module):
-    def __init__(self, levels, blur):
+    def __init__(self, levels, blur, mode=0):
         super().__init__()
-        self.levels, self.blur = levels, blur
+        self.levels, self.blur, self.mode = levels, blur, mode
         self.register_buffer("tab", torch.from_numpy(PN.lut_table(levels)))
         self.register_buffer("pal", torch.as_tensor(PR.COLOURS, dtype=torch.float32))
 
     def forward(self, y):
-        return PN.lut_snap(y, self.tab, self.pal, self.levels, self.blur, PR.INK)
+        return PN.lut_snap(y, self.tab, self.pal, self.levels, self.blur, PR.INK, self.mode)
 
 
-@pytest.mark.parametrize("levels,blur", [(64, 1), (32, 5)])
-def test_onnx_runtime_equals_pytorch_bit_for_bit(tmp_path, levels, blur):
+@pytest.mark.parametrize("levels,blur,mode", [(64, 1, 0), (32, 5, 0), (128, 5, 5)])
+def test_onnx_runtime_equals_pytorch_bit_for_bit(tmp_path, levels, blur, mode):
     import onnxruntime as ort
-    m = _Snap(levels, blur).eval()
+    m = _Snap(levels, blur, mode).eval()
     g = torch.Generator().manual_seed(2)
     y = torch.rand(1, 3, 20, 24, generator=g) * 300 - 20
     edges = torch.randint(0, levels + 1, (1, 3, 20, 24), generator=g).float() * (256 / levels)
@@ -186,3 +186,36 @@ def test_a_lut_model_imports_back_as_a_pre_palette_net(tmp_path):
             assert torch.allclose(a, b, atol=1e-5)
     # checked through a nearest-colour snap instead, the same weights do not reproduce the model
     assert PI.check(back, PR.COLOURS.astype(np.float32), 5, whole)["same_pixels"] < 0.99
+
+
+def test_mode_filter_in_the_graph_is_the_renderers():
+    rng = np.random.default_rng(5)
+    lab = np.repeat(np.repeat(rng.integers(0, 5, (8, 10)), 3, 0), 3, 1)      # fields of 3x3 cells
+    lab[rng.random(lab.shape) < 0.15] = 7                                    # specks
+    got = PN.mode_labels(torch.from_numpy(lab)[None], len(PR.COLOURS), 5, 2)[0].numpy()
+    want = PR.mode_filter(lab.copy(), 5)
+    inner = (slice(4, -4), slice(4, -4))        # the borders reflect differently (scipy repeats the edge pixel)
+    assert np.array_equal(got[inner], want[inner])
+    assert (got == 7).mean() < (lab == 7).mean() / 3
+    ink = np.zeros(lab.shape, bool); ink[:, 14] = True                      # skipped pixels cast no votes
+    lab2 = lab.copy(); lab2[ink] = 4
+    a = PN.mode_labels(torch.from_numpy(lab2)[None], 13, 5, 1, torch.from_numpy(ink)[None])[0].numpy()
+    lab3 = lab.copy(); lab3[ink] = 2
+    b = PN.mode_labels(torch.from_numpy(lab3)[None], 13, 5, 1, torch.from_numpy(ink)[None])[0].numpy()
+    assert np.array_equal(a, b)
+
+
+def test_mode_filter_removes_a_speck_but_keeps_the_outline():
+    levels = 128
+    pre = np.full((24, 24, 3), 230.0)
+    pre[5, 5] = (216, 40, 24)                   # a one-pixel vermilion speck in the cream field
+    line = np.zeros((24, 24), bool); line[:, 15:18] = True
+    pre[line] = INK_TARGET
+    y = torch.from_numpy(pre).permute(2, 0, 1)[None].float()
+    tab = torch.from_numpy(PN.lut_table(levels))
+    pal = torch.as_tensor(PR.COLOURS, dtype=torch.float32)
+    out = PN.lut_snap(y, tab, pal, levels, 1 + 0, PR.INK, 0)
+    assert out[0, :, 5, 5].tolist() == [216.0, 40.0, 24.0]                   # no mean, no filter: the speck
+    out = PN.lut_snap(y, tab, pal, levels, 5, PR.INK, 5)
+    assert out[0, :, 5, 5].tolist() == [248.0, 232.0, 200.0]
+    assert (out[0][:, torch.from_numpy(line)] == pal[PR.INK].view(3, 1)).all()
