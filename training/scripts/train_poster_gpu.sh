@@ -9,7 +9,7 @@
 # photos at 768 px. Session 10's recipe (reports/gongnongbing/poster_figures.md, top section): the network
 # draws the renderer's pre-palette image (its L0-smoothed photo, outlines ink: --target smooth; L1 +
 # gradient L1, border, rare-colour and outline weights) from the shipped model's trunk
-# (poster_import), and the export appends the renderer's own colour rule as a 64^3 lookup table.
+# (poster_import), and the export appends the renderer's own colour rule as a 128^3 lookup table and its 5x5 mode filter.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ITERS="${1:-4000}"
@@ -25,5 +25,5 @@ python3 -m pastiche_lab.poster_train train --device "$DEVICE" --threads "$THREAD
     --rich 0.4 --rich-colours vermilion,deep_red,golden,cream,skin,skin_shadow,deep_blue,pale_blue \
     --val-photos "${VAL_PHOTOS:-6}" --val-size "${VAL_SIZE:-768}" --val-score colour-line --run-dir "$RUN"
 python3 -m pastiche_lab.poster_train evaluate --size 768 --photos-n "${EVAL_N:-20}" --threads "$THREADS" \
-    --snap-blur 5 --lut 64 --checkpoint "$RUN/state.pt" --out "$RUN/poster_eval.json"
-echo "ship with: cd training && python3 -m pastiche_lab.poster_train export --lut 64 --snap-blur 5 --checkpoint $RUN/state.pt"
+    --snap-blur 5 --lut 128 --lut-mode 5 --checkpoint "$RUN/state.pt" --out "$RUN/poster_eval.json"
+echo "ship with: cd training && python3 -m pastiche_lab.poster_train export --lut 128 --lut-mode 5 --snap-blur 5 --checkpoint $RUN/state.pt"

@@ -173,7 +173,7 @@ def test_a_lut_model_imports_back_as_a_pre_palette_net(tmp_path):
     import json
     from pastiche_lab import poster_import as PI
     from pastiche_lab.export import export_pair
-    net = PN.with_snap(tiny_net(), PR.COLOURS, 5, 32)
+    net = PN.with_snap(tiny_net(), PR.COLOURS, 5, 32, 5)
     whole, tile = tmp_path / "gongnongbing.onnx", tmp_path / "gongnongbing.tile.onnx"
     export_pair(net, whole, tile)
     json.dump({"models": [{"file": "gongnongbing.onnx", "lab": {"config": net.config()}}]},
