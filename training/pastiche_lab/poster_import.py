@@ -8,7 +8,10 @@ box mean from its AveragePool; the network is checked against ONNX Runtime befor
     python3 -m pastiche_lab.poster_import ../models/gongnongbing.onnx --out runs/gongnongbing-import/init.pt
 
 The checkpoint holds the network without the snap (as training keeps it); `meta.snap_blur` records the
-shipped mean, so `export --snap-blur <it>` ships it the same way.
+shipped mean, so `export --snap-blur <it>` ships it the same way. A model whose snap is the renderer's
+colour rule as a lookup table (session 10: config `poster_lut`, `poster_target` "smooth") imports as a
+network that draws the pre-palette image (`target_kind` "smooth", `meta.lut` the table's levels), checked
+through the same table.
 """
 from __future__ import annotations
 
@@ -83,7 +86,7 @@ def net_from_onnx(path, config):
     return net, palette, k
 
 
-def check(net, palette, k, path, hw=(96, 128), seed=0):
+def check(net, palette, k, path, hw=(96, 128), seed=0, lut=0, mode=0):
     """Against ONNX Runtime on a smooth random image (hw, multiples of 4): the share of output pixels
     identical (the palette colour, with the snap), the largest |diff| of the outputs (0..255) and the
     largest relative |diff| of the `stats` output (every instance norm's statistics)."""
@@ -93,7 +96,7 @@ def check(net, palette, k, path, hw=(96, 128), seed=0):
     x = torch.nn.functional.interpolate(torch.from_numpy(lo), size=hw, mode="bilinear", align_corners=False)
     x = (x * 235 + 10 + torch.from_numpy(rng.normal(0, 4, (1, 3, *hw)).astype(np.float32))).clamp(0, 255)
     x = x.numpy().astype(np.float32)
-    n = PN.with_snap(net, palette, k) if palette is not None else net
+    n = PN.with_snap(net, palette, k, lut, mode) if palette is not None else net
     with torch.no_grad():
         y, s = n(torch.from_numpy(x), return_stats=True)
     yo, so = ort_session(path).run(["output", "stats"], {"input": x})
@@ -114,17 +117,20 @@ def config_of(path):
 def import_model(path, out, min_same=0.999, max_stats_rel=1e-4):
     ent = config_of(path)
     net, palette, k = net_from_onnx(path, ent["lab"]["config"])
-    c = check(net, palette, k, path)
+    lut = int(ent["lab"]["config"].get("poster_lut") or 0)
+    mode = int(ent["lab"]["config"].get("poster_lut_mode") or 0)
+    c = check(net, palette, k, path, lut=lut, mode=mode)
     print(f"{path}: PyTorch vs ONNX Runtime: {c['same_pixels']:.5f} of the pixels the same, "
           f"stats rel |diff| {c['stats_rel']:.2e}; palette {None if palette is None else len(palette)} colours, "
-          f"box mean {k}", flush=True)
+          f"box mean {k}" + (f", lookup table {lut}^3" if lut else "") + (f", {mode}x{mode} mode filter" if mode else ""),
+          flush=True)
     if c["same_pixels"] < min_same or c["stats_rel"] > max_stats_rel:
         raise SystemExit("the imported network does not reproduce the ONNX model")
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     lab = ent["lab"]
     checkpoints.save(Path(out), net, step=int(lab.get("iterations") or 0),
                      elapsed=60.0 * float(lab.get("minutes_trained") or 0.0),
-                     meta={"imported_from": str(path), "snap_blur": k, "check": c,
+                     meta={"imported_from": str(path), "snap_blur": k, "lut": lut, "lut_mode": mode, "check": c,
                            "args": dict(lab.get("train_args") or {})})
     print("wrote", out)
     return net, c

@@ -70,6 +70,12 @@ class PosterNet(TransformerNet):
         self.register_buffer("palette", torch.as_tensor(pal, dtype=torch.float32).reshape(-1, 3))
         self.snap_output = False
         self.snap_blur = 0
+        self.snap_lut = 0          # L > 0: the snap is the renderer's colour rule as an L^3 lookup table
+        self.snap_mode = 0         # m > 1 (with the table): then an m x m mode filter of the labels, 2 passes
+        self.register_buffer("lut", torch.zeros(0, dtype=torch.uint8))
+        self.lut_ink = -1          # the table's ink label: a pixel whose own (unblurred) label is ink stays ink
+        self.target_kind = "poster"   # what the network draws: "poster" (palette colours) or "smooth" (the
+        #                               renderer's pre-palette image, to be snapped by the lookup table)
 
     def output_head(self, y, x):
         if not self.head:
@@ -88,19 +94,26 @@ class PosterNet(TransformerNet):
 
     def _snap(self, y):
         k = int(self.snap_blur)
+        if self.snap_lut:
+            return lut_snap(y, self.lut, self.palette, self.snap_lut, k, self.lut_ink, self.snap_mode)
         if k > 1:      # a k x k box mean first: pixels near a colour boundary follow their neighbours
-            y = F.avg_pool2d(F.pad(y, (k // 2, k - 1 - k // 2) * 2, mode="reflect"), k, 1)
+            y = box_mean_pad(y, k)
         return snap_to_palette(y, self.palette)
 
     def config(self):
         return {**super().config(), "poster_head": list(self.head) if self.head else None,
+                **({"poster_lut": int(self.snap_lut)} if self.snap_lut else {}),
+                **({"poster_lut_mode": int(self.snap_mode)} if self.snap_lut and self.snap_mode else {}),
+                **({"poster_target": self.target_kind} if self.target_kind != "poster" else {}),
                 "palette": self.palette.round().int().tolist(),
                 **({"poster_smooth": list(self.smooth)} if self.smooth else {})}
 
     @staticmethod
     def from_config(cfg):
-        return PosterNet(Widths.from_dict(cfg["widths"]), Geometry(**cfg["geometry"]),
-                         cfg.get("poster_head"), cfg.get("palette") or None, cfg.get("poster_smooth") or ())
+        net = PosterNet(Widths.from_dict(cfg["widths"]), Geometry(**cfg["geometry"]),
+                        cfg.get("poster_head"), cfg.get("palette") or None, cfg.get("poster_smooth") or ())
+        net.target_kind = cfg.get("poster_target", "poster")
+        return net
 
 
 def box_mean(x, k):
@@ -127,6 +140,7 @@ def with_smooth(net, smooth):
     sd["head_a.weight"] = grown
     new.load_state_dict(sd)
     new.snap_output, new.snap_blur, new.clamp_output = net.snap_output, net.snap_blur, net.clamp_output
+    new.target_kind = net.target_kind
     return new.train(net.training)
 
 
@@ -162,20 +176,98 @@ def load(path, device="cpu"):
     net = PosterNet.from_config(cfg) if "poster_head" in cfg else PosterNet(
         Widths.from_dict(cfg["widths"]), Geometry(**cfg["geometry"]), head=None)
     missing, unexpected = net.load_state_dict(ck["state_dict"], strict=False)
-    if [k for k in missing if k != "palette"] or unexpected:
+    if [k for k in missing if k not in ("palette", "lut")] or unexpected:
         raise ValueError(f"{path}: weights do not fit the config (missing {missing}, unexpected {unexpected})")
     return net.to(device).eval(), ck
 
 
-def with_snap(net, palette, blur=0):
+def with_snap(net, palette, blur=0, lut=0, mode=0):
     """A copy of `net` (PosterNet) whose output snaps to `palette` (after a blur x blur box mean of
-    the output, blur > 1)."""
+    the output, blur > 1): to the nearest palette colour, or with lut = L > 0 by the renderer's own
+    colour rule (`poster_render.palette_labels`) as an L^3 lookup table (`lut_table`, `lut_snap`;
+    the network then draws the renderer's pre-palette image, `train --target smooth`)."""
     import copy
     s = copy.deepcopy(net)
     s.palette = torch.as_tensor(np.asarray(palette), dtype=torch.float32).reshape(-1, 3).to(s.palette.device)
     s.snap_output = True
     s.snap_blur = int(blur)
+    s.snap_lut = int(lut)
+    s.snap_mode = int(mode) if lut else 0
+    if lut:
+        from . import poster_render as PR
+        if not np.array_equal(np.asarray(palette), PR.COLOURS):
+            raise ValueError("the lookup table's labels index the renderer's palette: give poster_render.COLOURS")
+        s.lut = torch.from_numpy(lut_table(int(lut))).to(s.palette.device)
+        s.lut_ink = PR.INK
     return s.eval()
+
+
+# ----------------------------------------------------------------- the renderer's colour rule as a table
+def lut_cells(levels):
+    """The L^3 cell centres (0..1 RGB, [L^3, 3], r slowest): cell q of a channel holds the 0..255 values
+    [q, q + 1) * 256 / L."""
+    c = (np.arange(levels, dtype=np.float64) + 0.5) * (256.0 / levels) / 255.0
+    r, g, b = np.meshgrid(c, c, c, indexing="ij")
+    return np.stack([r.ravel(), g.ravel(), b.ravel()], 1)
+
+
+def lut_table(levels):
+    """[L^3] uint8: `poster_render.palette_labels` at each cell's centre (the index r*L*L + g*L + b)."""
+    from . import poster_render as PR
+    if levels < 2 or levels & (levels - 1) or levels > 256:
+        raise ValueError(f"levels {levels}: a power of two, 2..256 (the quantisation must be exact arithmetic)")
+    return PR.palette_labels(lut_cells(levels)[None])[0].astype(np.uint8)
+
+
+def lut_index(y, levels):
+    """y [N,3,H,W] 0..255 float -> [N,H,W] int64 cell index. y * (L / 256) is exact in float32 (L a power
+    of two), then Floor and a clip to 0..L-1: the same integers in PyTorch and ONNX Runtime."""
+    q = torch.clamp(torch.floor(y * (levels / 256.0)), 0, levels - 1).to(torch.int64)
+    return q[:, 0] * (levels * levels) + q[:, 1] * levels + q[:, 2]
+
+
+def lut_labels(y, table, levels):
+    return table[lut_index(y, levels)].to(torch.int64)
+
+
+def box_mean_pad(y, k):
+    """The k x k box mean of the snap (reflection Pad + AveragePool; k even: the extra row/column after)."""
+    return F.avg_pool2d(F.pad(y, (k // 2, k - 1 - k // 2) * 2, mode="reflect"), k, 1)
+
+
+def mode_labels(lab, n, size, passes, skip=None):
+    """The renderer's mode filter in the graph: the majority label over size x size windows (reflection
+    at the borders; ties: the lowest index, as `poster_render.mode_filter`), `passes` times; pixels of
+    `skip` ([N,H,W] bool: the ink) are left out of the votes. Counts are box means of one-hot planes
+    (sums of 0/1 over the window divided by size^2: the same floats in PyTorch and ONNX Runtime)."""
+    ks = torch.arange(n, device=lab.device).view(1, n, 1, 1)
+    for _ in range(passes):
+        votes = (lab[:, None] == ks).to(torch.float32)
+        if skip is not None:
+            votes = votes * (~skip)[:, None].to(torch.float32)
+        lab = torch.argmax(box_mean_pad(votes, size), 1)
+    return lab
+
+
+def lut_snap(y, table, palette, levels, blur=0, ink=-1, mode=0, mode_passes=2):
+    """[N,3,H,W] 0..255 -> the palette colour of each pixel's label in `table` (the renderer's rule on
+    its cell). With blur = k > 1 (and the table's `ink` label), the label is taken on a k x k box mean
+    that leaves out the ink pixels (those whose own label is ink: sum of the others / their count), and
+    an ink pixel stays ink: the mean takes out specks but neither dissolves the 3 px outlines nor
+    spreads them into a dark halo on the fields beside them. mode = m > 1: then the renderer's m x m mode
+    filter, `mode_passes` times, on the labels of the fields (`mode_labels`, the ink left out), the ink
+    kept."""
+    if blur > 1 and ink >= 0:
+        is_ink = lut_labels(y, table, levels) == ink
+        keep = (~is_ink).to(y.dtype)[:, None]
+        yb = box_mean_pad(y * keep, blur) / torch.clamp(box_mean_pad(keep, blur), min=1e-6)
+        lab = lut_labels(yb, table, levels)
+        if mode > 1:
+            lab = mode_labels(lab, len(palette), mode, mode_passes, is_ink)
+        lab = torch.where(is_ink, torch.full_like(is_ink, ink, dtype=torch.int64), lab)
+    else:
+        lab = lut_labels(box_mean_pad(y, blur) if blur > 1 else y, table, levels)
+    return palette[lab].permute(0, 3, 1, 2)
 
 
 def output_reach(net, size=192, tries=6):

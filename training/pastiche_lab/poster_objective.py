@@ -13,22 +13,36 @@ class PairSampler:
     """Random crops of (photo, target) pairs: random scale (both resized alike; the target by
     nearest neighbour so it keeps the palette), flips."""
 
-    def __init__(self, files, crop, scale=(0.6, 1.0), seed=0, rich=0.0, rich_colours=None, tries=4):
+    def __init__(self, files, crop, scale=(0.6, 1.0), seed=0, rich=0.0, rich_colours=None, tries=4,
+                 target="poster", ink_colour=None):
         """rich: the share of crops drawn to be rich in `rich_colours` ([M,3] RGB of the target): the
-        photo by its share of those pixels, then the best of `tries` crop positions (most such pixels)."""
+        photo by its share of those pixels, then the best of `tries` crop positions (most such pixels).
+        target "smooth": the target has 7 channels, the renderer's pre-palette image (`pre_palette_target`:
+        its smoothed photo, outlines painted `ink_colour`), its poster and its outline mask (0/255);
+        the cache must hold them (`poster_train cache`)."""
         self.pairs = []
+        self.target = target
         for f in files:
             d = np.load(f)
+            t = d["target"]
+            if target == "smooth":
+                if "smooth" not in d.files:
+                    raise ValueError(f"{f}: no pre-palette image (re-render it: poster_train cache --parts)")
+                t = np.concatenate([pre_palette_target(d["smooth"], d["line"], ink_colour), t.astype(np.float32),
+                                    d["line"][..., None].astype(np.float32) * 255], 2).astype(np.float32)
             self.pairs.append((torch.from_numpy(d["photo"]).permute(2, 0, 1).contiguous(),
-                               torch.from_numpy(d["target"]).permute(2, 0, 1).contiguous()))
+                               torch.from_numpy(np.ascontiguousarray(t)).permute(2, 0, 1).contiguous()))
         self.crop, self.scale = crop, scale
         self.rng = random.Random(seed)
         self.rich, self.tries = float(rich), int(tries)
         self.rich_colours = None if rich_colours is None else torch.as_tensor(np.asarray(rich_colours)).float()
         self.rich_weights = None
         if self.rich > 0 and self.rich_colours is not None:
-            self.rich_weights = [float(rich_mask(t[:, ::4, ::4].float(), self.rich_colours).float().mean()) + 1e-3
-                                 for _, t in self.pairs]
+            self.rich_weights = [float(rich_mask(self._poster(t)[:, ::4, ::4].float(), self.rich_colours).float().mean())
+                                 + 1e-3 for _, t in self.pairs]
+
+    def _poster(self, t):
+        return t[3:6] if self.target == "smooth" else t
 
     def state(self):
         return self.rng.getstate()
@@ -58,7 +72,8 @@ class PairSampler:
                 best = -1
                 for _ in range(self.tries):
                     yy, xx = self.rng.randrange(h - self.crop + 1), self.rng.randrange(w - self.crop + 1)
-                    c = int(rich_mask(y[:, yy:yy + self.crop:2, xx:xx + self.crop:2].float(), self.rich_colours).sum())
+                    c = int(rich_mask(self._poster(y)[:, yy:yy + self.crop:2, xx:xx + self.crop:2].float(),
+                                      self.rich_colours).sum())
                     if c > best:
                         best, y0, x0 = c, yy, xx
             cx, cy = x[:, y0:y0 + self.crop, x0:x0 + self.crop].float(), y[:, y0:y0 + self.crop, x0:x0 + self.crop].float()
@@ -162,3 +177,37 @@ def palette_ce(y, t, palette, temperature=0.02, class_w=None, ink_weight=0.0, in
     if line_weight and ink_index is not None:
         w = w * (1 + line_weight * line_mask(t, palette, ink_index)[:, 0].to(ce.dtype))
     return (ce * w).sum() / w.sum()
+
+
+INK_TARGET = (12.0, 8.0, 8.0)   # the outlines in the pre-palette target: value 0.047, far inside palette_labels' ink (v < 0.16)
+
+
+def pre_palette_target(smooth, line, ink_colour=None):
+    """The renderer's pre-palette image as a training target (HxWx3 float32 0..255): its L0-smoothed
+    photo (`smooth`: 0..1 float, or uint16 of 0..65535 as cached) with the outline pixels (`line`)
+    painted a clearly-ink dark colour. The renderer's colour rule (`poster_render.palette_labels`,
+    the exported lookup table) turns it into the poster."""
+    sm = np.asarray(smooth)
+    sm = sm.astype(np.float32) * (255.0 / 65535.0) if sm.dtype == np.uint16 else sm.astype(np.float32) * 255.0
+    sm = sm.copy()
+    sm[np.asarray(line, bool)] = np.asarray(INK_TARGET if ink_colour is None else ink_colour, np.float32)
+    return sm
+
+
+def pre_palette_loss(y, t, grad_weight=0.5, edge_weight=4.0, colour_w=None, palette=None, line_weight=0.0):
+    """y [N,3,H,W] 0..255 (the network), t [N,7,H,W] (`PairSampler(target="smooth")`: pre-palette image,
+    poster, outline mask). L1 to the pre-palette image on 0..1, each pixel weighing 1 + edge_weight at the
+    poster's borders (`target_edges`), colour_w[its poster colour] (rare colours up) and 1 + line_weight
+    on the outlines; plus grad_weight * L1 of the finite differences (crisp borders and lines)."""
+    pre, poster, line = t[:, :3], t[:, 3:6], t[:, 6:7] > 127
+    w = 1 + edge_weight * target_edges(poster / 255.0)
+    if colour_w is not None:
+        w = w * colour_w.to(t.device)[palette_index(poster, palette.to(t.device))][:, None]
+    if line_weight:
+        w = w * (1 + line_weight * line.to(t.dtype))
+    y, pre = y / 255.0, pre / 255.0
+    l1 = ((y - pre).abs() * w).mean() / w.mean()
+    gx = ((y[..., :, 1:] - y[..., :, :-1]) - (pre[..., :, 1:] - pre[..., :, :-1])).abs().mean()
+    gy = ((y[..., 1:, :] - y[..., :-1, :]) - (pre[..., 1:, :] - pre[..., :-1, :])).abs().mean()
+    g = gx + gy
+    return l1 + grad_weight * g, {"l1": float(l1.detach()), "grad": float(g.detach())}

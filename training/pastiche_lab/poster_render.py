@@ -187,6 +187,13 @@ def smooth(img, lam, work_side=384):
 
 def render(photo, lam=0.015, line_thresh=0.012, work_side=384):
     """HxWx3 uint8 (or 0..255) photo -> HxWx3 uint8 poster, deterministic."""
+    return render_parts(photo, lam, line_thresh, work_side)["poster"]
+
+
+def render_parts(photo, lam=0.015, line_thresh=0.012, work_side=384):
+    """`render` with its intermediates: {"smooth": the L0-smoothed photo (HxWx3 float 0..1, what
+    `palette_labels` reads), "line": the outline mask (HxW bool), "labels": the final labels
+    (after the mode filter and the outlines), "poster": COLOURS[labels] (uint8)}."""
     a = np.asarray(photo)
     if a.ndim != 3 or a.shape[2] != 3:
         raise ValueError(f"expected an HxWx3 RGB image, got shape {a.shape}")
@@ -201,7 +208,7 @@ def render(photo, lam=0.015, line_thresh=0.012, work_side=384):
     lum = 0.299 * sm[..., 0] + 0.587 * sm[..., 1] + 0.114 * sm[..., 2]
     line = outlines(lum, sc, thresh=line_thresh)
     lab[line] = INK
-    return COLOURS[lab]
+    return {"smooth": sm, "line": line, "labels": lab, "poster": COLOURS[lab]}
 
 
 def main(argv=None):

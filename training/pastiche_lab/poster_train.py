@@ -34,7 +34,8 @@ from PIL import Image
 from . import poster_metrics as PM
 from . import poster_net as PN
 from . import poster_render as PR
-from .poster_objective import PairSampler, colour_weights, palette_ce, palette_index, poster_loss, target_edges  # noqa: F401
+from .poster_objective import (PairSampler, colour_weights, palette_ce, palette_index, poster_loss,  # noqa: F401
+                               pre_palette_loss, target_edges)
 from .model import Geometry, Widths
 from .trainer import Schedule, Trainer
 
@@ -72,12 +73,15 @@ def cmd_cache(a):
     for i, p in enumerate(paths):
         name = os.path.splitext(os.path.basename(p))[0]
         dst = os.path.join(out, name + ".npz")
-        if os.path.exists(dst):
+        if os.path.exists(dst) and not (a.parts and "smooth" not in np.load(dst).files):
             continue
         x = load_side(p, a.side)
-        y = PR.render(x)
+        r = PR.render_parts(x)
         tmp = dst + ".tmp.npz"
-        np.savez_compressed(tmp, photo=x, target=y)
+        # also the renderer's pre-palette image (its L0-smoothed photo, 16 bits a channel) and its
+        # outline mask: the targets of `train --target smooth` (poster_objective.pre_palette_target)
+        np.savez_compressed(tmp, photo=x, target=r["poster"],
+                            smooth=np.rint(r["smooth"] * 65535).astype(np.uint16), line=r["line"])
         os.replace(tmp, dst)
         print(f"{i + 1}/{len(paths)} {name} {time.time() - t0:.0f}s", flush=True)
     print("cached", len(paths), "in", out)
@@ -109,7 +113,25 @@ def run_net(net, x_uint8, device="cpu"):
     return np.clip(np.rint(y), 0, 255).astype(np.uint8)
 
 
-def validator(photos, targets, device, score="l1"):
+def snapped(net, blur=5, lut=None, mode=None):
+    """The network as shipped: a net that draws the pre-palette image (`target_kind` "smooth") through
+    the renderer's colour rule as a lookup table (lut levels, default LUT_LEVELS), after a blur x blur
+    box mean; any other net as it is (its palette snap is the caller's choice)."""
+    if getattr(net, "target_kind", "poster") != "smooth":
+        return net
+    return PN.with_snap(net, PR.COLOURS, blur, lut or LUT_LEVELS, LUT_MODE if mode is None else mode)
+
+
+LUT_LEVELS = 128    # 0.97 of smoothed pixels get palette_labels' own label (64: 0.94); flatter at 768 px
+LUT_MODE = 5        # the renderer's 5x5 mode filter (2 passes) after the table: specks 0.022 -> 0.005
+
+
+def lut_system(name, blur, levels, step, mode=0):
+    return f"{name} + {blur}x{blur} mean + lookup table {levels}" + (f" + {mode}x{mode} mode" if mode else "") \
+        + f" (step {step})"
+
+
+def validator(photos, targets, device, score="l1", view=None):
     """validator(net, step): the poster measures on the validation photos, the L1 (0..1) to the
     renderer's output and the hue/outline measures (`pooled_scores`: the network's output as the
     snap sees it). score (lower is better, the best is kept): 'l1' = that L1; 'colour' = 1 - the
@@ -120,8 +142,9 @@ def validator(photos, targets, device, score="l1"):
         conf = np.zeros((len(PR.COLOURS), len(PR.COLOURS)), np.int64)
         ink = np.zeros(4, np.int64)
         line = np.zeros(4, np.int64)
+        shown = view(net) if view else net
         for x, t in zip(photos, targets):
-            y = run_net(net, x, device)
+            y = run_net(shown, x, device)
             rows.append(PM.measures(y, x))
             l1.append(float(np.abs(y.astype(np.float32) - t).mean() / 255.0))
             conf += PM.palette_confusion(y, t, PR.COLOURS)
@@ -152,14 +175,14 @@ def build_trainer(a, log=print):
     if not files:
         raise SystemExit(f"no cached targets in {cache}: run `poster_train cache` first")
     rich_cols = PR.COLOURS[[PR.IDX[n] for n in a.rich_colours.split(",")]] if a.rich else None
-    sampler = PairSampler(files, a.crop, seed=a.seed, rich=a.rich, rich_colours=rich_cols)
+    sampler = PairSampler(files, a.crop, seed=a.seed, rich=a.rich, rich_colours=rich_cols, target=a.target)
     head = tuple(int(h) for h in a.head.split(",")) if a.head else None
     smooth = tuple(int(k) for k in a.smooth.split(",")) if a.smooth else ()
     net = init_net(Widths.from_list(a.widths.split(",")), a.seed, head, smooth)
     # The output conv maps to 0..255 with no activation: from the default init its outputs sit near 0
     # and Adam moves the bias ~lr a step. Start at the targets' mean colour, with a usable gain
     # (overwritten by a resumed state).
-    mean = torch.stack([t.float().mean(dim=(1, 2)) for _, t in sampler.pairs]).mean(0)
+    mean = torch.stack([t[:3].float().mean(dim=(1, 2)) for _, t in sampler.pairs]).mean(0)
     with torch.no_grad():
         net.conv_out.conv.bias.copy_(mean)
         net.conv_out.conv.weight.mul_(a.out_gain)
@@ -169,6 +192,8 @@ def build_trainer(a, log=print):
         if grown:    # the new smoothed-colour inputs start with zero weights: the same network
             src = PN.with_smooth(src, smooth)
         net.load_state_dict(src.state_dict())
+        if a.target == "smooth" and getattr(src, "target_kind", "poster") != "smooth":
+            log("the head is retargeted: it drew palette colours, it is trained to draw the pre-palette image")
         log(f"initialised from {a.init}" + (f" (smoothed input colour {list(smooth)} added, zero weights)"
                                             if grown else ""))
     val_paths = list_photos(os.path.join(DATA, "photos", "val"))[:a.val_photos]
@@ -190,9 +215,13 @@ def build_trainer(a, log=print):
             ce_w[PR.IDX[name]] *= float(f)
         log("CE colour weights " + " ".join(f"{n} {float(w):.2f}" for n, w in zip(PR.NAMES, ce_w)))
 
+    net.target_kind = a.target
+
     def objective(net, batch, step):
         x, t = batch
         y = net(x)
+        if a.target == "smooth":     # the pre-palette image; the lookup table of the export does the palette
+            return pre_palette_loss(y, t, a.grad_weight, a.edge_weight, cw, pal, a.line_weight)
         loss, parts = poster_loss(y, t, a.grad_weight, a.edge_weight, cw, pal, ink_weight=a.ink_weight,
                                   ink_index=PR.INK, line_weight=a.line_weight)
         if a.ce_weight:
@@ -204,7 +233,8 @@ def build_trainer(a, log=print):
     val_def = f"poster val: first {len(vals)} of photos/val at {a.val_size} px, " + (
         "L1 to renderer" if a.val_score == "l1" else "score " + a.val_score)
     tr = Trainer(net, objective, sampler, run, batch=a.batch, schedule=Schedule(a.schedule, a.lr, a.lr_floor),
-                 minutes=a.minutes, max_iters=a.iters, validator=validator(vals, targets, a.device, a.val_score),
+                 minutes=a.minutes, max_iters=a.iters, validator=validator(
+                     vals, targets, a.device, a.val_score, view=lambda n: snapped(n, a.val_snap_blur, a.lut)),
                  val_every=a.val_every, ckpt_every=a.ckpt_every, ckpt_seconds=a.ckpt_seconds,
                  train_clamp=a.train_clamp, state_name="state.pt", best_name="best.pt", log_name="log.jsonl",
                  log_every=a.log_every, print_every=a.log_every, device=a.device, log=log, val_def=val_def,
@@ -324,6 +354,13 @@ def cmd_evaluate(a):
     for name, path in nets:
         net, c = load_net(path)
         systems[f"{name} (step {c['step']})"] = lambda x, net=net: run_net(net, x)
+        if getattr(net, "target_kind", "poster") == "smooth":    # the pre-palette image: the renderer's rule snaps it
+            for k in a.snap_blur or [5]:
+                for lv in a.lut or [LUT_LEVELS]:
+                    for md in a.lut_mode or [LUT_MODE]:
+                        snap = PN.with_snap(net, PR.COLOURS, k, lv, md)
+                        systems[lut_system(name, k, lv, c["step"], md)] = lambda x, snap=snap: run_net(snap, x)
+            continue
         if a.snap:
             snap = PN.with_snap(net, PR.COLOURS)
             systems[f"{name} + palette snap (step {c['step']})"] = lambda x, snap=snap: run_net(snap, x)
@@ -355,9 +392,12 @@ def cmd_sheet(a):
     the network."""
     net, ck = load_net(a.checkpoint or default_checkpoint(a.id))
     also = [load_net(path)[0] for path in a.also or []]
-    if a.snap or a.snap_blur:
+    if net.target_kind == "smooth":      # draws the pre-palette image: the renderer's rule as a table snaps it
+        net = snapped(net, a.snap_blur or 5, a.lut, a.lut_mode)
+    elif a.snap or a.snap_blur:
         net = PN.with_snap(net, PR.COLOURS, a.snap_blur)
-        also = [PN.with_snap(n, PR.COLOURS, a.also_snap_blur) for n in also]
+    also = [snapped(n, a.also_snap_blur or 5, a.lut, a.lut_mode) if n.target_kind == "smooth" else
+            PN.with_snap(n, PR.COLOURS, a.also_snap_blur) if a.snap or a.snap_blur else n for n in also]
     old = onnx_fn(a.old_onnx) if a.old_onnx and os.path.exists(a.old_onnx) else None
     kodak = os.path.join(DATA, "photos", "kodak")
     cells = []
@@ -391,9 +431,13 @@ def cmd_export(a):
     from .export import export_pair
     ckp = a.checkpoint or default_checkpoint(a.id)
     net, ck = load_net(ckp)
-    snap = a.snap or a.snap_blur > 1
+    lut = (a.lut or LUT_LEVELS) if net.target_kind == "smooth" else 0
+    mode = (LUT_MODE if a.lut_mode is None else a.lut_mode) if lut else 0
+    if lut and a.snap_blur < 2:
+        a.snap_blur = 5
+    snap = a.snap or a.snap_blur > 1 or bool(lut)
     if snap:
-        net = PN.with_snap(net, PR.COLOURS, a.snap_blur)
+        net = PN.with_snap(net, PR.COLOURS, a.snap_blur, lut, mode)
     out = os.path.abspath(a.out_dir)
     os.makedirs(out, exist_ok=True)
     path = os.path.join(out, f"{a.id}.onnx")
@@ -417,7 +461,8 @@ def cmd_export(a):
     fid = {"psnr_db": None, "ssim": None}
     if os.path.exists(ev_path):
         ev = json.load(open(ev_path))
-        want = a.eval_system or (("network + %dx%d mean + palette snap (step %d)" % (a.snap_blur, a.snap_blur, ck["step"])
+        want = a.eval_system or (lut_system("network", a.snap_blur, lut, ck["step"], mode) if lut else None) or (
+            ("network + %dx%d mean + palette snap (step %d)" % (a.snap_blur, a.snap_blur, ck["step"])
                                   if a.snap_blur > 1 else "network + palette snap (step %d)" % ck["step"])
                                  if snap else "network (step %d)" % ck["step"])
         mine = [v for k, v in ev["systems"].items() if k == want]
@@ -462,8 +507,19 @@ def cmd_export(a):
                    if net.head else "")
                 + ("; the head also reads the input's %s box means (its smoothed colour: reflection Pad + separable "
                    "AveragePools in the graph)" % " and ".join("%dx%d" % (k, k) for k in net.smooth) if net.smooth else "")
+                + ("; trained to draw the renderer's pre-palette image (its L0-smoothed photo, outlines ink: "
+                   "train --target smooth)" if lut else "")
                 + ", pastiche_lab/poster_train.py"
-                + (("; output layer snaps each pixel to the nearest of the renderer's %d palette colours (ArgMin + Gather in "
+                + (("; output layer: a %dx%d box mean of the network's output (reflection Pad + AveragePool), then the "
+                    "renderer's own colour rule (poster_render.palette_labels) as a lookup table of %d^3 cells (each "
+                    "channel quantised to %d levels: Mul by a power of two, Floor, Clip, Cast; Gather of the cell's "
+                    "label, computed at the cell centres, then Gather of its palette colour); a pixel whose own "
+                    "(unblurred) label is ink stays ink (Where), so the outlines survive the mean"
+                    % (a.snap_blur, a.snap_blur, lut, lut)
+                    + ("; then the renderer's %dx%d mode filter, 2 passes, on the labels of the fields (one-hot "
+                       "planes, AveragePool, ArgMax; the ink left out of the votes and kept)" % (mode, mode) if mode else ""))
+                   if lut else
+                   ("; output layer snaps each pixel to the nearest of the renderer's %d palette colours (ArgMin + Gather in "
                     "the ONNX graph)" % len(PR.COLOURS)
                     + (", after a %dx%d box mean of the network's output (reflection Pad + AveragePool in the graph: a "
                        "pixel near a colour border takes the colour its neighbourhood is nearest to)"
@@ -471,12 +527,15 @@ def cmd_export(a):
                    if snap else ""),
                 **({"output_palette": PR.COLOURS.tolist()} if snap else {}),
                 **({"output_snap_blur": a.snap_blur} if snap and a.snap_blur > 1 else {}),
-                "output_reach_px": PN.output_reach(net),
+                **({"output_lut_levels": lut} if lut else {}),
+                **({"output_mode_filter": mode} if mode else {}),
+                "output_reach_px": PN.output_reach(net) + (2 * (mode // 2) if mode else 0),
                 "minutes_trained": round(ck["elapsed"] / 60, 1), "iterations": ck["step"],
                 "train_args": {k: train_args[k] for k in ("crop", "batch", "lr", "schedule", "minutes", "grad_weight",
                                                            "edge_weight", "balance", "head", "seed", "ink_weight", "line_weight",
                                                            "ce_weight", "ce_temp", "ce_balance", "ce_balance_max",
-                                                           "ce_class_scale", "rich", "rich_colours", "init", "smooth")
+                                                           "ce_class_scale", "rich", "rich_colours", "init", "smooth",
+                                                           "target")
                                if k in train_args},
                 "mac_ratio": round(PN.poster_mac_ratio(w, net.head, net.smooth), 4)},
     }
@@ -496,6 +555,8 @@ def parser():
     c.add_argument("--side", type=int, default=768)
     c.add_argument("--n", type=int, default=0)
     c.add_argument("--cache-dir", default=None)
+    c.add_argument("--parts", action="store_true", help="re-render cached files that lack the pre-palette "
+                   "image (smooth, line; files of earlier caches)")
     c.set_defaults(func=cmd_cache)
     t = sub.add_parser("train", help="train (the lab's Trainer; resumes from <run-dir>/state.pt)")
     t.add_argument("--id", default=STYLE_ID)
@@ -531,6 +592,12 @@ def parser():
                    "(PairSampler)")
     t.add_argument("--rich-colours", default="vermilion,deep_red,golden,cream,deep_blue,pale_blue")
     t.add_argument("--init", default=None, help="start from this checkpoint's network (fresh optimiser)")
+    t.add_argument("--target", default="poster", choices=("poster", "smooth"), help="what the network learns to "
+                   "draw: the renderer's poster, or its pre-palette image (smoothed photo, outlines ink) that the "
+                   "export turns into the poster by the renderer's own colour rule (a lookup table, --lut)")
+    t.add_argument("--lut", type=int, default=LUT_LEVELS, help="--target smooth: levels a channel of the lookup "
+                   "table the validation snaps with")
+    t.add_argument("--val-snap-blur", type=int, default=5, help="--target smooth: the box mean before the table")
     t.add_argument("--out-gain", type=float, default=50.0, help="initial scale of the output conv's weights")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--val-photos", type=int, default=3); t.add_argument("--val-size", type=int, default=384)
@@ -550,7 +617,11 @@ def parser():
     e.add_argument("--out", default=None); e.add_argument("--threads", type=int, default=1)
     e.add_argument("--snap", action="store_true", help="also the network with the palette-snap output layer")
     e.add_argument("--snap-blur", type=int, action="append", help="also the network with a KxK box mean "
-                   "before the snap (repeatable)")
+                   "before the snap (repeatable; a --target smooth net: before its lookup table, default 5)")
+    e.add_argument("--lut", type=int, action="append", help="a --target smooth net: the levels a channel of its "
+                   f"lookup table (repeatable, default {LUT_LEVELS})")
+    e.add_argument("--lut-mode", type=int, action="append", help="a --target smooth net: its mode filter after the "
+                   f"table (repeatable; 0: none; default {LUT_MODE})")
     e.set_defaults(func=cmd_evaluate, argv=None)
     s = sub.add_parser("sheet", help="contact sheet on Kodak photos (publishable)")
     s.add_argument("--id", default=STYLE_ID); s.add_argument("--checkpoint", default=None)
@@ -562,6 +633,9 @@ def parser():
     s.add_argument("--also", action="append", help="checkpoint: another network's column, repeatable")
     s.add_argument("--snap-blur", type=int, default=0, help="the network's column: a KxK box mean before "
                    "the snap (the --also columns: see --also-snap-blur)")
+    s.add_argument("--lut", type=int, default=None, help="a --target smooth net: levels of its lookup table "
+                   f"(default {LUT_LEVELS})")
+    s.add_argument("--lut-mode", type=int, default=None, help=f"its mode filter (default {LUT_MODE}; 0: none)")
     s.add_argument("--also-snap-blur", type=int, default=0, help="the --also columns' box mean before the snap "
                    "(default 0: the plain snap)")
     s.set_defaults(func=cmd_sheet)
@@ -571,6 +645,10 @@ def parser():
     x.add_argument("--snap", action="store_true", help="ship with the palette-snap output layer")
     x.add_argument("--snap-blur", type=int, default=0, help="a KxK box mean of the output before the snap, in the "
                    "graph (implies --snap)")
+    x.add_argument("--lut-mode", type=int, default=None, help=f"a --target smooth net: its mode filter (default "
+                   f"{LUT_MODE}, 2 passes; 0: none)")
+    x.add_argument("--lut", type=int, default=None, help="a --target smooth net: levels of its lookup table "
+                   f"(default {LUT_LEVELS}; its box mean: --snap-blur, default 5)")
     x.add_argument("--eval-json", default=None, help="the figures for the catalog's fidelity (default "
                    "reports/<id>/poster_eval.json)")
     x.add_argument("--eval-system", default=None, help="the system of --eval-json whose figures are the shipped "

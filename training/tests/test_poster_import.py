@@ -63,7 +63,8 @@ def test_imported_shipped_model_equals_onnx_runtime_and_reexports_to_it(tmp_path
     # the checkpoint loads as a poster network (what `train --init` reads) and re-exports to the same model
     loaded, ck = PN.load(tmp_path / "init.pt")
     assert ck["meta"]["snap_blur"] == 5 and loaded.head == (24, 16)
-    snap = PN.with_snap(loaded, PR.COLOURS, ck["meta"]["snap_blur"])
+    snap = PN.with_snap(loaded, PR.COLOURS, ck["meta"]["snap_blur"], ck["meta"].get("lut", 0),
+                        ck["meta"].get("lut_mode", 0))      # session 10's model: the lookup table + mode filter
     export_pair(snap, tmp_path / "re.onnx", tmp_path / "re.tile.onnx")
     x = photo_like(96, 136, 7)
     a = ort_session(p).run(["output", "stats"], {"input": x})
