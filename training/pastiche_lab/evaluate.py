@@ -169,7 +169,11 @@ def evaluate_fn(fn, tc: TeacherCache, vgg, device="cpu", keep_outputs=False):
            "ssim_lum_4x": float(a[:, 2].mean()), "ssim": float(a[:, 3].mean()),
            "psnr_db": float(a[:, 4].mean()),
            # artifacts the four measures above hardly see (1 = like the teacher; evaluate.edge_band, checkerboard)
-           "edge_band": float(a[:, 5].mean()), "checkerboard_ratio": float(a[:, 6].mean())}
+           "edge_band": float(a[:, 5].mean()), "checkerboard_ratio": float(a[:, 6].mean()),
+           # per photo (evaluate.worst_photos): style distance ratio, SSIM lum 4x, edge band, checkerboard ratio
+           "per_photo": [{"photo": Path(p).stem, "style_distance_ratio": float(r[0] / r[1]), "ssim_lum_4x": float(r[2]),
+                          "edge_band": float(r[5]), "checkerboard_ratio": float(r[6])}
+                         for p, r in zip(tc.photos, rows)]}
     if keep_outputs:
         return res, outs
     return res
@@ -262,6 +266,53 @@ def table(results, sizes):
     return "\n".join(lines)
 
 
+def artifact_table(results, sizes):
+    """Markdown table: per style and size, edge band and checkerboard ratio (1 = like the teacher)."""
+    head = "| style |" + "".join(f" {s} px: edge band | {s} px: checkerboard ratio |" for s in sizes)
+    lines = [head, "|---|" + "---|---|" * len(sizes)]
+    for style, per in results.items():
+        lines.append(f"| {style} |" + "".join(f" {per[s]['edge_band']:.2f} | {per[s]['checkerboard_ratio']:.2f} |"
+                                             for s in sizes))
+    return "\n".join(lines)
+
+
+def worst_photos(res, k=3):
+    """The k photos of one size's figures (res["per_photo"]) furthest from the goal on each measure:
+    {"style_distance_ratio": [(photo, value), ...] (highest first), "ssim_lum_4x": (lowest first),
+    "edge_band": (highest first)}; photos short of the goal on either goal measure in "misses"."""
+    pp = res.get("per_photo") or []
+    out = {}
+    for key, rev in (("style_distance_ratio", True), ("ssim_lum_4x", False), ("edge_band", True)):
+        out[key] = [(r["photo"], r[key]) for r in sorted(pp, key=lambda r: r[key], reverse=rev)[:k]]
+    out["misses"] = [r["photo"] for r in pp if r["style_distance_ratio"] > GOAL["style_distance_ratio"]
+                     or r["ssim_lum_4x"] < GOAL["ssim_lum_4x"]]
+    return out
+
+
+def worst_table(results, sizes, k=3):
+    """Markdown table of worst_photos per style and size (styles without per-photo figures left out)."""
+    lines = ["| style | size | worst style distance | worst SSIM lum 4x | worst edge band | photos short of the goal |",
+             "|---|---|---|---|---|---|"]
+    for style, per in results.items():
+        for s in sizes:
+            if not per[s].get("per_photo"):
+                continue
+            w = worst_photos(per[s], k)
+            cells = [", ".join(f"{n} {v:.3f}" for n, v in w[key]) for key in ("style_distance_ratio", "ssim_lum_4x")]
+            cells.append(", ".join(f"{n} {v:.2f}" for n, v in w["edge_band"]))
+            cells.append(f"{len(w['misses'])} of {len(per[s]['per_photo'])}")
+            lines.append(f"| {style} | {s} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def report_md(results, sizes, k=3):
+    """The --table file: the goal table, the artifact table and, where per-photo figures exist, the worst photos."""
+    md = table(results, sizes) + "\n\n" + artifact_table(results, sizes) + "\n"
+    if any(per[s].get("per_photo") for per in results.values() for s in sizes):
+        md += "\n" + worst_table(results, sizes, k) + "\n"
+    return md
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--style", nargs="+", choices=sorted(STYLES), help="default: every shipped teacher-derived style")
@@ -317,7 +368,7 @@ def main(argv=None):
                   f"SSIM lum 4x {res['ssim_lum_4x']:.3f} edge band {res['edge_band']:.2f} "
                   f"checkerboard {res['checkerboard_ratio']:.2f}", flush=True)
         if a.table:     # written after each style, so that a long run leaves its rows
-            Path(a.table).write_text(table({s: results[s] for s in styles if s in results}, a.size) + "\n")
+            Path(a.table).write_text(report_md({s: results[s] for s in styles if s in results}, a.size))
         if a.json and (len(styles) > 1 or len(a.size) > 1):
             Path(a.json).write_text(json.dumps(results, indent=1))
     md = table({s: results[s] for s in styles if s in results}, a.size)
