@@ -62,6 +62,16 @@ def chroma_hist(out, ref, n_dirs=8, pool=2):
     return (proj(out) - proj(ref)).abs().mean() / 255.0
 
 
+def border_l1(out, ref, width=8):
+    """Mean |out - ref| / 255 over the outer `width` px of each side of [N, C, H, W] images (every band
+    pixel once): the image borders, where a student can paint a line its teacher on a reflection context
+    does not (La Muse's edge band, evaluate.edge_band)."""
+    h, w = out.shape[-2:]
+    m = torch.zeros(h, w, dtype=torch.bool, device=out.device)
+    m[:width], m[-width:], m[:, :width], m[:, -width:] = True, True, True, True
+    return (out - ref).abs().mean(1)[:, m].mean() / 255.0
+
+
 def teacher_targets(teacher: TransformerNet, x, kept, context):
     """Teacher output and kept-channel features for crop x (with reflect context for format A);
     kept None: no features."""
@@ -85,16 +95,20 @@ class DistillObjective:
     """objective(student, x, step) -> (loss, parts) for the Trainer."""
 
     def __init__(self, teacher, kept, vgg, *, context=0, w_pix=1.0, w_low=0.0, w_feat=1.0, w_content=1.0,
-                 w_style=3.0, vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), w_phase=0.0, w_ssim=0.0, w_chroma=0.0):
+                 w_style=3.0, vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), w_phase=0.0, w_ssim=0.0, w_chroma=0.0,
+                 w_border=0.0, border_width=8):
         """kept None (a student whose teacher channels are not known, e.g. imported from a shipped
         ONNX model): no feature matching. w_phase: L1 of the 2x2-periodic components (`phases`).
         w_ssim: 1 - SSIM of the 4x-pooled luminance to the teacher's (`ssim_lum_4x`; 0 = off).
-        w_chroma: colour-histogram distance to the teacher's output (`chroma_hist`; 0 = off)."""
+        w_chroma: colour-histogram distance to the teacher's output (`chroma_hist`; 0 = off).
+        w_border: L1 to the teacher's output on the outer border_width px of the crop (`border_l1`; 0 = off;
+        the teacher runs on a reflection context, so every crop border stands for an image border)."""
         if kept is None and w_feat:
             raise ValueError("feature matching needs the kept channels (kept=None: set w_feat=0)")
         self.teacher, self.kept, self.vgg, self.context = teacher.eval(), kept, vgg, context
         self.w = dict(pix=w_pix, low=w_low, feat=w_feat, content=w_content, style=w_style, dk=w_dk, phase=w_phase, ssim=w_ssim,
-                      chroma=w_chroma)
+                      chroma=w_chroma, border=w_border)
+        self.border_width = border_width
         self.vgg_every, self.darknet, self.dk_taps = vgg_every, darknet, dk_taps
 
     def __call__(self, student, x, step):
@@ -109,6 +123,7 @@ class DistillObjective:
              "phase": (phases(out) - phases(tout)).abs().mean() / 255.0 if self.w["phase"] else None,
              "ssim": 1.0 - ssim_lum_4x(out, tout) if self.w["ssim"] else None,
              "chroma": chroma_hist(out, tout) if self.w["chroma"] else None,
+             "border": border_l1(out, tout, self.border_width) if self.w["border"] else None,
              "style": None, "content": None, "dk": None}
         if step % self.vgg_every == 0:
             fs, ft = self.vgg(out), self.vgg(tout)
@@ -135,7 +150,7 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir, 
           context=None, val_every=100, validator=None, device="cpu", seed=0, log=print, max_iters=None,
           vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), val_def="", w_low=0.0, iter_schedule=False,
           scales=(0.6, 1.0), photometric=0.0, max_side=None, w_phase=0.0, score=None, w_ssim=0.0,
-          w_chroma=0.0):
+          w_chroma=0.0, w_border=0.0, border_width=8):
     """Resumable: state in run_dir/ft_state.pt; best student in run_dir/student.pt; log in ft_log.jsonl.
 
     photos_dir: a folder or a list of photos. iter_schedule (needs max_iters): the cosine decay runs
@@ -150,7 +165,7 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir, 
     objective = DistillObjective(teacher, kept, vgg, context=context, w_pix=w_pix, w_low=w_low, w_feat=w_feat,
                                  w_content=w_content, w_style=w_style, vgg_every=vgg_every, darknet=darknet,
                                  w_dk=w_dk, dk_taps=dk_taps, w_phase=w_phase, w_ssim=w_ssim,
-                                 w_chroma=w_chroma)
+                                 w_chroma=w_chroma, w_border=w_border, border_width=border_width)
     sampler = CropSampler(photos_dir, crop, scales=scales, seed=seed, photometric=photometric, max_side=max_side)
 
     def validate(net, step):

@@ -133,6 +133,9 @@ def main(argv=None):
     ap.add_argument("--w-chroma", type=float, default=0.0,
                     help="colour-histogram distance of the output to the teacher's in the chroma plane (sliced "
                          "Wasserstein, location- and luminance-blind: a hue wash the teacher does not paint; 0 = off)")
+    ap.add_argument("--w-border", type=float, default=0.0,
+                    help="L1 to the teacher's output on the outer --border-width px of each crop (edge lines; 0 = off)")
+    ap.add_argument("--border-width", type=int, default=8)
     ap.add_argument("--init", help="start from this student (a checkpoint, e.g. onnx_import of a shipped model) "
                                    "instead of searching; no feature matching (its kept channels are unknown)")
     ap.add_argument("--widen", help="with --init: widen the student to these widths first, e.g. "
@@ -220,7 +223,8 @@ def main(argv=None):
                  w_content=a.w_content, w_style=a.w_style, val_every=a.val_every, validator=validator,
                  device=dev, seed=a.seed, log=log, vgg_every=a.vgg_every,
                  darknet=load_darknet(droot).to(dev) if a.w_darknet > 0 else None, w_dk=a.w_darknet,
-                 val_def=val_tag, score=GOAL_SCORE if a.score == "goal" else None, w_low=a.w_low, w_phase=a.w_phase, w_ssim=a.w_ssim, w_chroma=a.w_chroma, max_iters=a.iters, iter_schedule=bool(a.iters))
+                 val_def=val_tag, score=GOAL_SCORE if a.score == "goal" else None, w_low=a.w_low, w_phase=a.w_phase, w_ssim=a.w_ssim, w_chroma=a.w_chroma,
+                 w_border=a.w_border, border_width=a.border_width, max_iters=a.iters, iter_schedule=bool(a.iters))
     log("fine-tune done, best", best)
     final = run / "student.pt"
     if a.iters:   # compare at equal iterations: the student of the last iteration, not the best validated

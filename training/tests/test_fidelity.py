@@ -279,3 +279,16 @@ def test_shipped_format_a_students_have_no_edge_band_or_checkerboard(style):
 # The shipped La Muse (edge band) and sunflowers (checkerboard) students are still above EDGE_LIMIT and
 # CHECKERBOARD_LIMIT (issue 11, open): measured by `python3 scripts/artifacts.py models --style picasso sunflowers`,
 # not asserted here until repaired students ship.
+
+
+def test_border_l1_sees_only_the_band():
+    from pastiche_lab.finetune import border_l1
+    ref = torch.zeros(2, 3, 40, 48)
+    inner = ref.clone()
+    inner[:, :, 8:-8, 8:-8] = 255.0                 # a difference inside only: no border term
+    assert float(border_l1(inner, ref, 8)) == 0.0
+    line = ref.clone()
+    line[:, :, :, -2:] = 255.0                      # a 2-px line along the right edge
+    band = 2 * 40 * 8 + 2 * 48 * 8 - 4 * 64         # pixels of the 8-px band, each once
+    assert abs(float(border_l1(line, ref, 8)) - 2 * 40 / band) < 1e-6
+    assert float(border_l1(line, ref, 2)) > float(border_l1(line, ref, 8))
