@@ -330,7 +330,7 @@ def main(argv=None):
     ap.add_argument("--no-raw", action="store_true", help="format A: skip the comparison with the raw teacher output")
     ap.add_argument("--json", help="write the figures here")
     ap.add_argument("--table", help="write the markdown table here")
-    ap.add_argument("--resume", action="store_true", help="keep the styles already in --json (same photos and sizes)")
+    ap.add_argument("--resume", action="store_true", help="keep the figures already in --json (per style and size, same photos and reference)")
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     droot = data_root(a.data)
@@ -340,19 +340,23 @@ def main(argv=None):
     photos = photo_set(a.photos, droot)
     print(f"{len(photos[0])} photos ({photos[1]}), sizes {a.size}", flush=True)
     results = {}
-    if a.resume and a.json and Path(a.json).exists():     # styles already evaluated on this set and sizes
+    if a.resume and a.json and Path(a.json).exists():     # (style, size) figures already taken on this set
         old = json.loads(Path(a.json).read_text())
-        results = {s: {int(k): v for k, v in per.items()} for s, per in old.items()
-                   if all(str(z) in per and per[str(z)].get("photo_set") == photos[1]
-                          and per[str(z)].get("context", 16 if STYLES[s][1] == "A" else 0) ==
-                          (reference_context(STYLES[s][1]) if a.context is None else a.context) for z in a.size)}
+        want = lambda s: reference_context(STYLES[s][1]) if a.context is None else a.context
+        for s, per in old.items():
+            kept = {int(k): v for k, v in per.items() if v.get("photo_set") == photos[1]
+                    and v.get("context", 16 if STYLES[s][1] == "A" else 0) == want(s)}
+            if kept:
+                results[s] = kept
+    complete = lambda: {s: results[s] for s in styles if s in results and all(z in results[s] for z in a.size)}
     for style in styles:
-        if style in results:
+        todo = [z for z in a.size if z not in results.get(style, {})]
+        if not todo:
             print(f"{style}: already in {a.json}", flush=True)
             continue
         fn, cfg = model_fn(a.model, style, a.device, a.threads)
-        results[style] = {}
-        for size in a.size:
+        results.setdefault(style, {})
+        for size in todo:
             res = full_report(style, fn, cfg, droot, a.device, None, size, raw_too=not a.no_raw, photos=photos,
                               context=a.context)
             res["photo_set"] = photos[1]
@@ -360,18 +364,19 @@ def main(argv=None):
             results[style][size] = res
             if len(styles) == 1 and len(a.size) == 1:
                 for k, v in res.items():
-                    print(f"{k:38s} {v}")
+                    if k != "per_photo":
+                        print(f"{k:38s} {v}")
                 print("BAR", "MET" if res["meets_bar"] else "NOT MET",
                       f"(mac_ratio <= {BAR['mac_ratio']}, style_distance_ratio <= {BAR['style_distance_ratio']}, "
                       f"ssim_lum_4x >= {BAR['ssim_lum_4x']})")
             print(f"{style} {size}px: style distance {res['style_distance_ratio']:.3f} "
                   f"SSIM lum 4x {res['ssim_lum_4x']:.3f} edge band {res['edge_band']:.2f} "
                   f"checkerboard {res['checkerboard_ratio']:.2f}", flush=True)
+            if a.json and (len(styles) > 1 or len(a.size) > 1):   # after each size, so a stopped run keeps it
+                Path(a.json).write_text(json.dumps(results, indent=1))
         if a.table:     # written after each style, so that a long run leaves its rows
-            Path(a.table).write_text(report_md({s: results[s] for s in styles if s in results}, a.size))
-        if a.json and (len(styles) > 1 or len(a.size) > 1):
-            Path(a.json).write_text(json.dumps(results, indent=1))
-    md = table({s: results[s] for s in styles if s in results}, a.size)
+            Path(a.table).write_text(report_md(complete(), a.size))
+    md = table(complete(), a.size)
     print(md)
     if a.json:
         single = results[styles[0]][a.size[0]] if len(styles) == 1 and len(a.size) == 1 else results

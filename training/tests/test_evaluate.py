@@ -1,5 +1,7 @@
 """The evaluation's pieces that need no third-party data: the distance from cached Grams equals the
 one from features, the table marks what is short of the goal, the held-out set's stride."""
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -129,3 +131,26 @@ def test_model_fn_takes_an_onnx_file_with_or_without_a_catalog_entry(tmp_path):
     with pytest.raises(SystemExit):
         E.model_fn(str(tmp_path / "v.onnx"), "mosaic", models_dir=shipped)
     assert np.isfinite(float(fn(x).mean()))
+
+
+def test_resume_keeps_each_style_and_size_and_takes_only_what_is_missing(tmp_path, monkeypatch):
+    calls = []
+
+    def fake_report(style, fn, cfg, droot, device, n, size, raw_too=True, photos=None, context=None):
+        calls.append((style, size))
+        return {**_per([("a", 0.1, 0.9, 1.0)]), "size": size}
+    monkeypatch.setattr(E, "full_report", fake_report)
+    monkeypatch.setattr(E, "model_fn", lambda model, style, device, threads: (None, {}))
+    monkeypatch.setattr(E, "photo_set", lambda specs, droot: (["x/a.png"], "fake"))
+    monkeypatch.setattr(E, "data_root", lambda d: tmp_path)
+    js, md = tmp_path / "r.json", tmp_path / "r.md"
+    args = ["--style", "candy", "mosaic", "--photos", "test", "--json", str(js), "--table", str(md), "--resume",
+            "--threads", "1"]
+    E.main(args + ["--size", "384"])
+    assert calls == [("candy", 384), ("mosaic", 384)]
+    E.main(args + ["--size", "384", "768"])            # only the 768-px figures are new
+    assert calls[2:] == [("candy", 768), ("mosaic", 768)]
+    E.main(args + ["--size", "384", "768"])            # nothing left to take
+    assert len(calls) == 4
+    assert "| mosaic | 384 |" in md.read_text() and "| mosaic | 768 |" in md.read_text()
+    assert set(json.loads(js.read_text())["candy"]) == {"384", "768"}
