@@ -190,6 +190,14 @@ def onnx_fn(path, threads=2):
     return lambda x: torch.from_numpy(sess.run(["output"], {"input": x.numpy().astype(np.float32)})[0])
 
 
+def fed_on_context(fn, c):
+    """fn run on a c-px reflection context of its input, cropped back (c = 0: fn itself): how a model
+    would be fed if the engine (or the exported graph) added the context."""
+    if not c:
+        return fn
+    return lambda x: fn(F.pad(x, (c, c, c, c), mode="reflect"))[:, :, c:-c, c:-c]
+
+
 def load_student(path, device="cpu") -> TransformerNet:
     return checkpoints.load_net(path, device)
 
@@ -327,6 +335,9 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--context", type=int, default=None,
                     help="format A: reflection context (px) of the teacher reference (default teachers.CONTEXT_A)")
+    ap.add_argument("--feed-context", type=int, default=0,
+                    help="run the student on this many px of reflection context, cropped back (fed_on_context; "
+                         "a multiple of 4; 0 = as the engine feeds it)")
     ap.add_argument("--no-raw", action="store_true", help="format A: skip the comparison with the raw teacher output")
     ap.add_argument("--json", help="write the figures here")
     ap.add_argument("--table", help="write the markdown table here")
@@ -345,7 +356,7 @@ def main(argv=None):
         want = lambda s: reference_context(STYLES[s][1]) if a.context is None else a.context
         for s, per in old.items():
             kept = {int(k): v for k, v in per.items() if v.get("photo_set") == photos[1]
-                    and v.get("context", 16 if STYLES[s][1] == "A" else 0) == want(s)}
+                    and v.get("feed_context", 0) == a.feed_context and v.get("context", 16 if STYLES[s][1] == "A" else 0) == want(s)}
             if kept:
                 results[s] = kept
     complete = lambda: {s: results[s] for s in styles if s in results and all(z in results[s] for z in a.size)}
@@ -355,12 +366,15 @@ def main(argv=None):
             print(f"{style}: already in {a.json}", flush=True)
             continue
         fn, cfg = model_fn(a.model, style, a.device, a.threads)
+        fn = fed_on_context(fn, a.feed_context)
         results.setdefault(style, {})
         for size in todo:
             res = full_report(style, fn, cfg, droot, a.device, None, size, raw_too=not a.no_raw, photos=photos,
                               context=a.context)
             res["photo_set"] = photos[1]
             res["context"] = reference_context(STYLES[style][1]) if a.context is None else a.context
+            if a.feed_context:
+                res["feed_context"] = a.feed_context
             results[style][size] = res
             if len(styles) == 1 and len(a.size) == 1:
                 for k, v in res.items():

@@ -154,3 +154,14 @@ def test_resume_keeps_each_style_and_size_and_takes_only_what_is_missing(tmp_pat
     assert len(calls) == 4
     assert "| mosaic | 384 |" in md.read_text() and "| mosaic | 768 |" in md.read_text()
     assert set(json.loads(js.read_text())["candy"]) == {"384", "768"}
+
+
+def test_fed_on_context_pads_by_reflection_and_crops_back():
+    x = torch.rand(2, 3, 8, 12, generator=torch.Generator().manual_seed(0))
+    assert E.fed_on_context(lambda t: t * 2, 0)(x).equal(x * 2)
+    seen = []
+    y = E.fed_on_context(lambda t: seen.append(t.shape) or t + 1, 4)(x)
+    assert seen == [(2, 3, 16, 20)] and y.equal(x + 1)
+    # a model that sees its borders: the border of the output now comes from inside the padded input
+    edge = lambda t: t - t.mean(dim=3, keepdim=True)
+    assert not E.fed_on_context(edge, 4)(x).equal(edge(x))
