@@ -165,3 +165,11 @@ def test_fed_on_context_pads_by_reflection_and_crops_back():
     # a model that sees its borders: the border of the output now comes from inside the padded input
     edge = lambda t: t - t.mean(dim=3, keepdim=True)
     assert not E.fed_on_context(edge, 4)(x).equal(edge(x))
+
+
+def test_sheet_model_spec_reads_the_feed_context():
+    from pastiche_lab.sheets import model_spec
+    assert model_spec("shipped") == (None, 0)
+    assert model_spec("shipped@8") == (None, 8)
+    assert model_spec("runs/x/student.pt@16") == ("runs/x/student.pt", 16)
+    assert model_spec("runs/x/student.pt") == ("runs/x/student.pt", 0)
