@@ -36,6 +36,9 @@ def teacher_fn(teacher, c):
 
 
 def photo(droot, name, size):
+    """A test-set photo by name (kodim01, img_091) or an image file."""
+    if Path(name).is_file():
+        return resize_long(load_rgb(name), size)
     return resize_long(load_rgb(next(p for p in test_photos(droot) if p.stem == name)), size)
 
 
@@ -70,7 +73,7 @@ def main(argv=None):
     ap.add_argument("cmd", choices=["context", "models", "border", "night"])
     ap.add_argument("--style", nargs="+", required=True, choices=sorted(STYLES))
     ap.add_argument("--models", nargs="+", default=["shipped"], help="'shipped', .pt or .onnx (models)")
-    ap.add_argument("--photo", default=None, help="test-set photo name (default kodim01; night: kodim08)")
+    ap.add_argument("--photo", default=None, help="test-set photo name or an image file (default kodim01; night: kodim08)")
     ap.add_argument("--size", type=int, default=None, help="long side (default 384; models: 768)")
     ap.add_argument("--feed-context", type=int, nargs="*", default=[], help="border: also fed on these contexts")
     ap.add_argument("--out", help="night: write the sheet (photo | teacher over student per style) here")
