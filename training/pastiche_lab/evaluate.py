@@ -392,6 +392,8 @@ def main(argv=None):
             Path(a.table).write_text(report_md(complete(), a.size))
     md = table(complete(), a.size)
     print(md)
+    if a.table:     # also when every figure came from --json
+        Path(a.table).write_text(report_md(complete(), a.size))
     if a.json:
         single = results[styles[0]][a.size[0]] if len(styles) == 1 and len(a.size) == 1 else results
         Path(a.json).write_text(json.dumps(single, indent=1))

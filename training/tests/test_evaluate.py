@@ -150,7 +150,8 @@ def test_resume_keeps_each_style_and_size_and_takes_only_what_is_missing(tmp_pat
     assert calls == [("candy", 384), ("mosaic", 384)]
     E.main(args + ["--size", "384", "768"])            # only the 768-px figures are new
     assert calls[2:] == [("candy", 768), ("mosaic", 768)]
-    E.main(args + ["--size", "384", "768"])            # nothing left to take
+    md.unlink()
+    E.main(args + ["--size", "384", "768"])            # nothing left to take; the table is still written
     assert len(calls) == 4
     assert "| mosaic | 384 |" in md.read_text() and "| mosaic | 768 |" in md.read_text()
     assert set(json.loads(js.read_text())["candy"]) == {"384", "768"}
