@@ -279,7 +279,8 @@ def artifact_table(results, sizes):
     head = "| style |" + "".join(f" {s} px: edge band | {s} px: checkerboard ratio |" for s in sizes)
     lines = [head, "|---|" + "---|---|" * len(sizes)]
     for style, per in results.items():
-        lines.append(f"| {style} |" + "".join(f" {per[s]['edge_band']:.2f} | {per[s]['checkerboard_ratio']:.2f} |"
+        f = lambda r, k: f"{r[k]:.2f}" if k in r else "-"     # older figures have no artifact measures
+        lines.append(f"| {style} |" + "".join(f" {f(per[s], 'edge_band')} | {f(per[s], 'checkerboard_ratio')} |"
                                              for s in sizes))
     return "\n".join(lines)
 

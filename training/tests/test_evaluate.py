@@ -54,6 +54,8 @@ def test_report_md_has_the_artifact_and_worst_photo_tables():
     assert "| s | 768 | a 0.300 | a 0.700 | a 1.00 | 1 of 2 |" in md
     del res["s"][384]["per_photo"], res["s"][768]["per_photo"]      # older json: no worst-photo table
     assert "worst" not in E.report_md(res, [384, 768])
+    del res["s"][384]["edge_band"], res["s"][384]["checkerboard_ratio"]   # older still: no artifact measures
+    assert "| s | - | - | 1.50 | 1.10 |" in E.report_md(res, [384, 768])
 
 
 def test_per_photo_figures_match_the_means():
