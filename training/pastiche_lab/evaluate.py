@@ -169,7 +169,11 @@ def evaluate_fn(fn, tc: TeacherCache, vgg, device="cpu", keep_outputs=False):
            "ssim_lum_4x": float(a[:, 2].mean()), "ssim": float(a[:, 3].mean()),
            "psnr_db": float(a[:, 4].mean()),
            # artifacts the four measures above hardly see (1 = like the teacher; evaluate.edge_band, checkerboard)
-           "edge_band": float(a[:, 5].mean()), "checkerboard_ratio": float(a[:, 6].mean())}
+           "edge_band": float(a[:, 5].mean()), "checkerboard_ratio": float(a[:, 6].mean()),
+           # per photo (evaluate.worst_photos): style distance ratio, SSIM lum 4x, edge band, checkerboard ratio
+           "per_photo": [{"photo": Path(p).stem, "style_distance_ratio": float(r[0] / r[1]), "ssim_lum_4x": float(r[2]),
+                          "edge_band": float(r[5]), "checkerboard_ratio": float(r[6])}
+                         for p, r in zip(tc.photos, rows)]}
     if keep_outputs:
         return res, outs
     return res
@@ -184,6 +188,14 @@ def onnx_fn(path, threads=2):
     from .export import ort_session
     sess = ort_session(path, threads)
     return lambda x: torch.from_numpy(sess.run(["output"], {"input": x.numpy().astype(np.float32)})[0])
+
+
+def fed_on_context(fn, c):
+    """fn run on a c-px reflection context of its input, cropped back (c = 0: fn itself): how a model
+    would be fed if the engine (or the exported graph) added the context."""
+    if not c:
+        return fn
+    return lambda x: fn(F.pad(x, (c, c, c, c), mode="reflect"))[:, :, c:-c, c:-c]
 
 
 def load_student(path, device="cpu") -> TransformerNet:
@@ -262,6 +274,54 @@ def table(results, sizes):
     return "\n".join(lines)
 
 
+def artifact_table(results, sizes):
+    """Markdown table: per style and size, edge band and checkerboard ratio (1 = like the teacher)."""
+    head = "| style |" + "".join(f" {s} px: edge band | {s} px: checkerboard ratio |" for s in sizes)
+    lines = [head, "|---|" + "---|---|" * len(sizes)]
+    for style, per in results.items():
+        f = lambda r, k: f"{r[k]:.2f}" if k in r else "-"     # older figures have no artifact measures
+        lines.append(f"| {style} |" + "".join(f" {f(per[s], 'edge_band')} | {f(per[s], 'checkerboard_ratio')} |"
+                                             for s in sizes))
+    return "\n".join(lines)
+
+
+def worst_photos(res, k=3):
+    """The k photos of one size's figures (res["per_photo"]) furthest from the goal on each measure:
+    {"style_distance_ratio": [(photo, value), ...] (highest first), "ssim_lum_4x": (lowest first),
+    "edge_band": (highest first)}; photos short of the goal on either goal measure in "misses"."""
+    pp = res.get("per_photo") or []
+    out = {}
+    for key, rev in (("style_distance_ratio", True), ("ssim_lum_4x", False), ("edge_band", True)):
+        out[key] = [(r["photo"], r[key]) for r in sorted(pp, key=lambda r: r[key], reverse=rev)[:k]]
+    out["misses"] = [r["photo"] for r in pp if r["style_distance_ratio"] > GOAL["style_distance_ratio"]
+                     or r["ssim_lum_4x"] < GOAL["ssim_lum_4x"]]
+    return out
+
+
+def worst_table(results, sizes, k=3):
+    """Markdown table of worst_photos per style and size (styles without per-photo figures left out)."""
+    lines = ["| style | size | worst style distance | worst SSIM lum 4x | worst edge band | photos short of the goal |",
+             "|---|---|---|---|---|---|"]
+    for style, per in results.items():
+        for s in sizes:
+            if not per[s].get("per_photo"):
+                continue
+            w = worst_photos(per[s], k)
+            cells = [", ".join(f"{n} {v:.3f}" for n, v in w[key]) for key in ("style_distance_ratio", "ssim_lum_4x")]
+            cells.append(", ".join(f"{n} {v:.2f}" for n, v in w["edge_band"]))
+            cells.append(f"{len(w['misses'])} of {len(per[s]['per_photo'])}")
+            lines.append(f"| {style} | {s} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def report_md(results, sizes, k=3):
+    """The --table file: the goal table, the artifact table and, where per-photo figures exist, the worst photos."""
+    md = table(results, sizes) + "\n\n" + artifact_table(results, sizes) + "\n"
+    if any(per[s].get("per_photo") for per in results.values() for s in sizes):
+        md += "\n" + worst_table(results, sizes, k) + "\n"
+    return md
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--style", nargs="+", choices=sorted(STYLES), help="default: every shipped teacher-derived style")
@@ -276,10 +336,13 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--context", type=int, default=None,
                     help="format A: reflection context (px) of the teacher reference (default teachers.CONTEXT_A)")
+    ap.add_argument("--feed-context", type=int, default=0,
+                    help="run the student on this many px of reflection context, cropped back (fed_on_context; "
+                         "a multiple of 4; 0 = as the engine feeds it)")
     ap.add_argument("--no-raw", action="store_true", help="format A: skip the comparison with the raw teacher output")
     ap.add_argument("--json", help="write the figures here")
     ap.add_argument("--table", help="write the markdown table here")
-    ap.add_argument("--resume", action="store_true", help="keep the styles already in --json (same photos and sizes)")
+    ap.add_argument("--resume", action="store_true", help="keep the figures already in --json (per style and size, same photos and reference)")
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     droot = data_root(a.data)
@@ -289,39 +352,49 @@ def main(argv=None):
     photos = photo_set(a.photos, droot)
     print(f"{len(photos[0])} photos ({photos[1]}), sizes {a.size}", flush=True)
     results = {}
-    if a.resume and a.json and Path(a.json).exists():     # styles already evaluated on this set and sizes
+    if a.resume and a.json and Path(a.json).exists():     # (style, size) figures already taken on this set
         old = json.loads(Path(a.json).read_text())
-        results = {s: {int(k): v for k, v in per.items()} for s, per in old.items()
-                   if all(str(z) in per and per[str(z)].get("photo_set") == photos[1]
-                          and per[str(z)].get("context", 16 if STYLES[s][1] == "A" else 0) ==
-                          (reference_context(STYLES[s][1]) if a.context is None else a.context) for z in a.size)}
+        want = lambda s: reference_context(STYLES[s][1]) if a.context is None else a.context
+        for s, per in old.items():
+            kept = {int(k): v for k, v in per.items() if v.get("photo_set") == photos[1]
+                    and v.get("feed_context", 0) == a.feed_context and v.get("context", 16 if STYLES[s][1] == "A" else 0) == want(s)}
+            if kept:
+                results[s] = kept
+    complete = lambda: {s: results[s] for s in styles if s in results and all(z in results[s] for z in a.size)}
     for style in styles:
-        if style in results:
+        todo = [z for z in a.size if z not in results.get(style, {})]
+        if not todo:
             print(f"{style}: already in {a.json}", flush=True)
             continue
         fn, cfg = model_fn(a.model, style, a.device, a.threads)
-        results[style] = {}
-        for size in a.size:
+        fn = fed_on_context(fn, a.feed_context)
+        results.setdefault(style, {})
+        for size in todo:
             res = full_report(style, fn, cfg, droot, a.device, None, size, raw_too=not a.no_raw, photos=photos,
                               context=a.context)
             res["photo_set"] = photos[1]
             res["context"] = reference_context(STYLES[style][1]) if a.context is None else a.context
+            if a.feed_context:
+                res["feed_context"] = a.feed_context
             results[style][size] = res
             if len(styles) == 1 and len(a.size) == 1:
                 for k, v in res.items():
-                    print(f"{k:38s} {v}")
+                    if k != "per_photo":
+                        print(f"{k:38s} {v}")
                 print("BAR", "MET" if res["meets_bar"] else "NOT MET",
                       f"(mac_ratio <= {BAR['mac_ratio']}, style_distance_ratio <= {BAR['style_distance_ratio']}, "
                       f"ssim_lum_4x >= {BAR['ssim_lum_4x']})")
             print(f"{style} {size}px: style distance {res['style_distance_ratio']:.3f} "
                   f"SSIM lum 4x {res['ssim_lum_4x']:.3f} edge band {res['edge_band']:.2f} "
                   f"checkerboard {res['checkerboard_ratio']:.2f}", flush=True)
+            if a.json and (len(styles) > 1 or len(a.size) > 1):   # after each size, so a stopped run keeps it
+                Path(a.json).write_text(json.dumps(results, indent=1))
         if a.table:     # written after each style, so that a long run leaves its rows
-            Path(a.table).write_text(table({s: results[s] for s in styles if s in results}, a.size) + "\n")
-        if a.json and (len(styles) > 1 or len(a.size) > 1):
-            Path(a.json).write_text(json.dumps(results, indent=1))
-    md = table({s: results[s] for s in styles if s in results}, a.size)
+            Path(a.table).write_text(report_md(complete(), a.size))
+    md = table(complete(), a.size)
     print(md)
+    if a.table:     # also when every figure came from --json
+        Path(a.table).write_text(report_md(complete(), a.size))
     if a.json:
         single = results[styles[0]][a.size[0]] if len(styles) == 1 and len(a.size) == 1 else results
         Path(a.json).write_text(json.dumps(single, indent=1))

@@ -88,6 +88,16 @@ def hard_feature(fs, ft, q=0.02):
     return (e / norm).topk(k, dim=1).values.mean()
 
 
+def border_l1(out, ref, width=8):
+    """Mean |out - ref| / 255 over the outer `width` px of each side of [N, C, H, W] images (every band
+    pixel once): the image borders, where a student can paint a line its teacher on a reflection context
+    does not (La Muse's edge band, evaluate.edge_band)."""
+    h, w = out.shape[-2:]
+    m = torch.zeros(h, w, dtype=torch.bool, device=out.device)
+    m[:width], m[-width:], m[:, :width], m[:, -width:] = True, True, True, True
+    return (out - ref).abs().mean(1)[:, m].mean() / 255.0
+
+
 def teacher_targets(teacher: TransformerNet, x, kept, context):
     """Teacher output and kept-channel features for crop x (with reflect context for format A);
     kept None: no features."""
@@ -112,7 +122,8 @@ class DistillObjective:
 
     def __init__(self, teacher, kept, vgg, *, context=0, w_pix=1.0, w_low=0.0, w_feat=1.0, w_content=1.0,
                  w_style=3.0, vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), w_phase=0.0, w_ssim=0.0, w_chroma=0.0,
-                 w_hard=0.0, w_hard_feat=0.0, hard_q=0.02, hard_pool=2, w_ring=0.0, ring_q=0.002):
+                 w_hard=0.0, w_hard_feat=0.0, hard_q=0.02, hard_pool=2, w_ring=0.0, ring_q=0.002,
+                 w_border=0.0, border_width=8):
         """kept None (a student whose teacher channels are not known, e.g. imported from a shipped
         ONNX model): no feature matching. w_phase: L1 of the 2x2-periodic components (`phases`).
         w_ssim: 1 - SSIM of the 4x-pooled luminance to the teacher's (`ssim_lum_4x`; 0 = off).
@@ -120,13 +131,16 @@ class DistillObjective:
         w_hard: hard-example pixel L1 on the top hard_q fraction of the hard_pool-x pooled positions where
         the student differs most from the teacher (`hard_l1`; 0 = off); w_hard_feat: the same on VGG
         relu3_1 (`hard_feature`, on the VGG iterations; 0 = off). w_ring: the position-free ring loss
-        (`motifs.ring_tail`: the top ring_q tail of the ring scores to the teacher's; 0 = off)."""
+        (`motifs.ring_tail`: the top ring_q tail of the ring scores to the teacher's; 0 = off).
+        w_border: L1 to the teacher's output on the outer border_width px of the crop (`border_l1`; 0 = off;
+        the teacher runs on a reflection context, so every crop border stands for an image border)."""
         if kept is None and w_feat:
             raise ValueError("feature matching needs the kept channels (kept=None: set w_feat=0)")
         self.teacher, self.kept, self.vgg, self.context = teacher.eval(), kept, vgg, context
         self.w = dict(pix=w_pix, low=w_low, feat=w_feat, content=w_content, style=w_style, dk=w_dk, phase=w_phase, ssim=w_ssim,
-                      chroma=w_chroma, hard=w_hard, hard_feat=w_hard_feat, ring=w_ring)
+                      chroma=w_chroma, hard=w_hard, hard_feat=w_hard_feat, ring=w_ring, border=w_border)
         self.hard_q, self.hard_pool, self.ring_q = hard_q, hard_pool, ring_q
+        self.border_width = border_width
         self.vgg_every, self.darknet, self.dk_taps = vgg_every, darknet, dk_taps
 
     def __call__(self, student, x, step):
@@ -143,6 +157,7 @@ class DistillObjective:
              "chroma": chroma_hist(out, tout) if self.w["chroma"] else None,
              "hard": hard_l1(out, tout, self.hard_q, self.hard_pool) if self.w["hard"] else None,
              "ring": ring_tail(out, tout, self.ring_q) if self.w["ring"] else None,
+             "border": border_l1(out, tout, self.border_width) if self.w["border"] else None,
              "style": None, "content": None, "dk": None, "hard_feat": None}
         if step % self.vgg_every == 0:
             fs, ft = self.vgg(out), self.vgg(tout)
@@ -171,7 +186,8 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir, 
           context=None, val_every=100, validator=None, device="cpu", seed=0, log=print, max_iters=None,
           vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), val_def="", w_low=0.0, iter_schedule=False,
           scales=(0.6, 1.0), photometric=0.0, max_side=None, w_phase=0.0, score=None, w_ssim=0.0,
-          w_chroma=0.0, w_hard=0.0, w_hard_feat=0.0, hard_q=0.02, hard_pool=2, w_ring=0.0, ring_q=0.002):
+          w_chroma=0.0, w_hard=0.0, w_hard_feat=0.0, hard_q=0.02, hard_pool=2, w_ring=0.0, ring_q=0.002,
+          w_border=0.0, border_width=8):
     """Resumable: state in run_dir/ft_state.pt; best student in run_dir/student.pt; log in ft_log.jsonl.
 
     photos_dir: a folder or a list of photos. iter_schedule (needs max_iters): the cosine decay runs
@@ -187,7 +203,8 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir, 
                                  w_content=w_content, w_style=w_style, vgg_every=vgg_every, darknet=darknet,
                                  w_dk=w_dk, dk_taps=dk_taps, w_phase=w_phase, w_ssim=w_ssim,
                                  w_chroma=w_chroma, w_hard=w_hard, w_hard_feat=w_hard_feat, hard_q=hard_q,
-                                 hard_pool=hard_pool, w_ring=w_ring, ring_q=ring_q)
+                                 hard_pool=hard_pool, w_ring=w_ring, ring_q=ring_q,
+                                 w_border=w_border, border_width=border_width)
     sampler = CropSampler(photos_dir, crop, scales=scales, seed=seed, photometric=photometric, max_side=max_side)
 
     def validate(net, step):

@@ -79,13 +79,20 @@ def plot_curves(history, path, title=""):
     plt.close(fig)
 
 
-def compare_sheet(style, models, photos, size=768, device="cpu", threads=1):
-    """Rows: one per photo; columns: photo | teacher (teachers.CONTEXT_A px of reflection context for
+def model_spec(spec):
+    """A --models entry: 'shipped', a .pt or .onnx path, optionally '@C' (the model fed on a C-px reflection
+    context, evaluate.fed_on_context). Returns (model or None for the shipped one, C)."""
+    m, _, c = str(spec).rpartition("@") if "@" in str(spec) else (str(spec), "", "0")
+    return (None if m == "shipped" else m), int(c)
+
+
+def compare_sheet(style, models, photos, size=768, device="cpu", threads=1, feed=None):
+    """feed: per model, the reflection context it is fed on (default none). Rows: one per photo; columns: photo | teacher (teachers.CONTEXT_A px of reflection context for
     format A, as the evaluation) | each model (None = the shipped one), all at long side `size`. Returns an HxWx3 array."""
     import torch.nn.functional as F
 
     from .data import STYLES, data_root, load_rgb, resize_long
-    from .evaluate import model_fn, pad_run
+    from .evaluate import fed_on_context, model_fn, pad_run
     from .teachers import load_teacher, reference_context
     teacher = load_teacher(data_root(), STYLES[style][0]).to(device).eval()
     c = reference_context(STYLES[style][1])
@@ -93,7 +100,7 @@ def compare_sheet(style, models, photos, size=768, device="cpu", threads=1):
     def tfn(x):
         x = x.to(device)
         return (teacher(F.pad(x, (c,) * 4, mode="reflect"))[:, :, c:-c, c:-c] if c else teacher(x)).cpu()
-    fns = [model_fn(m, style, device, threads)[0] for m in models]
+    fns = [fed_on_context(model_fn(m, style, device, threads)[0], fc) for m, fc in zip(models, feed or [0] * len(models))]
     rows = []
     with torch.no_grad():
         for p in photos:
@@ -109,13 +116,15 @@ def main(argv=None):
     from .data import STYLES, save_rgb
     ap = argparse.ArgumentParser(description="Side-by-side sheet: photo | teacher | model(s), at one size.")
     ap.add_argument("--style", required=True, choices=sorted(STYLES))
-    ap.add_argument("--models", nargs="+", default=["shipped"], help="'shipped', student .pt files or .onnx files")
+    ap.add_argument("--models", nargs="+", default=["shipped"], help="'shipped', student .pt files or .onnx files; "
+                    "'@C' after one: fed on a C-px reflection context (e.g. shipped@8)")
     ap.add_argument("--photos", nargs="+", default=[str(REPO / "assets" / "samples" / n) for n in ("astronaut.jpg", "coffee.jpg")])
     ap.add_argument("--size", type=int, default=768)
     ap.add_argument("--out", required=True)
     a = ap.parse_args(argv)
     torch.set_num_threads(1)
-    sheet = compare_sheet(a.style, [None if m == "shipped" else m for m in a.models], a.photos, a.size)
+    specs = [model_spec(m) for m in a.models]
+    sheet = compare_sheet(a.style, [m for m, _ in specs], a.photos, a.size, feed=[c for _, c in specs])
     save_rgb(sheet, a.out)
     print("wrote", a.out, "columns: photo | teacher |", " | ".join(a.models))
 

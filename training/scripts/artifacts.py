@@ -3,13 +3,16 @@
     cd training
     python3 scripts/artifacts.py context --style picasso          # the teacher reference's border frame vs context
     python3 scripts/artifacts.py models --style picasso --models shipped runs/picasso-edge/student.pt
+    python3 scripts/artifacts.py border --style picasso --models shipped --size 768 --feed-context 8 16
     python3 scripts/artifacts.py night --style candy udnie picasso sunflowers   # a synthetic night photo
 
 `context`: mean |teacher(context c) - teacher(context 96)| over the last 8 columns / rows and the first
 8 columns, and in the interior, for c = 0 (raw), 16, 32, 48, 64 (grey levels).
 `models`: edge band and checkerboard ratio (evaluate.edge_band, evaluate.checkerboard) of each model
 against the teacher reference (teachers.CONTEXT_A) at --size; also the PyTorch vs ONNX difference where
-a model is an .onnx (onnx_import). `night`: a Kodak photo darkened to a night scene with bright
+a model is an .onnx (onnx_import). `border`: the models' last columns and rows against the reference, column by column (mean signed
+difference per channel and mean |difference|, grey levels), each model fed as the engine feeds it
+and also on a --feed-context px reflection context of its own (cropped back). `night`: a Kodak photo darkened to a night scene with bright
 coloured bursts; mean luminance of photo, teacher and shipped student, and |student - teacher|.
 """
 from __future__ import annotations
@@ -33,6 +36,9 @@ def teacher_fn(teacher, c):
 
 
 def photo(droot, name, size):
+    """A test-set photo by name (kodim01, img_091) or an image file."""
+    if Path(name).is_file():
+        return resize_long(load_rgb(name), size)
     return resize_long(load_rgb(next(p for p in test_photos(droot) if p.stem == name)), size)
 
 
@@ -50,13 +56,26 @@ def night(img, seed=0):
     return np.clip(y, 0, 255).astype(np.float32)
 
 
+def border_profile(out, ref, n=6):
+    """Per column (last n, from the edge inwards) and per row (last n, first n columns): the mean signed
+    out - ref per channel and the mean |out - ref| over channels; the interior (beyond 32 px) last."""
+    d = np.asarray(out, np.float64) - np.asarray(ref, np.float64)
+    row = lambda x: [*x.reshape(-1, 3).mean(0), np.abs(x).mean()]
+    inner = [("interior", row(d[32:-32, 32:-32]))]
+    return {"right columns": [(f"col -{i}", row(d[:, -i])) for i in range(1, n + 1)] + inner,
+            "bottom rows": [(f"row -{i}", row(d[-i])) for i in range(1, n + 1)] + inner,
+            "left columns": [(f"col {i}", row(d[:, i])) for i in range(n)] + inner,
+            "top rows": [(f"row {i}", row(d[i])) for i in range(n)] + inner}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("cmd", choices=["context", "models", "night"])
+    ap.add_argument("cmd", choices=["context", "models", "border", "night"])
     ap.add_argument("--style", nargs="+", required=True, choices=sorted(STYLES))
     ap.add_argument("--models", nargs="+", default=["shipped"], help="'shipped', .pt or .onnx (models)")
-    ap.add_argument("--photo", default=None, help="test-set photo name (default kodim01; night: kodim08)")
+    ap.add_argument("--photo", default=None, help="test-set photo name or an image file (default kodim01; night: kodim08)")
     ap.add_argument("--size", type=int, default=None, help="long side (default 384; models: 768)")
+    ap.add_argument("--feed-context", type=int, nargs="*", default=[], help="border: also fed on these contexts")
     ap.add_argument("--out", help="night: write the sheet (photo | teacher over student per style) here")
     a = ap.parse_args(argv)
     torch.set_num_threads(1)
@@ -88,6 +107,20 @@ def main(argv=None):
                     extra = f" PyTorch (onnx_import) vs ONNX max |diff| {check(net_from_onnx(path, cfg), path):.4f}"
                 print(f"{s} {m}: edge band {E.edge_band(out, ref):.2f} checkerboard ratio "
                       f"{E.checkerboard(out) / E.checkerboard(ref):.2f}{extra}")
+        elif a.cmd == "border":
+            s = a.style[0]
+            img = photo(droot, a.photo or "kodim01", a.size or 768)
+            t = load_teacher(droot, STYLES[s][0]).eval()
+            ref = E.pad_run(teacher_fn(t, reference_context(STYLES[s][1])), img)
+            for m in a.models:
+                fn, _ = E.model_fn(None if m == "shipped" else m, s)
+                for c in [0] + list(a.feed_context):
+                    out = E.pad_run(teacher_fn(fn, c), img)
+                    print(f"{s} {m} fed on context {c}: edge band {E.edge_band(out, ref):.2f}")
+                    for name, d in border_profile(out, ref).items():
+                        print(f"  {name}")
+                        for lab, row in d:
+                            print(f"    {lab:>9s} R {row[0]:+6.1f} G {row[1]:+6.1f} B {row[2]:+6.1f} |d| {row[3]:5.1f}")
         else:
             img = night(photo(droot, a.photo or "kodim08", a.size or 384))
             cols = [np.concatenate([img, img * 0], 0)]

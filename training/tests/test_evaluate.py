@@ -1,5 +1,8 @@
 """The evaluation's pieces that need no third-party data: the distance from cached Grams equals the
 one from features, the table marks what is short of the goal, the held-out set's stride."""
+import json
+
+import numpy as np
 import pytest
 import torch
 
@@ -24,6 +27,54 @@ def test_table_bolds_what_misses_the_goal():
     row = md.splitlines()[2]
     assert row == "| a | 0.200 | 0.190 | 0.830 | **0.210** | **0.810** |"
     assert md.splitlines()[0].count("768 px") == 2
+
+
+def _per(rows):
+    return {"style_distance_ratio": 0.1, "ssim_lum_4x": 0.9, "mac_ratio_vs_154G": 0.2, "edge_band": 1.5,
+            "checkerboard_ratio": 1.1,
+            "per_photo": [{"photo": n, "style_distance_ratio": d, "ssim_lum_4x": q, "edge_band": e,
+                           "checkerboard_ratio": 1.0} for n, d, q, e in rows]}
+
+
+def test_worst_photos_ranks_each_measure_and_lists_the_misses():
+    res = _per([("a", 0.10, 0.90, 1.1), ("b", 0.25, 0.85, 3.0), ("c", 0.15, 0.80, 1.2), ("d", 0.12, 0.88, 1.0)])
+    w = E.worst_photos(res, k=2)
+    assert [n for n, _ in w["style_distance_ratio"]] == ["b", "c"]
+    assert [n for n, _ in w["ssim_lum_4x"]] == ["c", "b"]
+    assert [n for n, _ in w["edge_band"]] == ["b", "c"]
+    assert w["misses"] == ["b", "c"]      # b: style distance > 0.20; c: SSIM < 0.82
+
+
+def test_report_md_has_the_artifact_and_worst_photo_tables():
+    res = {"s": {384: _per([("a", 0.10, 0.90, 1.1), ("b", 0.25, 0.85, 3.0)]),
+                 768: _per([("a", 0.30, 0.70, 1.0), ("b", 0.11, 0.95, 1.0)])}}
+    md = E.report_md(res, [384, 768], k=1)
+    assert "| s | 1.50 | 1.10 | 1.50 | 1.10 |" in md
+    assert "| s | 384 | b 0.250 | b 0.850 | b 3.00 | 1 of 2 |" in md
+    assert "| s | 768 | a 0.300 | a 0.700 | a 1.00 | 1 of 2 |" in md
+    del res["s"][384]["per_photo"], res["s"][768]["per_photo"]      # older json: no worst-photo table
+    assert "worst" not in E.report_md(res, [384, 768])
+    del res["s"][384]["edge_band"], res["s"][384]["checkerboard_ratio"]   # older still: no artifact measures
+    assert "| s | - | - | 1.50 | 1.10 |" in E.report_md(res, [384, 768])
+
+
+def test_per_photo_figures_match_the_means():
+    class TC:   # a stand-in TeacherCache: two photos, the "teacher" output a shifted photo
+        pass
+    tc = TC()
+    rng = np.random.default_rng(0)
+    tc.imgs = [rng.uniform(0, 255, (48, 56, 3)).astype(np.float32) for _ in range(2)]
+    tc.targets = [np.clip(i + 20, 0, 255) for i in tc.imgs]
+    tc.photos = ["x/p0.png", "x/p1.png"]
+    tc.vgg_cache, tc.photo_grams, tc._dirty, tc.tag = {}, {}, False, "t"
+    tc.save = lambda: None
+    vgg = lambda x: [x, x[:, :2] * 2]
+    res = E.evaluate_fn(lambda x: x * 0.9 + 10, tc, vgg)
+    pp = res["per_photo"]
+    assert [r["photo"] for r in pp] == ["p0", "p1"]
+    for key in ("ssim_lum_4x", "edge_band", "checkerboard_ratio"):
+        assert abs(np.mean([r[key] for r in pp]) - res[key]) < 1e-9
+    assert abs(np.mean([r["style_distance_ratio"] for r in pp]) - res["style_distance_ratio_per_photo_mean"]) < 1e-9
 
 
 def test_test_set_stride(tmp_path):
@@ -82,3 +133,46 @@ def test_model_fn_takes_an_onnx_file_with_or_without_a_catalog_entry(tmp_path):
     with pytest.raises(SystemExit):
         E.model_fn(str(tmp_path / "v.onnx"), "mosaic", models_dir=shipped)
     assert np.isfinite(float(fn(x).mean()))
+
+
+def test_resume_keeps_each_style_and_size_and_takes_only_what_is_missing(tmp_path, monkeypatch):
+    calls = []
+
+    def fake_report(style, fn, cfg, droot, device, n, size, raw_too=True, photos=None, context=None):
+        calls.append((style, size))
+        return {**_per([("a", 0.1, 0.9, 1.0)]), "size": size}
+    monkeypatch.setattr(E, "full_report", fake_report)
+    monkeypatch.setattr(E, "model_fn", lambda model, style, device, threads: (None, {}))
+    monkeypatch.setattr(E, "photo_set", lambda specs, droot: (["x/a.png"], "fake"))
+    monkeypatch.setattr(E, "data_root", lambda d: tmp_path)
+    js, md = tmp_path / "r.json", tmp_path / "r.md"
+    args = ["--style", "candy", "mosaic", "--photos", "test", "--json", str(js), "--table", str(md), "--resume",
+            "--threads", "1"]
+    E.main(args + ["--size", "384"])
+    assert calls == [("candy", 384), ("mosaic", 384)]
+    E.main(args + ["--size", "384", "768"])            # only the 768-px figures are new
+    assert calls[2:] == [("candy", 768), ("mosaic", 768)]
+    md.unlink()
+    E.main(args + ["--size", "384", "768"])            # nothing left to take; the table is still written
+    assert len(calls) == 4
+    assert "| mosaic | 384 |" in md.read_text() and "| mosaic | 768 |" in md.read_text()
+    assert set(json.loads(js.read_text())["candy"]) == {"384", "768"}
+
+
+def test_fed_on_context_pads_by_reflection_and_crops_back():
+    x = torch.rand(2, 3, 8, 12, generator=torch.Generator().manual_seed(0))
+    assert E.fed_on_context(lambda t: t * 2, 0)(x).equal(x * 2)
+    seen = []
+    y = E.fed_on_context(lambda t: seen.append(t.shape) or t + 1, 4)(x)
+    assert seen == [(2, 3, 16, 20)] and y.equal(x + 1)
+    # a model that sees its borders: the border of the output now comes from inside the padded input
+    edge = lambda t: t - t.mean(dim=3, keepdim=True)
+    assert not E.fed_on_context(edge, 4)(x).equal(edge(x))
+
+
+def test_sheet_model_spec_reads_the_feed_context():
+    from pastiche_lab.sheets import model_spec
+    assert model_spec("shipped") == (None, 0)
+    assert model_spec("shipped@8") == (None, 8)
+    assert model_spec("runs/x/student.pt@16") == ("runs/x/student.pt", 16)
+    assert model_spec("runs/x/student.pt") == ("runs/x/student.pt", 0)
