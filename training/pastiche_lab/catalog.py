@@ -36,7 +36,10 @@ def update(path, entry: dict) -> dict:
     cat = read(path)
     models = list(cat.get("models", []))
     ids = [m.get("id") for m in models]
-    if entry["id"] in ids:          # a re-shipped style keeps its place
+    if entry["id"] in ids:          # a re-shipped style keeps its place, and how the engine feeds it
+        old = models[ids.index(entry["id"])]
+        if "border_context" in old and "border_context" not in entry:
+            entry = {**entry, "border_context": old["border_context"]}
         models[ids.index(entry["id"])] = entry
     else:
         models.append(entry)

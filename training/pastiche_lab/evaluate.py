@@ -235,6 +235,13 @@ def shipped_models(models_dir=None):
             if m.get("teacher") and m["id"] in STYLES}
 
 
+def shipped_border_context(style, models_dir=None):
+    """px of mirrored margin the engine paints the shipped style on (the catalog's border_context; 0 = none)."""
+    models_dir = Path(models_dir or LAB.parent / "models")
+    cat = json.loads((models_dir / "catalog.json").read_text())
+    return int(next((m.get("border_context", 0) for m in cat["models"] if m["id"] == style), 0))
+
+
 def model_fn(model, style, device="cpu", threads=1, models_dir=None):
     """(fn, config) for a student checkpoint, an .onnx (with its catalog entry next to it, or else a variant
     of the shipped style, whose widths it takes), or None (the shipped model of the style)."""
@@ -336,9 +343,9 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--context", type=int, default=None,
                     help="format A: reflection context (px) of the teacher reference (default teachers.CONTEXT_A)")
-    ap.add_argument("--feed-context", type=int, default=0,
+    ap.add_argument("--feed-context", type=int, default=None,
                     help="run the student on this many px of reflection context, cropped back (fed_on_context; "
-                         "a multiple of 4; 0 = as the engine feeds it)")
+                         "default: as the engine feeds it, the catalog's border_context for a shipped model, else 0)")
     ap.add_argument("--no-raw", action="store_true", help="format A: skip the comparison with the raw teacher output")
     ap.add_argument("--json", help="write the figures here")
     ap.add_argument("--table", help="write the markdown table here")
@@ -346,6 +353,8 @@ def main(argv=None):
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     droot = data_root(a.data)
+    feed = (lambda s: a.feed_context if a.feed_context is not None
+            else (0 if a.model else shipped_border_context(s)))
     styles = a.style or list(shipped_models())
     if a.model and len(styles) != 1:
         raise SystemExit("--model needs exactly one --style")
@@ -357,7 +366,7 @@ def main(argv=None):
         want = lambda s: reference_context(STYLES[s][1]) if a.context is None else a.context
         for s, per in old.items():
             kept = {int(k): v for k, v in per.items() if v.get("photo_set") == photos[1]
-                    and v.get("feed_context", 0) == a.feed_context and v.get("context", 16 if STYLES[s][1] == "A" else 0) == want(s)}
+                    and v.get("feed_context", 0) == feed(s) and v.get("context", 16 if STYLES[s][1] == "A" else 0) == want(s)}
             if kept:
                 results[s] = kept
     complete = lambda: {s: results[s] for s in styles if s in results and all(z in results[s] for z in a.size)}
@@ -367,15 +376,15 @@ def main(argv=None):
             print(f"{style}: already in {a.json}", flush=True)
             continue
         fn, cfg = model_fn(a.model, style, a.device, a.threads)
-        fn = fed_on_context(fn, a.feed_context)
+        fn = fed_on_context(fn, feed(style))
         results.setdefault(style, {})
         for size in todo:
             res = full_report(style, fn, cfg, droot, a.device, None, size, raw_too=not a.no_raw, photos=photos,
                               context=a.context)
             res["photo_set"] = photos[1]
             res["context"] = reference_context(STYLES[style][1]) if a.context is None else a.context
-            if a.feed_context:
-                res["feed_context"] = a.feed_context
+            if feed(style):
+                res["feed_context"] = feed(style)
             results[style][size] = res
             if len(styles) == 1 and len(a.size) == 1:
                 for k, v in res.items():

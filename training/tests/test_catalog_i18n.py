@@ -21,3 +21,15 @@ def test_every_shipped_entry_has_its_chinese_texts():
     for e in json.loads((REPO / "models" / "catalog.json").read_text(encoding="utf-8"))["models"]:
         assert e["licenses"]["zh"] == ZH[e["id"]][0], e["id"]
         assert e["attributions"]["zh"] == ZH[e["id"]][1], e["id"]
+
+
+def test_a_reshipped_style_keeps_its_border_context(tmp_path):
+    """The engine's mirrored margin (border_context, issue 11: La Muse's edge line) is how the style is fed,
+    not part of a training run's export: a re-ship keeps it unless the new entry sets it."""
+    p = tmp_path / "catalog.json"
+    catalog.update(p, {"id": "picasso", "file": "picasso.onnx", "border_context": 8})
+    catalog.update(p, {"id": "picasso", "file": "picasso.onnx", "license": "new"})
+    m = catalog.read(p)["models"][0]
+    assert m["border_context"] == 8 and m["license"] == "new"
+    catalog.update(p, {"id": "picasso", "file": "picasso.onnx", "border_context": 0})
+    assert catalog.read(p)["models"][0]["border_context"] == 0

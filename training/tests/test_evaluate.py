@@ -176,3 +176,13 @@ def test_sheet_model_spec_reads_the_feed_context():
     assert model_spec("shipped@8") == (None, 8)
     assert model_spec("runs/x/student.pt@16") == ("runs/x/student.pt", 16)
     assert model_spec("runs/x/student.pt") == ("runs/x/student.pt", 0)
+
+
+def test_shipped_border_context_is_read_from_the_catalog(tmp_path):
+    import json as _json
+    from pastiche_lab.evaluate import shipped_border_context
+    (tmp_path / "catalog.json").write_text(_json.dumps({"models": [{"id": "picasso", "file": "p.onnx", "border_context": 8},
+                                                                  {"id": "candy", "file": "c.onnx"}]}))
+    assert shipped_border_context("picasso", tmp_path) == 8
+    assert shipped_border_context("candy", tmp_path) == 0
+    assert shipped_border_context("picasso") == 8, "the shipped La Muse is painted on an 8-px margin"

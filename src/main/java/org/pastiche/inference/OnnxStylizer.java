@@ -64,6 +64,16 @@ public final class OnnxStylizer implements Stylizer {
         cancel.throwIfCancelled();
         OrtRun.resetNanos();
         LoadedModel model = registry.load(styleId);
+        int context = model.style().borderContext();
+        if (context > 0) {      // the network paints on a mirrored margin, cut away after (BorderContext)
+            RgbaImage painted = paint(BorderContext.reflect(source, context), styleId, model, progress, cancel);
+            return BorderContext.crop(painted, source.width(), source.height());
+        }
+        return paint(source, styleId, model, progress, cancel);
+    }
+
+    private RgbaImage paint(RgbaImage source, String styleId, LoadedModel model, ProgressListener progress,
+            CancellationToken cancel) throws PasticheException {
         int multiple = model.style().sizeMultiple();
         long start = System.nanoTime();
         RgbaImage out;

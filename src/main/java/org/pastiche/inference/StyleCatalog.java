@@ -93,6 +93,8 @@ public final class StyleCatalog {
         Path modelFile = dir.resolve(file.orElse(id + ".onnx")).normalize();
         int sizeMultiple = m.path("size_multiple").asInt(1);
         JsonNode palette = m.path("lab").path("output_palette");
+        JsonNode contextNode = m.path("border_context");
+        int context = contextNode.asInt(0);
         StyleModel style = new StyleModel(
                 id,
                 texts(m.get("names")),
@@ -111,7 +113,8 @@ public final class StyleCatalog {
                         : Map.of(),
                 true,
                 Optional.empty(),
-                palette.isArray() ? palette.size() : 0);
+                palette.isArray() ? palette.size() : 0,
+                Math.max(0, Math.min(BorderContext.MAX, context)));
         if (file.isEmpty()) {
             return style.unavailable("the catalog names no model file");
         }
@@ -122,6 +125,10 @@ public final class StyleCatalog {
                 && !m.path("size_multiple").canConvertToInt()) {
             return style.unavailable("size_multiple " + m.path("size_multiple").asText() + " is out of range (1 to "
                     + MAX_SIZE_MULTIPLE + ")");
+        }
+        if (!contextNode.isMissingNode() && (!contextNode.canConvertToInt() || context < 0 || context > BorderContext.MAX)) {
+            return style.unavailable("border_context " + contextNode.asText() + " is out of range (0 to "
+                    + BorderContext.MAX + ")");
         }
         if (!Files.isRegularFile(modelFile)) {
             return style.unavailable("model file missing: " + modelFile);

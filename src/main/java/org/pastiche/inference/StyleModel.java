@@ -11,6 +11,9 @@ import java.util.Optional;
  * {@code paletteColours}: how many colours the network's output is snapped to inside its own graph
  * (the catalog's {@code lab.output_palette}, the poster style of issue 10), 0 for a continuous
  * output; a snapped style's tiles get more refinement passes ({@link TilingSettings#passesFor(long, boolean)}).
+ * {@code borderContext}: px of mirrored picture the engine adds round the photo before the network
+ * runs, cropped off after (the catalog's {@code border_context}; 0 = none): for a student that paints
+ * a line along the picture's border which it does not paint inside ({@link BorderContext}).
  */
 public record StyleModel(
         String id,
@@ -28,7 +31,17 @@ public record StyleModel(
         Map<String, Object> fidelity,
         boolean available,
         Optional<String> unavailableReason,
-        int paletteColours) {
+        int paletteColours,
+        int borderContext) {
+
+    /** A style whose network runs on the photo as it is (no border context). */
+    public StyleModel(String id, Map<String, String> names, Map<String, String> descriptions, Path file,
+            Optional<Path> tileFile, Optional<Path> thumbnail, Optional<String> teacher, Map<String, String> licenses,
+            Map<String, String> attributions, long params, double macsPerMegapixel, int sizeMultiple,
+            Map<String, Object> fidelity, boolean available, Optional<String> unavailableReason, int paletteColours) {
+        this(id, names, descriptions, file, tileFile, thumbnail, teacher, licenses, attributions, params,
+                macsPerMegapixel, sizeMultiple, fidelity, available, unavailableReason, paletteColours, 0);
+    }
 
     /** A style with a continuous output (no palette snap in its graph). */
     public StyleModel(String id, Map<String, String> names, Map<String, String> descriptions, Path file,
@@ -36,7 +49,7 @@ public record StyleModel(
             Map<String, String> attributions, long params, double macsPerMegapixel, int sizeMultiple,
             Map<String, Object> fidelity, boolean available, Optional<String> unavailableReason) {
         this(id, names, descriptions, file, tileFile, thumbnail, teacher, licenses, attributions, params,
-                macsPerMegapixel, sizeMultiple, fidelity, available, unavailableReason, 0);
+                macsPerMegapixel, sizeMultiple, fidelity, available, unavailableReason, 0, 0);
     }
 
     /** Whether the network's output is snapped to a palette inside its graph. */
@@ -81,6 +94,6 @@ public record StyleModel(
 
     public StyleModel unavailable(String reason) {
         return new StyleModel(id, names, descriptions, file, tileFile, thumbnail, teacher, licenses, attributions,
-                params, macsPerMegapixel, sizeMultiple, fidelity, false, Optional.of(reason), paletteColours);
+                params, macsPerMegapixel, sizeMultiple, fidelity, false, Optional.of(reason), paletteColours, borderContext);
     }
 }

@@ -1,0 +1,96 @@
+package org.pastiche.inference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pastiche.core.CancellationToken;
+import org.pastiche.core.ProgressListener;
+import org.pastiche.imaging.RgbaImage;
+import org.pastiche.imaging.SyntheticImage;
+
+/**
+ * A style with a {@code border_context} is painted on a mirrored margin that is cut away after
+ * (issue 11: La Muse's student paints a line along whatever border it is given).
+ */
+class BorderContextTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theMarginMirrorsWithoutRepeatingTheEdgePixel() {
+        RgbaImage img = new RgbaImage(3, 2, new int[] {1, 2, 3, 4, 5, 6});
+        RgbaImage p = BorderContext.reflect(img, 2);
+        // 2 px on the left and right (the row has 3), 1 px above and below (the column has only 2)
+        assertEquals(7, p.width());
+        assertEquals(4, p.height());
+        assertArrayEquals(new int[] {6, 5, 4, 5, 6, 5, 4}, Arrays.copyOfRange(p.argb(), 0, 7), "row -1 is row 1");
+        assertArrayEquals(new int[] {3, 2, 1, 2, 3, 2, 1}, Arrays.copyOfRange(p.argb(), 7, 14));
+        assertArrayEquals(new int[] {6, 5, 4, 5, 6, 5, 4}, Arrays.copyOfRange(p.argb(), 14, 21));
+        assertArrayEquals(new int[] {3, 2, 1, 2, 3, 2, 1}, Arrays.copyOfRange(p.argb(), 21, 28), "row 2 is row 0");
+        assertArrayEquals(img.argb(), BorderContext.crop(p, 3, 2).argb());
+        assertEquals(0, BorderContext.mirror(5, 1));
+        assertEquals(1, BorderContext.mirror(-1, 4));
+        assertEquals(2, BorderContext.mirror(4, 4));
+        assertThrows(IllegalArgumentException.class, () -> BorderContext.crop(p, 4, 2));
+    }
+
+    @Test
+    void theCatalogsContextIsReadAndBadOnesRefused() throws Exception {
+        Files.writeString(dir.resolve("catalog.json"), "{\"models\": [{\"id\": \"a\", \"file\": \"a.onnx\", \"border_context\": 8},"
+                + " {\"id\": \"b\", \"file\": \"b.onnx\"}, {\"id\": \"c\", \"file\": \"c.onnx\", \"border_context\": 999},"
+                + " {\"id\": \"d\", \"file\": \"d.onnx\", \"border_context\": \"wide\"}]}", StandardCharsets.UTF_8);
+        List<StyleModel> s = StyleCatalog.load(dir.resolve("catalog.json"));
+        assertEquals(8, s.get(0).borderContext());
+        assertEquals(8, s.get(0).unavailable("missing").borderContext());
+        assertEquals(0, s.get(1).borderContext());
+        assertTrue(s.get(2).unavailableReason().orElse("").contains("border_context"), s.get(2).unavailableReason().toString());
+        assertTrue(s.get(3).unavailableReason().orElse("").contains("border_context"), s.get(3).unavailableReason().toString());
+    }
+
+    @Test
+    void aStyleWithAContextIsPaintedOnTheMirroredMarginWholeAndTiled() throws Exception {
+        Path plain = TinyModel.dir();
+        Path ctx = dir.resolve("ctx");
+        Files.createDirectories(ctx);
+        for (String f : new String[] {"tiny.onnx", "tiny.tile.onnx"}) {
+            Files.copy(plain.resolve(f), ctx.resolve(f));
+        }
+        String cat = Files.readString(plain.resolve("catalog.json"), StandardCharsets.UTF_8);
+        Files.writeString(ctx.resolve("catalog.json"), cat.replaceFirst("\"id\": \"tiny\",", "\"id\": \"tiny\", \"border_context\": 6,"),
+                StandardCharsets.UTF_8);
+        RgbaImage img = SyntheticImage.photoLike(92, 68, 3);
+        for (TilingSettings t : new TilingSettings[] {TilingSettings.DEFAULT.neverTile(),
+                TilingSettings.DEFAULT.alwaysTile().withTile(64, 16)}) {
+            try (ModelRegistry withCtx = new ModelRegistry(List.of(ctx), SessionSettings.defaults());
+                    ModelRegistry without = new ModelRegistry(List.of(plain), SessionSettings.defaults())) {
+                assertEquals(6, withCtx.styles().get(0).borderContext());
+                RgbaImage painted = new OnnxStylizer(withCtx, t).stylize(img, "tiny", ProgressListener.NONE, CancellationToken.none());
+                OnnxStylizer bare = new OnnxStylizer(without, t);
+                RgbaImage byHand = BorderContext.crop(bare.stylize(BorderContext.reflect(img, 6), "tiny", ProgressListener.NONE,
+                        CancellationToken.none()), img.width(), img.height());
+                assertEquals(img.width(), painted.width());
+                assertEquals(img.height(), painted.height());
+                assertArrayEquals(byHand.argb(), painted.argb(), "painted on the margin, then cropped: " + t);
+                RgbaImage noMargin = bare.stylize(img, "tiny", ProgressListener.NONE, CancellationToken.none());
+                assertFalse(Arrays.equals(noMargin.argb(), painted.argb()), "the margin changes the painting");
+            }
+        }
+    }
+
+    @Test
+    void theShippedLaMuseIsPaintedOnAnEightPixelMarginAndNoOtherShippedStyleIs() throws Exception {
+        for (StyleModel s : StyleCatalog.load(Path.of("models", "catalog.json"))) {
+            assertEquals("picasso".equals(s.id()) ? 8 : 0, s.borderContext(), s.id());
+        }
+    }
+}
