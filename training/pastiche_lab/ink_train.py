@@ -69,10 +69,17 @@ def fine_texture(img, photo_edges=None):
     return float(d[away].mean()) if away.any() else float(d.mean())
 
 
-def ink_measures(out, photo, target=None):
+def photo_reference(photo):
+    """What ink_measures needs of the photo alone (its strong edges, its fine texture away from them):
+    computed once per photo when several systems are measured on it."""
     edges = PM.photo_edges(photo)
+    return edges, fine_texture(photo, edges)
+
+
+def ink_measures(out, photo, target=None, reference=None):
+    edges, photo_texture = reference or photo_reference(photo)
     r = {"paper_share": paper_share(out), "edge_recall": PM.edge_recall(out, photo),
-         "fine_texture_ratio": fine_texture(out, edges) / max(fine_texture(photo, edges), 1e-6),
+         "fine_texture_ratio": fine_texture(out, edges) / max(photo_texture, 1e-6),
          "flat_gain": PM.flat_gain(out, photo)}
     if target is not None:
         r["l1_renderer"] = float(np.abs(out.astype(np.float32) - target.astype(np.float32)).mean() / 255.0)
@@ -108,8 +115,10 @@ def load_net(path, device="cpu"):
 
 
 def validator(photos, targets, device):
+    refs = [photo_reference(x) for x in photos]
+
     def fn(net, step):
-        rows = [ink_measures(run_net(net, x, device), x, t) for x, t in zip(photos, targets)]
+        rows = [ink_measures(run_net(net, x, device), x, t, r) for x, t, r in zip(photos, targets, refs)]
         v = PM.mean_measures(rows)
         v["score"] = v["l1_renderer"]
         return v
@@ -169,9 +178,10 @@ def systems_of(a):
 def evaluate(systems, photos, size):
     pics = [load_side(p, size, 4) for p in photos]
     targets = [IR.render(x) for x in pics]
+    refs = [photo_reference(x) for x in pics]
     res = {}
     for name, fn in systems.items():
-        rows = [ink_measures(t if fn is IR.render else fn(x), x, t) for x, t in zip(pics, targets)]
+        rows = [ink_measures(t if fn is IR.render else fn(x), x, t, r) for x, t, r in zip(pics, targets, refs)]
         res[name] = PM.mean_measures(rows)
     return res
 

@@ -11,7 +11,6 @@ import torch.nn as nn
 
 from pastiche_lab import poster_net as PN
 from pastiche_lab import poster_render as PR
-from pastiche_lab.model import Widths
 from pastiche_lab.poster_objective import INK_TARGET, PairSampler, pre_palette_loss, pre_palette_target
 
 
@@ -85,16 +84,11 @@ def test_onnx_runtime_equals_pytorch_bit_for_bit(tmp_path, levels, blur, mode):
 
 
 def tiny_net(seed=3):
-    from pastiche_lab.poster_train import init_net
-    net = init_net(Widths.from_list("4,4,8,4,4,4,4,4,4,4".split(",")), seed=seed, head=(8, 4))
-    with torch.no_grad():
-        net.conv_out.conv.bias.fill_(128)
-        net.conv_out.conv.weight.mul_(300)
-        g = torch.Generator().manual_seed(seed)
-        for n in net.norms():     # trained-looking norms (an identity affine is folded away by fastgraph)
-            n.weight.copy_(1 + 0.2 * torch.randn(n.c, generator=g)); n.bias.copy_(0.1 * torch.randn(n.c, generator=g))
+    """test_poster_import's tiny poster net, as a pre-palette (smooth target) network."""
+    from test_poster_import import tiny_net as poster_tiny_net
+    net = poster_tiny_net(seed=seed)
     net.target_kind = "smooth"
-    return net.eval()
+    return net
 
 
 def test_blurred_table_keeps_the_outlines():
