@@ -4,7 +4,8 @@ distillation objective, run by the lab's Trainer.
 Losses: pixel L1, a low-pass L1 (4x average-pooled), matching of the kept channels' intermediate
 features to the teacher's, VGG-19 content (relu2_1) and Gram (relu1_1, relu2_1, relu3_1) distances,
 and a Tiny Darknet Gram distance; optionally 1 - SSIM of the 4x-pooled luminance (`--w-ssim`) and a
-colour-histogram distance in the chroma plane (`--w-chroma`, `chroma_hist`). Format-A teachers are run on a reflection-padded context around
+colour-histogram distance in the chroma plane (`--w-chroma`, `chroma_hist`) and a location-specific
+chroma low-pass L1 (`--w-lowchroma`, `low_chroma`). Format-A teachers are run on a reflection-padded context around
 the crop (teachers.CONTEXT_A px) and cropped back, so the target has no zero-padding border artifacts;
 the student itself uses reflection padding.
 """
@@ -61,6 +62,19 @@ def chroma_hist(out, ref, n_dirs=8, pool=2):
     dirs = torch.cos(ang)[:, None] * o1 + torch.sin(ang)[:, None] * o2          # [D, 3] in RGB
     proj = lambda y: torch.einsum("nchw,dc->ndhw", y, dirs).flatten(2).sort(dim=2).values
     return (proj(out) - proj(ref)).abs().mean() / 255.0
+
+
+def low_chroma(out, ref, pool=8):
+    """Location-specific colour term: mean L1 / 255 of the opponent chroma channels (R - G) / sqrt 2,
+    (R + G - 2B) / sqrt 6 of out and ref [N, 3, H, W] (0..255), both `pool`x average-pooled first (the
+    colour of each region, not its texture; chroma_fidelity's `opp` measure). Unlike the RGB low-pass
+    term it carries no luminance (which dominates an RGB L1), and unlike chroma_hist it is tied to
+    position: an orange suit painted yellow costs where the suit is. A grey shift costs nothing."""
+    if pool > 1:
+        out, ref = F.avg_pool2d(out, pool), F.avg_pool2d(ref, pool)
+    opp = torch.tensor([[1.0 / 2 ** 0.5, -1.0 / 2 ** 0.5, 0.0], [1.0 / 6 ** 0.5, 1.0 / 6 ** 0.5, -2.0 / 6 ** 0.5]],
+                       dtype=out.dtype, device=out.device)
+    return torch.einsum("nchw,dc->ndhw", out - ref, opp).abs().mean() / 255.0
 
 
 def hard_l1(out, ref, q=0.02, pool=2):
@@ -123,7 +137,7 @@ class DistillObjective:
     def __init__(self, teacher, kept, vgg, *, context=0, w_pix=1.0, w_low=0.0, w_feat=1.0, w_content=1.0,
                  w_style=3.0, vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), w_phase=0.0, w_ssim=0.0, w_chroma=0.0,
                  w_hard=0.0, w_hard_feat=0.0, hard_q=0.02, hard_pool=2, w_ring=0.0, ring_q=0.002,
-                 w_border=0.0, border_width=8):
+                 w_border=0.0, border_width=8, w_lowchroma=0.0, lowchroma_pool=8):
         """kept None (a student whose teacher channels are not known, e.g. imported from a shipped
         ONNX model): no feature matching. w_phase: L1 of the 2x2-periodic components (`phases`).
         w_ssim: 1 - SSIM of the 4x-pooled luminance to the teacher's (`ssim_lum_4x`; 0 = off).
@@ -133,14 +147,17 @@ class DistillObjective:
         relu3_1 (`hard_feature`, on the VGG iterations; 0 = off). w_ring: the position-free ring loss
         (`motifs.ring_tail`: the top ring_q tail of the ring scores to the teacher's; 0 = off).
         w_border: L1 to the teacher's output on the outer border_width px of the crop (`border_l1`; 0 = off;
-        the teacher runs on a reflection context, so every crop border stands for an image border)."""
+        the teacher runs on a reflection context, so every crop border stands for an image border).
+        w_lowchroma: L1 of the opponent chroma of the lowchroma_pool-x pooled output to the teacher's
+        (`low_chroma`: local colour; 0 = off)."""
         if kept is None and w_feat:
             raise ValueError("feature matching needs the kept channels (kept=None: set w_feat=0)")
         self.teacher, self.kept, self.vgg, self.context = teacher.eval(), kept, vgg, context
         self.w = dict(pix=w_pix, low=w_low, feat=w_feat, content=w_content, style=w_style, dk=w_dk, phase=w_phase, ssim=w_ssim,
-                      chroma=w_chroma, hard=w_hard, hard_feat=w_hard_feat, ring=w_ring, border=w_border)
+                      chroma=w_chroma, hard=w_hard, hard_feat=w_hard_feat, ring=w_ring, border=w_border,
+                      lowchroma=w_lowchroma)
         self.hard_q, self.hard_pool, self.ring_q = hard_q, hard_pool, ring_q
-        self.border_width = border_width
+        self.border_width, self.lowchroma_pool = border_width, lowchroma_pool
         self.vgg_every, self.darknet, self.dk_taps = vgg_every, darknet, dk_taps
 
     def __call__(self, student, x, step):
@@ -158,6 +175,7 @@ class DistillObjective:
              "hard": hard_l1(out, tout, self.hard_q, self.hard_pool) if self.w["hard"] else None,
              "ring": ring_tail(out, tout, self.ring_q) if self.w["ring"] else None,
              "border": border_l1(out, tout, self.border_width) if self.w["border"] else None,
+             "lowchroma": low_chroma(out, tout, self.lowchroma_pool) if self.w["lowchroma"] else None,
              "style": None, "content": None, "dk": None, "hard_feat": None}
         if step % self.vgg_every == 0:
             fs, ft = self.vgg(out), self.vgg(tout)
@@ -187,7 +205,7 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir, 
           vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), val_def="", w_low=0.0, iter_schedule=False,
           scales=(0.6, 1.0), photometric=0.0, max_side=None, w_phase=0.0, score=None, w_ssim=0.0,
           w_chroma=0.0, w_hard=0.0, w_hard_feat=0.0, hard_q=0.02, hard_pool=2, w_ring=0.0, ring_q=0.002,
-          w_border=0.0, border_width=8):
+          w_border=0.0, border_width=8, w_lowchroma=0.0, lowchroma_pool=8):
     """Resumable: state in run_dir/ft_state.pt; best student in run_dir/student.pt; log in ft_log.jsonl.
 
     photos_dir: a folder or a list of photos. iter_schedule (needs max_iters): the cosine decay runs
@@ -204,7 +222,8 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir, 
                                  w_dk=w_dk, dk_taps=dk_taps, w_phase=w_phase, w_ssim=w_ssim,
                                  w_chroma=w_chroma, w_hard=w_hard, w_hard_feat=w_hard_feat, hard_q=hard_q,
                                  hard_pool=hard_pool, w_ring=w_ring, ring_q=ring_q,
-                                 w_border=w_border, border_width=border_width)
+                                 w_border=w_border, border_width=border_width,
+                                 w_lowchroma=w_lowchroma, lowchroma_pool=lowchroma_pool)
     sampler = CropSampler(photos_dir, crop, scales=scales, seed=seed, photometric=photometric, max_side=max_side)
 
     def validate(net, step):

@@ -147,6 +147,10 @@ def main(argv=None):
     ap.add_argument("--w-border", type=float, default=0.0,
                     help="L1 to the teacher's output on the outer --border-width px of each crop (edge lines; 0 = off)")
     ap.add_argument("--border-width", type=int, default=8)
+    ap.add_argument("--w-lowchroma", type=float, default=0.0,
+                    help="L1 of the opponent chroma channels of the --lowchroma-pool x average-pooled output to the "
+                         "teacher's (finetune.low_chroma: local colour, luminance-blind, tied to position; 0 = off)")
+    ap.add_argument("--lowchroma-pool", type=int, default=8, help="average pooling of --w-lowchroma")
     ap.add_argument("--init", help="start from this student (a checkpoint, e.g. onnx_import of a shipped model) "
                                    "instead of searching; no feature matching (its kept channels are unknown)")
     ap.add_argument("--widen", help="with --init: widen the student to these widths first, e.g. "
@@ -236,7 +240,8 @@ def main(argv=None):
                  darknet=load_darknet(droot).to(dev) if a.w_darknet > 0 else None, w_dk=a.w_darknet,
                  val_def=val_tag, score=GOAL_SCORE if a.score == "goal" else None, w_low=a.w_low, w_phase=a.w_phase, w_ssim=a.w_ssim, w_chroma=a.w_chroma,
                  w_hard=a.w_hard, w_hard_feat=a.w_hard_feat, hard_q=a.hard_q, hard_pool=a.hard_pool,
-                 w_ring=a.w_ring, ring_q=a.ring_q, w_border=a.w_border, border_width=a.border_width, max_iters=a.iters, iter_schedule=bool(a.iters))
+                 w_ring=a.w_ring, ring_q=a.ring_q, w_border=a.w_border, border_width=a.border_width,
+                 w_lowchroma=a.w_lowchroma, lowchroma_pool=a.lowchroma_pool, max_iters=a.iters, iter_schedule=bool(a.iters))
     log("fine-tune done, best", best)
     final = run / "student.pt"
     if a.iters:   # compare at equal iterations: the student of the last iteration, not the best validated
