@@ -146,9 +146,18 @@ class AdversarialTerm:
     patches, then the generator loss of the student's patches through the updated discriminator."""
 
     def __init__(self, patch=48, n=16, ring_share=0.5, fake_mine=0.25, lr=2e-4, widths=(8, 16, 24), mode="lum",
-                 loss="hinge", bank=256, threshold=40.0, seed=0, device="cpu"):
+                 loss="hinge", bank=256, threshold=40.0, seed=0, device="cpu", g_on="all", warmup=0):
+        """g_on: the generator loss on all the fake patches ('all') or only on those at the student's own most
+        ring-like places ('mined': complete the rings it starts, where it starts them, rather than push
+        a ring into every random patch); warmup: calls in which only the discriminator learns (the
+        generator loss is 0 x its value)."""
         if loss not in ("hinge", "ns"):
             raise ValueError("loss: hinge or ns")
+        if g_on not in ("all", "mined"):
+            raise ValueError("g_on: all or mined")
+        if g_on == "mined" and not fake_mine:
+            raise ValueError("g_on 'mined' needs fake_mine > 0")
+        self.g_on, self.warmup, self.calls = g_on, warmup, 0
         self.patch, self.n, self.ring_share, self.fake_mine = patch, n, ring_share, fake_mine
         self.mode, self.loss, self.threshold = mode, loss, threshold
         with torch.random.fork_rng(devices=[]):      # the discriminator's start depends on seed alone
@@ -174,17 +183,18 @@ class AdversarialTerm:
         return torch.cat(parts)
 
     def fake_batch(self, out):
+        """(patches, m): the student's patches, the first m of them at its most ring-like places."""
         k_mine = int(round(self.n * self.fake_mine))
         parts = []
         if k_mine:
-            cs = ring_centres(out.detach(), self.patch, threshold=-1e8, k=max(1, k_mine // out.shape[0] + 1))
+            cs = ring_centres(out.detach(), self.patch, threshold=-1e8, k=max(1, -(-k_mine // out.shape[0])))
             mined = cut(out, cs, self.patch)
             if mined is not None:
                 parts.append(mined[:k_mine])
-        k = self.n - sum(len(p) for p in parts)
-        if k:
-            parts.append(random_patches(out, k, self.patch, self.gen))
-        return torch.cat(parts)
+        m = sum(len(p) for p in parts)
+        if self.n - m:
+            parts.append(random_patches(out, self.n - m, self.patch, self.gen))
+        return torch.cat(parts), m
 
     def d_loss(self, real, fake):
         dr, df = self.disc(to_disc_input(real, self.mode)), self.disc(to_disc_input(fake, self.mode))
@@ -200,7 +210,7 @@ class AdversarialTerm:
 
     def __call__(self, out, tout):
         self.mine(tout)
-        real, fake = self.real_batch(tout.detach()), self.fake_batch(out)
+        real, (fake, m) = self.real_batch(tout.detach()), self.fake_batch(out)
         self.disc.requires_grad_(True)
         dl, dr, df = self.d_loss(real, fake.detach())
         self.opt.zero_grad(set_to_none=True)
@@ -208,18 +218,22 @@ class AdversarialTerm:
         self.opt.step()
         self.opt.zero_grad(set_to_none=True)
         self.disc.requires_grad_(False)
-        g = self.g_loss(fake)
+        g = self.g_loss(fake[:m] if self.g_on == "mined" and m else fake)
+        self.calls += 1
+        if self.calls <= self.warmup:
+            g = 0.0 * g
         return g, {"d_loss": float(dl.detach()), "d_real": float(dr.detach().mean()), "d_fake": float(df.detach().mean()), "bank": float(self.bank.n)}
 
     def state_dict(self):
         return {"disc": self.disc.state_dict(), "opt": self.opt.state_dict(), "bank": self.bank.state_dict(),
-                "gen": self.gen.get_state()}
+                "gen": self.gen.get_state(), "calls": self.calls}
 
     def load_state_dict(self, s):
         self.disc.load_state_dict(s["disc"])
         self.opt.load_state_dict(s["opt"])
         self.bank.load_state_dict(s["bank"])
         self.gen.set_state(s["gen"])
+        self.calls = s.get("calls", 0)
 
 
 def prefill(term, teacher_fn, sampler, crops, batch=1, log=print):

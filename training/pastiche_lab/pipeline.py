@@ -88,7 +88,7 @@ def adv_args(a):
     """AdversarialTerm's arguments from the --adv-* options."""
     return dict(patch=a.adv_patch, n=a.adv_n, ring_share=a.adv_ring_share, fake_mine=a.adv_fake_mine, lr=a.adv_lr,
                 widths=tuple(a.adv_widths), mode=a.adv_mode, loss=a.adv_loss, bank=a.adv_bank,
-                threshold=a.adv_threshold)
+                threshold=a.adv_threshold, g_on=a.adv_g_on, warmup=a.adv_warmup)
 
 
 def main(argv=None):
@@ -170,6 +170,9 @@ def main(argv=None):
     ap.add_argument("--adv-bank", type=int, default=256, help="ring patches kept in the bank")
     ap.add_argument("--adv-threshold", type=float, default=40.0, help="ring score (2x-pooled) of a bank ring")
     ap.add_argument("--adv-prefill", type=int, default=0, help="crops mined for the ring bank before training")
+    ap.add_argument("--adv-g-on", choices=["all", "mined"], default="all",
+                    help="generator loss on all fake patches or only on those at the student's most ring-like places")
+    ap.add_argument("--adv-warmup", type=int, default=0, help="first iterations in which only the discriminator learns")
     ap.add_argument("--init", help="start from this student (a checkpoint, e.g. onnx_import of a shipped model) "
                                    "instead of searching; no feature matching (its kept channels are unknown)")
     ap.add_argument("--widen", help="with --init: widen the student to these widths first, e.g. "

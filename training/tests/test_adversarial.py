@@ -141,6 +141,26 @@ def test_a_resumed_run_continues_the_discriminator(tmp_path):
 def test_pipeline_options_reach_the_term():
     ap_args = pipeline.adv_args(type("A", (), dict(adv_patch=40, adv_n=8, adv_ring_share=0.3, adv_fake_mine=0.0,
                                                    adv_lr=1e-4, adv_widths=[8, 8, 8], adv_mode="rgb", adv_loss="ns",
-                                                   adv_bank=64, adv_threshold=30.0))())
+                                                   adv_bank=64, adv_threshold=30.0, adv_g_on="all",
+                                                   adv_warmup=3))())
     term = AdversarialTerm(**ap_args)
     assert term.patch == 40 and term.disc.net[0].in_channels == 3 and term.loss == "ns" and term.bank.size == 64
+    assert term.warmup == 3
+
+
+def test_warmup_trains_only_the_discriminator_and_mined_generator_loss_takes_the_mined_patches():
+    out = _scene().requires_grad_(True)
+    tout = _scene()
+    term = AdversarialTerm(patch=32, n=8, fake_mine=0.25, warmup=2, g_on="mined")
+    seen = []
+    g_loss = term.g_loss
+    term.g_loss = lambda f: (seen.append(len(f)), g_loss(f))[1]
+    for i in range(3):
+        before = [q.detach().clone() for q in term.disc.parameters()]
+        g, fig = term(out, tout)
+        assert any(not torch.equal(a, b) for a, b in zip(before, term.disc.parameters()))
+        assert (float(g.detach()) == 0.0) == (i < 2)
+    assert seen == [2, 2, 2]                       # 0.25 x 8 patches at the student's most ring-like places
+    assert term.state_dict()["calls"] == 3
+    with pytest.raises(ValueError):
+        AdversarialTerm(g_on="mined", fake_mine=0.0)
