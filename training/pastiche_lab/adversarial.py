@@ -28,8 +28,12 @@ from .motifs import TRAIN_RADII, ring_map_torch
 LUM = (0.299, 0.587, 0.114)
 
 
-def to_disc_input(y, mode="lum"):
-    """[N, 3, h, w] 0..255 -> the discriminator's input: luminance ('lum', 1 channel) or RGB ('rgb'), in -1..1."""
+def to_disc_input(y, mode="lum", pool=1):
+    """[N, 3, h, w] 0..255 -> the discriminator's input: luminance ('lum', 1 channel) or RGB ('rgb'), in -1..1,
+    pool x average-pooled (a ring is a 30-45 px shape: pooling hides the pixel texture, whose gradient
+    otherwise becomes the student's hatching)."""
+    if pool > 1:
+        y = F.avg_pool2d(y, pool)
     if mode == "lum":
         w = torch.tensor(LUM, dtype=y.dtype, device=y.device).view(1, 3, 1, 1)
         y = (y * w).sum(1, keepdim=True)
@@ -146,23 +150,27 @@ class AdversarialTerm:
     patches, then the generator loss of the student's patches through the updated discriminator."""
 
     def __init__(self, patch=48, n=16, ring_share=0.5, fake_mine=0.25, lr=2e-4, widths=(8, 16, 24), mode="lum",
-                 loss="hinge", bank=256, threshold=40.0, seed=0, device="cpu", g_on="all", warmup=0):
+                 loss="hinge", bank=256, threshold=40.0, seed=0, device="cpu", g_on="all", warmup=0, pool=1,
+                 d_steps=1):
         """g_on: the generator loss on all the fake patches ('all') or only on those at the student's own most
         ring-like places ('mined': complete the rings it starts, where it starts them, rather than push
         a ring into every random patch); warmup: calls in which only the discriminator learns (the
-        generator loss is 0 x its value)."""
+        generator loss is 0 x its value); pool: the patches' average pooling before the discriminator;
+        d_steps: discriminator updates per call (the same patches)."""
         if loss not in ("hinge", "ns"):
             raise ValueError("loss: hinge or ns")
         if g_on not in ("all", "mined"):
             raise ValueError("g_on: all or mined")
         if g_on == "mined" and not fake_mine:
             raise ValueError("g_on 'mined' needs fake_mine > 0")
-        self.g_on, self.warmup, self.calls = g_on, warmup, 0
+        if patch % (8 * pool):
+            raise ValueError("patch: a multiple of 8 x pool")
+        self.g_on, self.warmup, self.calls, self.pool, self.d_steps = g_on, warmup, 0, pool, d_steps
         self.patch, self.n, self.ring_share, self.fake_mine = patch, n, ring_share, fake_mine
         self.mode, self.loss, self.threshold = mode, loss, threshold
         with torch.random.fork_rng(devices=[]):      # the discriminator's start depends on seed alone
             torch.manual_seed(seed)
-            self.disc = PatchDisc(patch, widths, 1 if mode == "lum" else 3).to(device)
+            self.disc = PatchDisc(patch // pool, widths, 1 if mode == "lum" else 3).to(device)
         self.opt = torch.optim.Adam(self.disc.parameters(), lr, betas=(0.5, 0.999))
         self.bank = RingBank(bank)
         self.gen = torch.Generator().manual_seed(seed)
@@ -197,7 +205,7 @@ class AdversarialTerm:
         return torch.cat(parts), m
 
     def d_loss(self, real, fake):
-        dr, df = self.disc(to_disc_input(real, self.mode)), self.disc(to_disc_input(fake, self.mode))
+        dr, df = self.disc(to_disc_input(real, self.mode, self.pool)), self.disc(to_disc_input(fake, self.mode, self.pool))
         if self.loss == "hinge":
             loss = F.relu(1 - dr).mean() + F.relu(1 + df).mean()
         else:
@@ -205,17 +213,18 @@ class AdversarialTerm:
         return loss, dr, df
 
     def g_loss(self, fake):
-        df = self.disc(to_disc_input(fake, self.mode))
+        df = self.disc(to_disc_input(fake, self.mode, self.pool))
         return (-df).mean() if self.loss == "hinge" else F.softplus(-df).mean()
 
     def __call__(self, out, tout):
         self.mine(tout)
         real, (fake, m) = self.real_batch(tout.detach()), self.fake_batch(out)
         self.disc.requires_grad_(True)
-        dl, dr, df = self.d_loss(real, fake.detach())
-        self.opt.zero_grad(set_to_none=True)
-        dl.backward()
-        self.opt.step()
+        for _ in range(self.d_steps):
+            dl, dr, df = self.d_loss(real, fake.detach())
+            self.opt.zero_grad(set_to_none=True)
+            dl.backward()
+            self.opt.step()
         self.opt.zero_grad(set_to_none=True)
         self.disc.requires_grad_(False)
         g = self.g_loss(fake[:m] if self.g_on == "mined" and m else fake)

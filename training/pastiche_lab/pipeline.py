@@ -88,7 +88,8 @@ def adv_args(a):
     """AdversarialTerm's arguments from the --adv-* options."""
     return dict(patch=a.adv_patch, n=a.adv_n, ring_share=a.adv_ring_share, fake_mine=a.adv_fake_mine, lr=a.adv_lr,
                 widths=tuple(a.adv_widths), mode=a.adv_mode, loss=a.adv_loss, bank=a.adv_bank,
-                threshold=a.adv_threshold, g_on=a.adv_g_on, warmup=a.adv_warmup)
+                threshold=a.adv_threshold, g_on=a.adv_g_on, warmup=a.adv_warmup,
+                pool=a.adv_pool, d_steps=a.adv_d_steps)
 
 
 def main(argv=None):
@@ -173,6 +174,8 @@ def main(argv=None):
     ap.add_argument("--adv-g-on", choices=["all", "mined"], default="all",
                     help="generator loss on all fake patches or only on those at the student's most ring-like places")
     ap.add_argument("--adv-warmup", type=int, default=0, help="first iterations in which only the discriminator learns")
+    ap.add_argument("--adv-pool", type=int, default=1, help="average pooling of the patches before the discriminator")
+    ap.add_argument("--adv-d-steps", type=int, default=1, help="discriminator updates per iteration")
     ap.add_argument("--init", help="start from this student (a checkpoint, e.g. onnx_import of a shipped model) "
                                    "instead of searching; no feature matching (its kept channels are unknown)")
     ap.add_argument("--widen", help="with --init: widen the student to these widths first, e.g. "

@@ -57,6 +57,9 @@ def main(argv=None):
     ap.add_argument("--adv-loss", choices=["hinge", "ns"], default="hinge")
     ap.add_argument("--adv-mode", choices=["lum", "rgb"], default="lum")
     ap.add_argument("--adv-g-on", choices=["all", "mined"], default="all")
+    ap.add_argument("--adv-pool", type=int, default=1)
+    ap.add_argument("--adv-d-steps", type=int, default=1)
+    ap.add_argument("--adv-widths", type=int, nargs=3, default=[8, 16, 24])
     ap.add_argument("--adv-warmup", type=int, default=0, help="iterations in which only the discriminator learns")
     ap.add_argument("--bank-photos", nargs="*", default=None, help="photos whose whole-photo teacher rings fill the bank (default --photo)")
     ap.add_argument("--bank-train", type=int, default=0, help="also mine the first N of 1-in-k spread training photos (BSDS train + pool)")
@@ -76,7 +79,8 @@ def main(argv=None):
     if a.w_adv:
         adv = AdversarialTerm(patch=a.adv_patch, n=a.adv_n, ring_share=a.adv_ring_share, fake_mine=a.adv_fake_mine,
                               lr=a.adv_lr, loss=a.adv_loss, mode=a.adv_mode,
-                              g_on=a.adv_g_on, warmup=a.adv_warmup)
+                              g_on=a.adv_g_on, warmup=a.adv_warmup, pool=a.adv_pool, d_steps=a.adv_d_steps,
+                              widths=tuple(a.adv_widths))
         if a.bank_cache and Path(a.bank_cache).exists():
             adv.bank.load_state_dict(torch.load(a.bank_cache, weights_only=False))
             print("bank:", adv.bank.n, "ring patches from", a.bank_cache, flush=True)

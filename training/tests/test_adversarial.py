@@ -139,13 +139,13 @@ def test_a_resumed_run_continues_the_discriminator(tmp_path):
 
 
 def test_pipeline_options_reach_the_term():
-    ap_args = pipeline.adv_args(type("A", (), dict(adv_patch=40, adv_n=8, adv_ring_share=0.3, adv_fake_mine=0.0,
+    ap_args = pipeline.adv_args(type("A", (), dict(adv_patch=32, adv_n=8, adv_ring_share=0.3, adv_fake_mine=0.0,
                                                    adv_lr=1e-4, adv_widths=[8, 8, 8], adv_mode="rgb", adv_loss="ns",
                                                    adv_bank=64, adv_threshold=30.0, adv_g_on="all",
-                                                   adv_warmup=3))())
+                                                   adv_warmup=3, adv_pool=2, adv_d_steps=2))())
     term = AdversarialTerm(**ap_args)
-    assert term.patch == 40 and term.disc.net[0].in_channels == 3 and term.loss == "ns" and term.bank.size == 64
-    assert term.warmup == 3
+    assert term.patch == 32 and term.disc.net[0].in_channels == 3 and term.loss == "ns" and term.bank.size == 64
+    assert term.warmup == 3 and term.pool == 2 and term.d_steps == 2 and term.disc.patch == 16
 
 
 def test_warmup_trains_only_the_discriminator_and_mined_generator_loss_takes_the_mined_patches():
