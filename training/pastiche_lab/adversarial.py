@@ -245,6 +245,34 @@ class AdversarialTerm:
         self.calls = s.get("calls", 0)
 
 
+def disk_mask(patch, radius, soft=3.0, device="cpu"):
+    """[patch, patch] weights: 1 inside radius px of the centre, falling linearly to 0 over `soft` px."""
+    yy, xx = torch.meshgrid(torch.arange(patch, device=device), torch.arange(patch, device=device), indexing="ij")
+    r = torch.hypot(yy - (patch - 1) / 2, xx - (patch - 1) / 2)
+    return ((radius + soft - r) / soft).clamp(0, 1)
+
+
+def stamp_l1(out, bank, patch, k=1, radius=22):
+    """The 'ring stamp' loss: at the student's own k most ring-like places per image of out [N, 3, H, W]
+    (0..255; its ring score's peaks, whatever their score), the masked L1 (/ 255, a disk of `radius` px)
+    of its patch to the bank's teacher ring closest to it (the bank's patches are ring-centred). Position-
+    free (the student chooses where, by its own rule, which is a function of the photo) and not cheaper to
+    fool than to meet (only a whole teacher-like ring lowers it; with no threshold on the candidates there
+    is no escape by painting nothing ring-like). 0 (no gradient) while the bank is empty."""
+    if not bank.n:
+        return out.sum() * 0.0
+    cs = ring_centres(out.detach(), patch, threshold=-1e8, k=k)
+    sp = cut(out, cs, patch)
+    if sp is None:
+        return out.sum() * 0.0
+    m = disk_mask(patch, radius, device=out.device)
+    rings = bank.items[:bank.n].to(out.device, out.dtype)                       # [B, C, P, P]
+    with torch.no_grad():
+        d = ((sp[:, None] - rings[None]).abs().mean(2) * m).flatten(2).mean(2)   # [M, B]
+        tgt = rings[d.argmin(1)]
+    return ((sp - tgt).abs().mean(1) * m).sum((1, 2)).mean() / m.sum() / 255.0
+
+
 def prefill(term, teacher_fn, sampler, crops, batch=1, log=print):
     """Fills term's bank from `crops` crops of sampler (teacher_fn: crop -> teacher output), before training."""
     got = 0
@@ -260,4 +288,4 @@ def disc_params(term):
 
 
 __all__ = ["PatchDisc", "AdversarialTerm", "RingBank", "ring_centres", "ring_scores", "cut", "random_patches",
-           "to_disc_input", "prefill", "disc_params"]
+           "to_disc_input", "prefill", "disc_params", "stamp_l1", "disk_mask"]

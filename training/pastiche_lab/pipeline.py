@@ -174,6 +174,11 @@ def main(argv=None):
     ap.add_argument("--adv-g-on", choices=["all", "mined"], default="all",
                     help="generator loss on all fake patches or only on those at the student's most ring-like places")
     ap.add_argument("--adv-warmup", type=int, default=0, help="first iterations in which only the discriminator learns")
+    ap.add_argument("--w-stamp", type=float, default=0.0,
+                    help="ring-stamp L1 (adversarial.stamp_l1): at the student's own most ring-like place(s) per crop, "
+                         "L1 to the closest teacher ring of the --adv-* ring bank (0 = off)")
+    ap.add_argument("--stamp-k", type=int, default=1, help="places per crop of --w-stamp")
+    ap.add_argument("--adv-bank-init", help="a ring bank file (scripts/ring_probe.py --bank-cache) to start the bank from")
     ap.add_argument("--adv-pool", type=int, default=1, help="average pooling of the patches before the discriminator")
     ap.add_argument("--adv-d-steps", type=int, default=1, help="discriminator updates per iteration")
     ap.add_argument("--init", help="start from this student (a checkpoint, e.g. onnx_import of a shipped model) "
@@ -266,7 +271,8 @@ def main(argv=None):
                  val_def=val_tag, score=GOAL_SCORE if a.score == "goal" else None, w_low=a.w_low, w_phase=a.w_phase, w_ssim=a.w_ssim, w_chroma=a.w_chroma,
                  w_hard=a.w_hard, w_hard_feat=a.w_hard_feat, hard_q=a.hard_q, hard_pool=a.hard_pool,
                  w_ring=a.w_ring, ring_q=a.ring_q, w_border=a.w_border, border_width=a.border_width, max_iters=a.iters, iter_schedule=bool(a.iters),
-                 w_adv=a.w_adv, adv_prefill=a.adv_prefill, adv_args=adv_args(a))
+                 w_adv=a.w_adv, adv_prefill=a.adv_prefill, adv_args=adv_args(a), w_stamp=a.w_stamp, stamp_k=a.stamp_k,
+                 adv_bank_init=a.adv_bank_init)
     log("fine-tune done, best", best)
     final = run / "student.pt"
     if a.iters:   # compare at equal iterations: the student of the last iteration, not the best validated

@@ -24,7 +24,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pastiche_lab.data import REPO, STYLES, data_root, load_rgb, resize_long, to_image, to_tensor, train_photos  # noqa: E402
-from pastiche_lab.adversarial import AdversarialTerm  # noqa: E402
+from pastiche_lab.adversarial import AdversarialTerm, stamp_l1  # noqa: E402
 from pastiche_lab.evaluate import load_student  # noqa: E402
 from pastiche_lab.finetune import hard_l1  # noqa: E402
 from pastiche_lab.model import FULL, macs_per_pixel  # noqa: E402
@@ -56,8 +56,11 @@ def main(argv=None):
     ap.add_argument("--adv-lr", type=float, default=2e-4)
     ap.add_argument("--adv-loss", choices=["hinge", "ns"], default="hinge")
     ap.add_argument("--adv-mode", choices=["lum", "rgb"], default="lum")
+    ap.add_argument("--adv-threshold", type=float, default=40.0, help="pooled ring score of a bank ring")
     ap.add_argument("--adv-g-on", choices=["all", "mined"], default="all")
     ap.add_argument("--adv-pool", type=int, default=1)
+    ap.add_argument("--w-stamp", type=float, default=0.0, help="ring-stamp L1 (adversarial.stamp_l1) at this weight")
+    ap.add_argument("--stamp-k", type=int, default=1)
     ap.add_argument("--adv-d-steps", type=int, default=1)
     ap.add_argument("--adv-widths", type=int, nargs=3, default=[8, 16, 24])
     ap.add_argument("--adv-warmup", type=int, default=0, help="iterations in which only the discriminator learns")
@@ -76,9 +79,9 @@ def main(argv=None):
     print("student", net.widths, f"MACs {macs_per_pixel(net.widths, net.geo.kind) / macs_per_pixel(FULL, 'B'):.4f} of the classic net", flush=True)
     opt = torch.optim.Adam(net.parameters(), lr=a.lr)
     adv = None
-    if a.w_adv:
+    if a.w_adv or a.w_stamp:
         adv = AdversarialTerm(patch=a.adv_patch, n=a.adv_n, ring_share=a.adv_ring_share, fake_mine=a.adv_fake_mine,
-                              lr=a.adv_lr, loss=a.adv_loss, mode=a.adv_mode,
+                              lr=a.adv_lr, loss=a.adv_loss, mode=a.adv_mode, threshold=a.adv_threshold,
                               g_on=a.adv_g_on, warmup=a.adv_warmup, pool=a.adv_pool, d_steps=a.adv_d_steps,
                               widths=tuple(a.adv_widths))
         if a.bank_cache and Path(a.bank_cache).exists():
@@ -105,7 +108,12 @@ def main(argv=None):
             break
         out = net(xt)
         loss = a.w_pix * (out - tout).abs().mean() / 255 + a.w_hard * hard_l1(out, tout)
-        if adv is not None:
+        if a.w_stamp:
+            st = stamp_l1(out, adv.bank, adv.patch, a.stamp_k)
+            loss = loss + a.w_stamp * st
+            if it % a.every == 0:
+                print("   stamp", f"{float(st.detach()):.4f}", flush=True)
+        if a.w_adv:
             g, fig = adv(out, tout)
             loss = loss + a.w_adv * g
             if it % a.every == 0:

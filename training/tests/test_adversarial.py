@@ -164,3 +164,32 @@ def test_warmup_trains_only_the_discriminator_and_mined_generator_loss_takes_the
     assert term.state_dict()["calls"] == 3
     with pytest.raises(ValueError):
         AdversarialTerm(g_on="mined", fake_mine=0.0)
+
+
+def test_the_ring_stamp_asks_for_a_whole_ring_at_the_students_own_place():
+    from pastiche_lab.adversarial import stamp_l1
+    bank = RingBank(8)
+    bank.add(cut(_scene(), ring_centres(_scene(), 48), 48))
+    assert float(stamp_l1(_scene(), bank, 48)) < 0.01                        # a teacher ring: met
+    moved = torch.roll(_scene(), (20, -30), (2, 3))
+    assert float(stamp_l1(moved, bank, 48)) < 0.01                           # wherever it is
+    stripes = torch.full((1, 3, 128, 160), 160.0)
+    stripes[:, :, :, ::7] = 40.0                                              # not a ring: a large loss
+    plain = torch.full((1, 3, 128, 160), 160.0) + torch.randn(1, 3, 128, 160)
+    for y in (stripes, plain):
+        y = y.clone().requires_grad_(True)
+        loss = stamp_l1(y, bank, 48)
+        assert float(loss) > 0.1
+        loss.backward()
+        assert y.grad.abs().sum() > 0
+    assert float(stamp_l1(plain, RingBank(4), 48)) == 0.0                    # an empty bank: off
+    teacher, student = _tiny(0), _tiny(1)
+    vgg = lambda y: [y[:, :, ::2, ::2]] * 3
+    with pytest.raises(ValueError):
+        DistillObjective(teacher, None, vgg, w_feat=0.0, w_stamp=1.0)
+    term = AdversarialTerm(patch=32, n=4)
+    term.bank.add(cut(_scene(), ring_centres(_scene(), 32), 32))
+    obj = DistillObjective(teacher, None, vgg, w_feat=0.0, adv=term, w_stamp=2.0)
+    loss, p = obj(student, torch.rand(1, 3, 64, 64) * 255, 1)
+    assert p["stamp"] is not None and p["adv"] is None and float(p["stamp"].detach()) > 0
+    assert DistillObjective(teacher, None, vgg, w_feat=0.0)(student, torch.rand(1, 3, 64, 64) * 255, 1)[1]["stamp"] is None
