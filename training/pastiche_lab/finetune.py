@@ -14,6 +14,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from .adversarial import AdversarialTerm, disc_params, prefill, stamp_l1
 from .data import CropSampler
 from .model import FEATURE_GROUPS, TransformerNet
 from .motifs import ring_tail
@@ -137,7 +138,7 @@ class DistillObjective:
     def __init__(self, teacher, kept, vgg, *, context=0, w_pix=1.0, w_low=0.0, w_feat=1.0, w_content=1.0,
                  w_style=3.0, vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), w_phase=0.0, w_ssim=0.0, w_chroma=0.0,
                  w_hard=0.0, w_hard_feat=0.0, hard_q=0.02, hard_pool=2, w_ring=0.0, ring_q=0.002,
-                 w_border=0.0, border_width=8, w_lowchroma=0.0, lowchroma_pool=8):
+                 w_border=0.0, border_width=8, w_lowchroma=0.0, lowchroma_pool=8, adv=None, w_adv=0.0, w_stamp=0.0, stamp_k=1):
         """kept None (a student whose teacher channels are not known, e.g. imported from a shipped
         ONNX model): no feature matching. w_phase: L1 of the 2x2-periodic components (`phases`).
         w_ssim: 1 - SSIM of the 4x-pooled luminance to the teacher's (`ssim_lum_4x`; 0 = off).
@@ -149,13 +150,22 @@ class DistillObjective:
         w_border: L1 to the teacher's output on the outer border_width px of the crop (`border_l1`; 0 = off;
         the teacher runs on a reflection context, so every crop border stands for an image border).
         w_lowchroma: L1 of the opponent chroma of the lowchroma_pool-x pooled output to the teacher's
-        (`low_chroma`: local colour; 0 = off)."""
+        (`low_chroma`: local colour; 0 = off).
+        adv, w_adv: an adversarial.AdversarialTerm (a patch discriminator, stepped here on every call) and
+        the weight of its generator loss (0 or adv None = off); its state is in `state_dict()`. w_stamp: the
+        ring-stamp L1 (`adversarial.stamp_l1`, at the student's stamp_k most ring-like places per crop, to the
+        closest ring of adv's bank; needs adv, whose bank it mines even with w_adv 0; 0 = off)."""
         if kept is None and w_feat:
             raise ValueError("feature matching needs the kept channels (kept=None: set w_feat=0)")
         self.teacher, self.kept, self.vgg, self.context = teacher.eval(), kept, vgg, context
         self.w = dict(pix=w_pix, low=w_low, feat=w_feat, content=w_content, style=w_style, dk=w_dk, phase=w_phase, ssim=w_ssim,
                       chroma=w_chroma, hard=w_hard, hard_feat=w_hard_feat, ring=w_ring, border=w_border,
-                      lowchroma=w_lowchroma)
+                      lowchroma=w_lowchroma,
+                      adv=w_adv if adv is not None else 0.0, stamp=w_stamp if adv is not None else 0.0)
+        if w_stamp and adv is None:
+            raise ValueError("w_stamp needs an AdversarialTerm (its ring bank)")
+        self.adv = adv if (w_adv or w_stamp) else None
+        self.stamp_k = stamp_k
         self.hard_q, self.hard_pool, self.ring_q = hard_q, hard_pool, ring_q
         self.border_width, self.lowchroma_pool = border_width, lowchroma_pool
         self.vgg_every, self.darknet, self.dk_taps = vgg_every, darknet, dk_taps
@@ -176,7 +186,15 @@ class DistillObjective:
              "ring": ring_tail(out, tout, self.ring_q) if self.w["ring"] else None,
              "border": border_l1(out, tout, self.border_width) if self.w["border"] else None,
              "lowchroma": low_chroma(out, tout, self.lowchroma_pool) if self.w["lowchroma"] else None,
-             "style": None, "content": None, "dk": None, "hard_feat": None}
+             "style": None, "content": None, "dk": None, "hard_feat": None, "adv": None, "stamp": None}
+        if self.adv is not None:
+            if self.w["adv"]:
+                p["adv"], dfig = self.adv(out, tout)
+                p.update(dfig)   # the discriminator's figures, logged, not in the loss
+            else:
+                self.adv.mine(tout)
+            if self.w["stamp"]:
+                p["stamp"] = stamp_l1(out, self.adv.bank, self.adv.patch, self.stamp_k)
         if step % self.vgg_every == 0:
             fs, ft = self.vgg(out), self.vgg(tout)
             p["style"], p["content"] = style_distance(fs, ft), content_distance(fs[1], ft[1])
@@ -186,8 +204,16 @@ class DistillObjective:
             with torch.no_grad():
                 dt = self.darknet(tout, taps=self.dk_taps)
             p["dk"] = style_distance(self.darknet(out, taps=self.dk_taps), dt)
-        loss = sum(self.w[k] * v for k, v in p.items() if v is not None)
+        loss = sum(self.w[k] * v for k, v in p.items() if v is not None and k in self.w)
         return loss, p
+
+    def state_dict(self):
+        """The objective's own trained state (the discriminator's), for the Trainer's checkpoint; None: none."""
+        return {"adv": self.adv.state_dict()} if self.adv is not None else None
+
+    def load_state_dict(self, s):
+        if self.adv is not None and s and s.get("adv"):
+            self.adv.load_state_dict(s["adv"])
 
 
 def bar_score(v, bar=None):
@@ -205,13 +231,17 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir, 
           vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), val_def="", w_low=0.0, iter_schedule=False,
           scales=(0.6, 1.0), photometric=0.0, max_side=None, w_phase=0.0, score=None, w_ssim=0.0,
           w_chroma=0.0, w_hard=0.0, w_hard_feat=0.0, hard_q=0.02, hard_pool=2, w_ring=0.0, ring_q=0.002,
-          w_border=0.0, border_width=8, w_lowchroma=0.0, lowchroma_pool=8):
+          w_border=0.0, border_width=8, w_lowchroma=0.0, lowchroma_pool=8, w_adv=0.0, adv_args=None, adv_prefill=0,
+          w_stamp=0.0, stamp_k=1, adv_bank_init=None):
     """Resumable: state in run_dir/ft_state.pt; best student in run_dir/student.pt; log in ft_log.jsonl.
 
     photos_dir: a folder or a list of photos. iter_schedule (needs max_iters): the cosine decay runs
     over max_iters iterations instead of the time budget, and the last iteration is validated, so
     that runs compare at equal iterations whatever the machine's load. score: the thresholds of the
-    best-student score (bar_score; default the lab's bar)."""
+    best-student score (bar_score; default the lab's bar). w_adv: the adversarial patch term's weight
+    (adversarial.AdversarialTerm(**adv_args); 0 = off), its ring bank pre-filled from adv_prefill crops
+    on a fresh run (resumed: from the checkpoint), or loaded from adv_bank_init (a RingBank state file).
+    w_stamp: the ring-stamp L1 (DistillObjective)."""
     if iter_schedule and not max_iters:
         raise ValueError("iter_schedule needs max_iters")
     if context is None:
@@ -223,8 +253,13 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir, 
                                  w_chroma=w_chroma, w_hard=w_hard, w_hard_feat=w_hard_feat, hard_q=hard_q,
                                  hard_pool=hard_pool, w_ring=w_ring, ring_q=ring_q,
                                  w_border=w_border, border_width=border_width,
-                                 w_lowchroma=w_lowchroma, lowchroma_pool=lowchroma_pool)
+                                 w_lowchroma=w_lowchroma, lowchroma_pool=lowchroma_pool,
+                                 adv=AdversarialTerm(seed=seed, device=device, **(adv_args or {})) if (w_adv or w_stamp) else None,
+                                 w_adv=w_adv, w_stamp=w_stamp, stamp_k=stamp_k)
     sampler = CropSampler(photos_dir, crop, scales=scales, seed=seed, photometric=photometric, max_side=max_side)
+    if objective.adv is not None:
+        log(f"adversarial patch term: weight {w_adv}, stamp {w_stamp} (k {stamp_k}), discriminator "
+            f"{disc_params(objective.adv)} parameters, {adv_args}")
 
     def validate(net, step):
         v = validator(net)
@@ -236,4 +271,10 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir, 
                       val_every=val_every, ckpt_every=50, clip=10.0, train_clamp=False, state_name="ft_state.pt",
                       best_name="student.pt", log_name="ft_log.jsonl", device=device, log=log, val_def=val_def,
                       seed=seed)
+    if objective.adv is not None and not trainer.resumed and adv_bank_init:
+        objective.adv.bank.load_state_dict(torch.load(adv_bank_init, weights_only=False))
+        log(f"adversarial ring bank: {objective.adv.bank.n} ring patches from {adv_bank_init}")
+    if objective.adv is not None and not trainer.resumed and adv_prefill:
+        pre = CropSampler(photos_dir, crop, scales=scales, seed=seed + 7919, photometric=photometric, max_side=max_side)
+        prefill(objective.adv, lambda x: teacher_targets(teacher, x, None, context)[0], pre, adv_prefill, log=log)
     return trainer.fit()

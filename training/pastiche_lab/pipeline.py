@@ -84,6 +84,14 @@ def prune_student(student, teacher, vgg, sp, a, droot, dev, log):
     return out
 
 
+def adv_args(a):
+    """AdversarialTerm's arguments from the --adv-* options."""
+    return dict(patch=a.adv_patch, n=a.adv_n, ring_share=a.adv_ring_share, fake_mine=a.adv_fake_mine, lr=a.adv_lr,
+                widths=tuple(a.adv_widths), mode=a.adv_mode, loss=a.adv_loss, bank=a.adv_bank,
+                threshold=a.adv_threshold, g_on=a.adv_g_on, warmup=a.adv_warmup,
+                pool=a.adv_pool, d_steps=a.adv_d_steps)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--style", required=True, choices=sorted(STYLES))
@@ -151,6 +159,32 @@ def main(argv=None):
                     help="L1 of the opponent chroma channels of the --lowchroma-pool x average-pooled output to the "
                          "teacher's (finetune.low_chroma: local colour, luminance-blind, tied to position; 0 = off)")
     ap.add_argument("--lowchroma-pool", type=int, default=8, help="average pooling of --w-lowchroma")
+    ap.add_argument("--w-adv", type=float, default=0.0,
+                    help="adversarial patch term (adversarial.AdversarialTerm): a small discriminator trained online "
+                         "on teacher vs student output patches, part of the teacher's mined at its rings; the "
+                         "student gets the generator loss at this weight (0 = off)")
+    ap.add_argument("--adv-patch", type=int, default=48, help="discriminator patch size, px (a multiple of 8)")
+    ap.add_argument("--adv-n", type=int, default=16, help="patches per side per iteration")
+    ap.add_argument("--adv-ring-share", type=float, default=0.5, help="share of the real patches from the ring bank")
+    ap.add_argument("--adv-fake-mine", type=float, default=0.25,
+                    help="share of the fake patches at the student's own most ring-like places")
+    ap.add_argument("--adv-lr", type=float, default=2e-4)
+    ap.add_argument("--adv-widths", type=int, nargs=3, default=[8, 16, 24])
+    ap.add_argument("--adv-mode", choices=["lum", "rgb"], default="lum")
+    ap.add_argument("--adv-loss", choices=["hinge", "ns"], default="hinge")
+    ap.add_argument("--adv-bank", type=int, default=256, help="ring patches kept in the bank")
+    ap.add_argument("--adv-threshold", type=float, default=40.0, help="ring score (2x-pooled) of a bank ring")
+    ap.add_argument("--adv-prefill", type=int, default=0, help="crops mined for the ring bank before training")
+    ap.add_argument("--adv-g-on", choices=["all", "mined"], default="all",
+                    help="generator loss on all fake patches or only on those at the student's most ring-like places")
+    ap.add_argument("--adv-warmup", type=int, default=0, help="first iterations in which only the discriminator learns")
+    ap.add_argument("--w-stamp", type=float, default=0.0,
+                    help="ring-stamp L1 (adversarial.stamp_l1): at the student's own most ring-like place(s) per crop, "
+                         "L1 to the closest teacher ring of the --adv-* ring bank (0 = off)")
+    ap.add_argument("--stamp-k", type=int, default=1, help="places per crop of --w-stamp")
+    ap.add_argument("--adv-bank-init", help="a ring bank file (scripts/ring_probe.py --bank-cache) to start the bank from")
+    ap.add_argument("--adv-pool", type=int, default=1, help="average pooling of the patches before the discriminator")
+    ap.add_argument("--adv-d-steps", type=int, default=1, help="discriminator updates per iteration")
     ap.add_argument("--init", help="start from this student (a checkpoint, e.g. onnx_import of a shipped model) "
                                    "instead of searching; no feature matching (its kept channels are unknown)")
     ap.add_argument("--widen", help="with --init: widen the student to these widths first, e.g. "
@@ -241,7 +275,9 @@ def main(argv=None):
                  val_def=val_tag, score=GOAL_SCORE if a.score == "goal" else None, w_low=a.w_low, w_phase=a.w_phase, w_ssim=a.w_ssim, w_chroma=a.w_chroma,
                  w_hard=a.w_hard, w_hard_feat=a.w_hard_feat, hard_q=a.hard_q, hard_pool=a.hard_pool,
                  w_ring=a.w_ring, ring_q=a.ring_q, w_border=a.w_border, border_width=a.border_width,
-                 w_lowchroma=a.w_lowchroma, lowchroma_pool=a.lowchroma_pool, max_iters=a.iters, iter_schedule=bool(a.iters))
+                 w_lowchroma=a.w_lowchroma, lowchroma_pool=a.lowchroma_pool, max_iters=a.iters, iter_schedule=bool(a.iters),
+                 w_adv=a.w_adv, adv_prefill=a.adv_prefill, adv_args=adv_args(a), w_stamp=a.w_stamp, stamp_k=a.stamp_k,
+                 adv_bank_init=a.adv_bank_init)
     log("fine-tune done, best", best)
     final = run / "student.pt"
     if a.iters:   # compare at equal iterations: the student of the last iteration, not the best validated

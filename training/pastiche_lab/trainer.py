@@ -103,6 +103,8 @@ class Trainer:
             self.sampler.rng.seed(self.seed + self.step)
         if ck["torch_rng"] is not None:
             torch.set_rng_state(ck["torch_rng"])
+        if ck["meta"].get("objective") is not None and hasattr(self.objective, "load_state_dict"):
+            self.objective.load_state_dict(ck["meta"]["objective"])   # e.g. a discriminator trained with the net
         self.log(f"resumed at iter {self.step}, {self.elapsed / 60:.1f} min trained, best {self.best}")
         return True
 
@@ -110,7 +112,14 @@ class Trainer:
         self.history["seconds"] = self.elapsed
         checkpoints.save(self.state_p, self.net, opt=self.opt.state_dict(), step=self.step, elapsed=self.elapsed,
                          best=self.best, history=self.history, sampler=self.sampler.state(),
-                         torch_rng=torch.get_rng_state(), meta={**self.meta, "val_def": self.val_def})
+                         torch_rng=torch.get_rng_state(), meta={**self.meta, "val_def": self.val_def,
+                                                                **self._objective_state()})
+
+    def _objective_state(self):
+        """{"objective": state} for an objective with trained state of its own (state_dict() not None), else {}."""
+        f = getattr(self.objective, "state_dict", None)
+        s = f() if callable(f) else None
+        return {"objective": s} if s is not None else {}
 
     def done(self):
         return self.elapsed >= self.total_s or (self.max_iters is not None and self.step >= self.max_iters)
