@@ -38,8 +38,8 @@ def update(path, entry: dict) -> dict:
     ids = [m.get("id") for m in models]
     if entry["id"] in ids:          # a re-shipped style keeps its place, and how the engine feeds it
         old = models[ids.index(entry["id"])]
-        if "border_context" in old and "border_context" not in entry:
-            entry = {**entry, "border_context": old["border_context"]}
+        if "border_context" not in entry:   # the margin and its sides, unless the new entry sets its own
+            entry = {**entry, **{k: old[k] for k in ("border_context", "border_sides") if k in old}}
         models[ids.index(entry["id"])] = entry
     else:
         models.append(entry)

@@ -190,12 +190,24 @@ def onnx_fn(path, threads=2):
     return lambda x: torch.from_numpy(sess.run(["output"], {"input": x.numpy().astype(np.float32)})[0])
 
 
-def fed_on_context(fn, c):
-    """fn run on a c-px reflection context of its input, cropped back (c = 0: fn itself): how a model
-    would be fed if the engine (or the exported graph) added the context."""
-    if not c:
+SIDES = "trbl"   # top, right, bottom, left: the sides a mirrored margin may go on
+
+
+def fed_on_context(fn, c, sides=SIDES):
+    """fn run on a c-px reflection context of its input on the given sides (a subset of "trbl": top, right,
+    bottom, left), cropped back (c = 0 or no side: fn itself): how the engine feeds a style with a catalog
+    border_context (and border_sides)."""
+    sides = "".join(sorted(set(sides or ""), key=SIDES.index)) if c else ""
+    if set(sides) - set(SIDES):
+        raise ValueError(f"sides {sides!r}: a subset of {SIDES!r}")
+    if not sides:
         return fn
-    return lambda x: fn(F.pad(x, (c, c, c, c), mode="reflect"))[:, :, c:-c, c:-c]
+    t, r, b, l = (c if s in sides else 0 for s in SIDES)
+
+    def run(x):
+        h, w = x.shape[-2:]
+        return fn(F.pad(x, (l, r, t, b), mode="reflect"))[:, :, t:t + h, l:l + w]
+    return run
 
 
 def load_student(path, device="cpu") -> TransformerNet:
@@ -237,9 +249,18 @@ def shipped_models(models_dir=None):
 
 def shipped_border_context(style, models_dir=None):
     """px of mirrored margin the engine paints the shipped style on (the catalog's border_context; 0 = none)."""
+    return shipped_feed(style, models_dir)[0]
+
+
+def shipped_feed(style, models_dir=None):
+    """(px, sides) of the mirrored margin the engine paints the shipped style on: the catalog's border_context
+    and border_sides (a list of "top", "right", "bottom", "left"; all four when absent) as fed_on_context
+    takes them."""
     models_dir = Path(models_dir or LAB.parent / "models")
     cat = json.loads((models_dir / "catalog.json").read_text())
-    return int(next((m.get("border_context", 0) for m in cat["models"] if m["id"] == style), 0))
+    m = next((m for m in cat["models"] if m["id"] == style), {})
+    names = m.get("border_sides", ["top", "right", "bottom", "left"])
+    return int(m.get("border_context", 0)), "".join(n[0] for n in ["top", "right", "bottom", "left"] if n in names)
 
 
 def model_fn(model, style, device="cpu", threads=1, models_dir=None):
@@ -346,6 +367,9 @@ def main(argv=None):
     ap.add_argument("--feed-context", type=int, default=None,
                     help="run the student on this many px of reflection context, cropped back (fed_on_context; "
                          "default: as the engine feeds it, the catalog's border_context for a shipped model, else 0)")
+    ap.add_argument("--feed-sides", default=None,
+                    help="the sides of --feed-context, a subset of 'trbl' (top right bottom left; default: the catalog's "
+                         "border_sides for a shipped model, else all four)")
     ap.add_argument("--no-raw", action="store_true", help="format A: skip the comparison with the raw teacher output")
     ap.add_argument("--json", help="write the figures here")
     ap.add_argument("--table", help="write the markdown table here")
@@ -353,8 +377,13 @@ def main(argv=None):
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     droot = data_root(a.data)
-    feed = (lambda s: a.feed_context if a.feed_context is not None
-            else (0 if a.model else shipped_border_context(s)))
+    def feed_of(s):
+        c, sides = (0, SIDES) if a.model else shipped_feed(s)
+        c = a.feed_context if a.feed_context is not None else c
+        sides = a.feed_sides if a.feed_sides is not None else sides
+        return c, "".join(sorted(set(sides), key=SIDES.index)) if c else SIDES
+    feed = lambda s: feed_of(s)[0]
+    feed_sides = lambda s: feed_of(s)[1] if feed_of(s)[1] != SIDES else None
     styles = a.style or list(shipped_models())
     if a.model and len(styles) != 1:
         raise SystemExit("--model needs exactly one --style")
@@ -366,7 +395,7 @@ def main(argv=None):
         want = lambda s: reference_context(STYLES[s][1]) if a.context is None else a.context
         for s, per in old.items():
             kept = {int(k): v for k, v in per.items() if v.get("photo_set") == photos[1]
-                    and v.get("feed_context", 0) == feed(s) and v.get("context", 16 if STYLES[s][1] == "A" else 0) == want(s)}
+                    and v.get("feed_context", 0) == feed(s) and v.get("feed_sides") == feed_sides(s) and v.get("context", 16 if STYLES[s][1] == "A" else 0) == want(s)}
             if kept:
                 results[s] = kept
     complete = lambda: {s: results[s] for s in styles if s in results and all(z in results[s] for z in a.size)}
@@ -376,7 +405,7 @@ def main(argv=None):
             print(f"{style}: already in {a.json}", flush=True)
             continue
         fn, cfg = model_fn(a.model, style, a.device, a.threads)
-        fn = fed_on_context(fn, feed(style))
+        fn = fed_on_context(fn, *feed_of(style))
         results.setdefault(style, {})
         for size in todo:
             res = full_report(style, fn, cfg, droot, a.device, None, size, raw_too=not a.no_raw, photos=photos,
@@ -385,6 +414,8 @@ def main(argv=None):
             res["context"] = reference_context(STYLES[style][1]) if a.context is None else a.context
             if feed(style):
                 res["feed_context"] = feed(style)
+                if feed_sides(style):
+                    res["feed_sides"] = feed_sides(style)
             results[style][size] = res
             if len(styles) == 1 and len(a.size) == 1:
                 for k, v in res.items():

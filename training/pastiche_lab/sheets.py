@@ -80,10 +80,12 @@ def plot_curves(history, path, title=""):
 
 
 def model_spec(spec):
-    """A --models entry: 'shipped', a .pt or .onnx path, optionally '@C' (the model fed on a C-px reflection
-    context, evaluate.fed_on_context). Returns (model or None for the shipped one, C)."""
+    """A --models entry: 'shipped', a .pt or .onnx path, optionally '@C' or '@C<sides>' (the model fed on a C-px
+    reflection context on all sides, or on the given ones of 'trbl', e.g. '@8rb': evaluate.fed_on_context).
+    Returns (model or None for the shipped one, C, sides)."""
     m, _, c = str(spec).rpartition("@") if "@" in str(spec) else (str(spec), "", "0")
-    return (None if m == "shipped" else m), int(c)
+    digits = c.rstrip("trbl")
+    return (None if m == "shipped" else m), int(digits), c[len(digits):] or "trbl"
 
 
 def compare_sheet(style, models, photos, size=768, device="cpu", threads=1, feed=None):
@@ -100,7 +102,9 @@ def compare_sheet(style, models, photos, size=768, device="cpu", threads=1, feed
     def tfn(x):
         x = x.to(device)
         return (teacher(F.pad(x, (c,) * 4, mode="reflect"))[:, :, c:-c, c:-c] if c else teacher(x)).cpu()
-    fns = [fed_on_context(model_fn(m, style, device, threads)[0], fc) for m, fc in zip(models, feed or [0] * len(models))]
+    # feed: per model, C or (C, sides) of its mirrored margin (evaluate.fed_on_context)
+    feeds = [f if isinstance(f, tuple) else (f,) for f in (feed or [0] * len(models))]
+    fns = [fed_on_context(model_fn(m, style, device, threads)[0], *fc) for m, fc in zip(models, feeds)]
     rows = []
     with torch.no_grad():
         for p in photos:
@@ -117,14 +121,15 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description="Side-by-side sheet: photo | teacher | model(s), at one size.")
     ap.add_argument("--style", required=True, choices=sorted(STYLES))
     ap.add_argument("--models", nargs="+", default=["shipped"], help="'shipped', student .pt files or .onnx files; "
-                    "'@C' after one: fed on a C-px reflection context (e.g. shipped@8)")
+                    "'@C' or '@C<sides>' after one: fed on a C-px reflection context on all sides or the given ones "
+                    "(e.g. shipped@8, shipped@8rb)")
     ap.add_argument("--photos", nargs="+", default=[str(REPO / "assets" / "samples" / n) for n in ("astronaut.jpg", "coffee.jpg")])
     ap.add_argument("--size", type=int, default=768)
     ap.add_argument("--out", required=True)
     a = ap.parse_args(argv)
     torch.set_num_threads(1)
     specs = [model_spec(m) for m in a.models]
-    sheet = compare_sheet(a.style, [m for m, _ in specs], a.photos, a.size, feed=[c for _, c in specs])
+    sheet = compare_sheet(a.style, [m for m, _, _ in specs], a.photos, a.size, feed=[(c, sd) for _, c, sd in specs])
     save_rgb(sheet, a.out)
     print("wrote", a.out, "columns: photo | teacher |", " | ".join(a.models))
 

@@ -33,3 +33,15 @@ def test_a_reshipped_style_keeps_its_border_context(tmp_path):
     assert m["border_context"] == 8 and m["license"] == "new"
     catalog.update(p, {"id": "picasso", "file": "picasso.onnx", "border_context": 0})
     assert catalog.read(p)["models"][0]["border_context"] == 0
+
+
+def test_a_reshipped_style_keeps_its_border_sides(tmp_path):
+    p = tmp_path / "catalog.json"
+    catalog.update(p, {"id": "picasso", "file": "picasso.onnx", "border_context": 8, "border_sides": ["right", "bottom"]})
+    catalog.update(p, {"id": "picasso", "file": "picasso.onnx", "license": "new"})
+    m = catalog.read(p)["models"][0]
+    assert m["border_context"] == 8 and m["border_sides"] == ["right", "bottom"]
+    # a new entry that sets its own margin sets both: sides not given are all four again
+    catalog.update(p, {"id": "picasso", "file": "picasso.onnx", "border_context": 4})
+    m = catalog.read(p)["models"][0]
+    assert m["border_context"] == 4 and "border_sides" not in m

@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 
 from pastiche_lab import evaluate as E
 from pastiche_lab.data import data_root, photo_set
@@ -172,10 +173,28 @@ def test_fed_on_context_pads_by_reflection_and_crops_back():
 
 def test_sheet_model_spec_reads_the_feed_context():
     from pastiche_lab.sheets import model_spec
-    assert model_spec("shipped") == (None, 0)
-    assert model_spec("shipped@8") == (None, 8)
-    assert model_spec("runs/x/student.pt@16") == ("runs/x/student.pt", 16)
-    assert model_spec("runs/x/student.pt") == ("runs/x/student.pt", 0)
+    assert model_spec("shipped") == (None, 0, "trbl")
+    assert model_spec("shipped@8") == (None, 8, "trbl")
+    assert model_spec("shipped@8rb") == (None, 8, "rb")
+    assert model_spec("runs/x/student.pt@16") == ("runs/x/student.pt", 16, "trbl")
+    assert model_spec("runs/x/student.pt") == ("runs/x/student.pt", 0, "trbl")
+
+
+def test_fed_on_context_on_some_sides_pads_only_those():
+    x = torch.rand(1, 3, 8, 12, generator=torch.Generator().manual_seed(1))
+    seen = []
+    y = E.fed_on_context(lambda t: seen.append(t) or t, 4, "rb")(x)
+    assert seen[0].shape == (1, 3, 12, 16) and y.equal(x)
+    # the original sits at the top-left corner; the margin mirrors it on the right and at the bottom
+    assert seen[0][:, :, :8, :12].equal(x)
+    assert seen[0][:, :, :8, 12].equal(x[:, :, :, 10]) and seen[0][:, :, 8, :12].equal(x[:, :, 6, :])
+    # a model that sees its borders: the left column of the output changes with all sides, not with "rb"
+    edge = lambda t: t - t.mean(dim=3, keepdim=True)
+    assert E.fed_on_context(edge, 4, "rb")(x)[..., 0].equal(edge(F.pad(x, (0, 4, 0, 4), mode="reflect"))[:, :, :8, 0])
+    assert not E.fed_on_context(edge, 4, "rb")(x).equal(E.fed_on_context(edge, 4)(x))
+    assert E.fed_on_context(edge, 4, "")(x).equal(edge(x)) and E.fed_on_context(edge, 0, "rb")(x).equal(edge(x))
+    with pytest.raises(ValueError):
+        E.fed_on_context(edge, 4, "rx")
 
 
 def test_shipped_border_context_is_read_from_the_catalog(tmp_path):
@@ -186,3 +205,14 @@ def test_shipped_border_context_is_read_from_the_catalog(tmp_path):
     assert shipped_border_context("picasso", tmp_path) == 8
     assert shipped_border_context("candy", tmp_path) == 0
     assert shipped_border_context("picasso") == 8, "the shipped La Muse is painted on an 8-px margin"
+
+
+def test_shipped_feed_reads_the_sides(tmp_path):
+    import json as _json
+    from pastiche_lab.evaluate import shipped_feed
+    (tmp_path / "catalog.json").write_text(_json.dumps({"models": [
+        {"id": "picasso", "file": "p.onnx", "border_context": 8, "border_sides": ["right", "bottom"]},
+        {"id": "udnie", "file": "u.onnx", "border_context": 4}, {"id": "candy", "file": "c.onnx"}]}))
+    assert shipped_feed("picasso", tmp_path) == (8, "rb")
+    assert shipped_feed("udnie", tmp_path) == (4, "trbl")
+    assert shipped_feed("candy", tmp_path)[0] == 0

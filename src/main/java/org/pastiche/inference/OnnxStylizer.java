@@ -64,10 +64,10 @@ public final class OnnxStylizer implements Stylizer {
         cancel.throwIfCancelled();
         OrtRun.resetNanos();
         LoadedModel model = registry.load(styleId);
-        int context = model.style().borderContext();
-        if (context > 0) {      // the network paints on a mirrored margin, cut away after (BorderContext)
-            RgbaImage painted = paint(BorderContext.reflect(source, context), styleId, model, progress, cancel);
-            return BorderContext.crop(painted, source.width(), source.height());
+        BorderContext.Margin margin = model.style().border();
+        if (!margin.isNone()) {      // the network paints on a mirrored margin, cut away after (BorderContext)
+            RgbaImage painted = paint(BorderContext.reflect(source, margin), styleId, model, progress, cancel);
+            return BorderContext.crop(painted, margin, source.width(), source.height());
         }
         return paint(source, styleId, model, progress, cancel);
     }

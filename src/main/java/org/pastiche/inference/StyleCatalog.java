@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.pastiche.core.PasticheException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,6 +97,8 @@ public final class StyleCatalog {
         JsonNode palette = m.path("lab").path("output_palette");
         JsonNode contextNode = m.path("border_context");
         int context = contextNode.asInt(0);
+        JsonNode sidesNode = m.path("border_sides");
+        Optional<Set<BorderContext.Side>> sides = borderSides(sidesNode);
         StyleModel style = new StyleModel(
                 id,
                 texts(m.get("names")),
@@ -114,7 +118,8 @@ public final class StyleCatalog {
                 true,
                 Optional.empty(),
                 palette.isArray() ? palette.size() : 0,
-                Math.max(0, Math.min(BorderContext.MAX, context)));
+                BorderContext.Margin.of(Math.max(0, Math.min(BorderContext.MAX, context)),
+                        sides.orElse(EnumSet.allOf(BorderContext.Side.class))));
         if (file.isEmpty()) {
             return style.unavailable("the catalog names no model file");
         }
@@ -130,10 +135,28 @@ public final class StyleCatalog {
             return style.unavailable("border_context " + contextNode.asText() + " is out of range (0 to "
                     + BorderContext.MAX + ")");
         }
+        if (!sidesNode.isMissingNode() && sides.isEmpty()) {
+            return style.unavailable("border_sides " + sidesNode + " is not a list of the sides top, right, bottom, left");
+        }
         if (!Files.isRegularFile(modelFile)) {
             return style.unavailable("model file missing: " + modelFile);
         }
         return style;
+    }
+
+    /** The catalog's border_sides: a non-empty list of distinct side names; empty for a missing or bad one. */
+    private static Optional<Set<BorderContext.Side>> borderSides(JsonNode node) {
+        if (!node.isArray() || node.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<BorderContext.Side> sides = EnumSet.noneOf(BorderContext.Side.class);
+        for (JsonNode n : node) {
+            Optional<BorderContext.Side> s = n.isTextual() ? BorderContext.Side.parse(n.asText()) : Optional.empty();
+            if (s.isEmpty() || !sides.add(s.get())) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(sides);
     }
 
     static Optional<String> text(JsonNode node, String field) {

@@ -11,9 +11,9 @@ import java.util.Optional;
  * {@code paletteColours}: how many colours the network's output is snapped to inside its own graph
  * (the catalog's {@code lab.output_palette}, the poster style of issue 10), 0 for a continuous
  * output; a snapped style's tiles get more refinement passes ({@link TilingSettings#passesFor(long, boolean)}).
- * {@code borderContext}: px of mirrored picture the engine adds round the photo before the network
- * runs, cropped off after (the catalog's {@code border_context}; 0 = none): for a student that paints
- * a line along the picture's border which it does not paint inside ({@link BorderContext}).
+ * {@code border}: the mirrored picture the engine adds round the photo before the network runs, cropped
+ * off after (the catalog's {@code border_context} px on its {@code border_sides}; none by default): for a
+ * student that paints a line along the picture's border which it does not paint inside ({@link BorderContext}).
  */
 public record StyleModel(
         String id,
@@ -32,7 +32,7 @@ public record StyleModel(
         boolean available,
         Optional<String> unavailableReason,
         int paletteColours,
-        int borderContext) {
+        BorderContext.Margin border) {
 
     /** A style whose network runs on the photo as it is (no border context). */
     public StyleModel(String id, Map<String, String> names, Map<String, String> descriptions, Path file,
@@ -40,7 +40,8 @@ public record StyleModel(
             Map<String, String> attributions, long params, double macsPerMegapixel, int sizeMultiple,
             Map<String, Object> fidelity, boolean available, Optional<String> unavailableReason, int paletteColours) {
         this(id, names, descriptions, file, tileFile, thumbnail, teacher, licenses, attributions, params,
-                macsPerMegapixel, sizeMultiple, fidelity, available, unavailableReason, paletteColours, 0);
+                macsPerMegapixel, sizeMultiple, fidelity, available, unavailableReason, paletteColours,
+                BorderContext.Margin.NONE);
     }
 
     /** A style with a continuous output (no palette snap in its graph). */
@@ -49,7 +50,12 @@ public record StyleModel(
             Map<String, String> attributions, long params, double macsPerMegapixel, int sizeMultiple,
             Map<String, Object> fidelity, boolean available, Optional<String> unavailableReason) {
         this(id, names, descriptions, file, tileFile, thumbnail, teacher, licenses, attributions, params,
-                macsPerMegapixel, sizeMultiple, fidelity, available, unavailableReason, 0, 0);
+                macsPerMegapixel, sizeMultiple, fidelity, available, unavailableReason, 0, BorderContext.Margin.NONE);
+    }
+
+    /** px of the widest side of the mirrored margin ({@link #border()}; 0 = none). */
+    public int borderContext() {
+        return border.px();
     }
 
     /** Whether the network's output is snapped to a palette inside its graph. */
@@ -94,6 +100,6 @@ public record StyleModel(
 
     public StyleModel unavailable(String reason) {
         return new StyleModel(id, names, descriptions, file, tileFile, thumbnail, teacher, licenses, attributions,
-                params, macsPerMegapixel, sizeMultiple, fidelity, false, Optional.of(reason), paletteColours, borderContext);
+                params, macsPerMegapixel, sizeMultiple, fidelity, false, Optional.of(reason), paletteColours, border);
     }
 }
