@@ -10,6 +10,7 @@ and PSNR; MACs per megapixel relative to the unpruned net.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 from pathlib import Path
 
@@ -47,14 +48,18 @@ def image_metrics(out, ref):
     return ssim4, ssim, psnr
 
 
-def edge_band(out, ref, width=8):
-    """Border artifacts: mean |out - ref| over the outer `width` px of each side, relative to that over
-    the interior (more than 2 x width px from every side); the worst side. About 1 when the borders are
-    as close to the reference as the rest (La Muse's band: 3 and more against a clean reference)."""
+def side_bands(out, ref, width=8):
+    """Mean |out - ref| over the outer `width` px of each side (top, right, bottom, left), relative to that
+    over the interior (more than 2 x width px from every side)."""
     d = np.abs(np.asarray(out, np.float64) - np.asarray(ref, np.float64)).mean(axis=2)
     inner = max(float(d[2 * width:-2 * width, 2 * width:-2 * width].mean()), 1e-6)
-    sides = (d[:, -width:], d[:, :width], d[-width:], d[:width])
-    return max(float(s.mean()) for s in sides) / inner
+    return [float(s.mean()) / inner for s in (d[:width], d[:, -width:], d[-width:], d[:, :width])]
+
+
+def edge_band(out, ref, width=8):
+    """Border artifacts: the worst side of side_bands. About 1 when the borders are as close to the
+    reference as the rest (La Muse's band: 3 and more against a clean reference)."""
+    return max(side_bands(out, ref, width))
 
 
 def checkerboard(img):
@@ -190,16 +195,22 @@ def onnx_fn(path, threads=2):
     return lambda x: torch.from_numpy(sess.run(["output"], {"input": x.numpy().astype(np.float32)})[0])
 
 
-SIDES = "trbl"   # top, right, bottom, left: the sides a mirrored margin may go on
+SIDE_NAMES = ("top", "right", "bottom", "left")   # the sides a mirrored margin may go on (catalog border_sides)
+SIDES = "".join(n[0] for n in SIDE_NAMES)           # "trbl", as --feed-sides and fed_on_context spell them
+
+
+def canonical_sides(sides):
+    """A subset of "trbl" in that order, each side once ("" for none)."""
+    if set(sides or "") - set(SIDES):
+        raise ValueError(f"sides {sides!r}: a subset of {SIDES!r}")
+    return "".join(s for s in SIDES if s in (sides or ""))
 
 
 def fed_on_context(fn, c, sides=SIDES):
     """fn run on a c-px reflection context of its input on the given sides (a subset of "trbl": top, right,
     bottom, left), cropped back (c = 0 or no side: fn itself): how the engine feeds a style with a catalog
     border_context (and border_sides)."""
-    sides = "".join(sorted(set(sides or ""), key=SIDES.index)) if c else ""
-    if set(sides) - set(SIDES):
-        raise ValueError(f"sides {sides!r}: a subset of {SIDES!r}")
+    sides = canonical_sides(sides) if c else ""
     if not sides:
         return fn
     t, r, b, l = (c if s in sides else 0 for s in SIDES)
@@ -259,8 +270,8 @@ def shipped_feed(style, models_dir=None):
     models_dir = Path(models_dir or LAB.parent / "models")
     cat = json.loads((models_dir / "catalog.json").read_text())
     m = next((m for m in cat["models"] if m["id"] == style), {})
-    names = m.get("border_sides", ["top", "right", "bottom", "left"])
-    return int(m.get("border_context", 0)), "".join(n[0] for n in ["top", "right", "bottom", "left"] if n in names)
+    names = m.get("border_sides", SIDE_NAMES)
+    return int(m.get("border_context", 0)), "".join(n[0] for n in SIDE_NAMES if n in names)
 
 
 def model_fn(model, style, device="cpu", threads=1, models_dir=None):
@@ -377,13 +388,15 @@ def main(argv=None):
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     droot = data_root(a.data)
+    @functools.cache
     def feed_of(s):
+        """(px, sides) the style is fed on: the options, else as the engine feeds the shipped style."""
         c, sides = (0, SIDES) if a.model else shipped_feed(s)
         c = a.feed_context if a.feed_context is not None else c
         sides = a.feed_sides if a.feed_sides is not None else sides
-        return c, "".join(sorted(set(sides), key=SIDES.index)) if c else SIDES
+        return c, canonical_sides(sides) if c else SIDES
     feed = lambda s: feed_of(s)[0]
-    feed_sides = lambda s: feed_of(s)[1] if feed_of(s)[1] != SIDES else None
+    feed_sides = lambda s: None if feed_of(s)[1] == SIDES else feed_of(s)[1]   # recorded only when not all four
     styles = a.style or list(shipped_models())
     if a.model and len(styles) != 1:
         raise SystemExit("--model needs exactly one --style")

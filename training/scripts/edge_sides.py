@@ -13,15 +13,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pastiche_lab import evaluate as E  # noqa: E402
 from pastiche_lab.data import REPO, data_root, photo_set  # noqa: E402
 
-NAMES = ("top", "right", "bottom", "left")
-
-
-def side_bands(out, ref, width=8):
-    """The band of evaluate.edge_band on each side (top, right, bottom, left), relative to the interior."""
-    d = np.abs(np.asarray(out, np.float64) - np.asarray(ref, np.float64)).mean(axis=2)
-    inner = max(float(d[2 * width:-2 * width, 2 * width:-2 * width].mean()), 1e-6)
-    return [float(s.mean()) / inner for s in (d[:width], d[:, -width:], d[-width:], d[:, :width])]
-
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -38,8 +29,8 @@ def main(argv=None):
     print(f"{a.style}, {len(tc.imgs)} photos at {a.size} px, {a.context}-px margin")
     for sides in a.sides:
         f = E.fed_on_context(fn, a.context, sides)
-        b = np.array([side_bands(E.pad_run(f, img), tgt) for img, tgt in zip(tc.imgs, tc.targets)])
-        per = ", ".join(f"{n} {v:.2f}" for n, v in zip(NAMES, b.mean(0)))
+        b = np.array([E.side_bands(E.pad_run(f, img), tgt) for img, tgt in zip(tc.imgs, tc.targets)])
+        per = ", ".join(f"{n} {v:.2f}" for n, v in zip(E.SIDE_NAMES, b.mean(0)))
         print(f"margin on {sides}: mean band per side: {per}; worst side (evaluate's edge band) {b.max(1).mean():.2f}")
 
 

@@ -216,3 +216,12 @@ def test_shipped_feed_reads_the_sides(tmp_path):
     assert shipped_feed("picasso", tmp_path) == (8, "rb")
     assert shipped_feed("udnie", tmp_path) == (4, "trbl")
     assert shipped_feed("candy", tmp_path)[0] == 0
+
+
+def test_side_bands_name_the_side_and_edge_band_is_the_worst():
+    ref = np.zeros((64, 80, 3))
+    out = ref + 1.0
+    out[:, -8:] += 3.0          # a band on the right
+    b = E.side_bands(out, ref)
+    assert b[1] > 3 and all(abs(b[i] - 1) < 0.5 for i in (0, 2, 3)), b
+    assert E.edge_band(out, ref) == max(b)
