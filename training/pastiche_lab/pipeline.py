@@ -182,6 +182,10 @@ def main(argv=None):
                     help="ring-stamp L1 (adversarial.stamp_l1): at the student's own most ring-like place(s) per crop, "
                          "L1 to the closest teacher ring of the --adv-* ring bank (0 = off)")
     ap.add_argument("--stamp-k", type=int, default=1, help="places per crop of --w-stamp")
+    ap.add_argument("--anchor-stamp", help="a canonical teacher ring (anchors build): stamped into the teacher's target at "
+                                           "the photo's anchors (pastiche_lab.anchors), so every loss asks for a ring there")
+    ap.add_argument("--w-anchor", type=float, default=0.0, help="extra L1 weight on the stamped rings (anchors.anchor_l1)")
+    ap.add_argument("--anchor-threshold", type=float, default=None, help="anchor score of a place (default anchors.THRESHOLD)")
     ap.add_argument("--adv-bank-init", help="a ring bank file (scripts/ring_probe.py --bank-cache) to start the bank from")
     ap.add_argument("--adv-pool", type=int, default=1, help="average pooling of the patches before the discriminator")
     ap.add_argument("--adv-d-steps", type=int, default=1, help="discriminator updates per iteration")
@@ -277,7 +281,8 @@ def main(argv=None):
                  w_ring=a.w_ring, ring_q=a.ring_q, w_border=a.w_border, border_width=a.border_width,
                  w_lowchroma=a.w_lowchroma, lowchroma_pool=a.lowchroma_pool, max_iters=a.iters, iter_schedule=bool(a.iters),
                  w_adv=a.w_adv, adv_prefill=a.adv_prefill, adv_args=adv_args(a), w_stamp=a.w_stamp, stamp_k=a.stamp_k,
-                 adv_bank_init=a.adv_bank_init)
+                 adv_bank_init=a.adv_bank_init, anchor_stamp=a.anchor_stamp, w_anchor=a.w_anchor,
+                 anchor_threshold=a.anchor_threshold)
     log("fine-tune done, best", best)
     final = run / "student.pt"
     if a.iters:   # compare at equal iterations: the student of the last iteration, not the best validated
