@@ -58,6 +58,8 @@ def main(argv=None):
     ap.add_argument("--w-pix", type=float, default=1.0)
     ap.add_argument("--w-anchor", type=float, default=1.0)
     ap.add_argument("--w-ssim", type=float, default=1.0)
+    ap.add_argument("--anchor-share", type=float, default=0.0,
+                    help="draw up to 4 crops and keep the first holding an anchor, for this share of the iterations")
     ap.add_argument("--test", type=int, default=6, help="also every k-th test photo (0: the two samples only)")
     ap.add_argument("--save", help="prefix: write the held-out outputs as <prefix>_<photo>.jpg and the student as <prefix>.pt")
     a = ap.parse_args(argv)
@@ -69,22 +71,34 @@ def main(argv=None):
                           max_side=768)
     held = HELD_OUT + (test_photos(data_root())[::a.test] if a.test else [])
     opt = torch.optim.Adam(net.parameters(), lr=a.lr)
-    t0, hist = time.time(), []
+    t0, hist, run = time.time(), [], {"crops": 0, "with_anchor": 0, "anchor_l1": 0.0}
     for it in range(a.iters + 1):
         if it % a.every == 0 or it == a.iters:
             rows, outs = held_out_figures(net.eval(), held)
             net.train()
             tot = {k: sum(r[k] for r in rows) for k in ("anchors", "model_rings", "anchors_with_ring")}
-            print(it, f"{time.time() - t0:.0f}s", json.dumps(tot), json.dumps(rows[:2]), flush=True)
-            hist.append({"it": it, **tot})
+            tr = {"crops_with_anchor": run["with_anchor"] / max(1, run["crops"]),
+                  "train_anchor_l1": run["anchor_l1"] / max(1, run["with_anchor"])}
+            print(it, f"{time.time() - t0:.0f}s", json.dumps(tot), json.dumps(tr), json.dumps(rows[:2]), flush=True)
+            hist.append({"it": it, **tot, **tr})
+            run = {"crops": 0, "with_anchor": 0, "anchor_l1": 0.0}
         if it == a.iters:
             break
         x = sampler.batch(1)
+        if a.anchor_share and np.random.default_rng(it).random() < a.anchor_share:
+            for _ in range(3):
+                if anchor_places(x)[0]:
+                    break
+                x = sampler.batch(1)
         with torch.no_grad():
             tout = teacher(x)
         tgt, wmap = stamp_target(tout, anchor_places(x), stamp)
         out = net(x)
-        loss = a.w_pix * (out - tgt).abs().mean() / 255 + a.w_anchor * anchor_l1(out, tgt, wmap) \
+        al = anchor_l1(out, tgt, wmap)
+        run["crops"] += 1
+        if float(wmap.sum()) > 0:
+            run["with_anchor"] += 1; run["anchor_l1"] += float(al.detach())
+        loss = a.w_pix * (out - tgt).abs().mean() / 255 + a.w_anchor * al \
             + a.w_ssim * (1 - ssim_lum_4x(out, tgt))
         opt.zero_grad(); loss.backward(); opt.step()
     if a.save:
