@@ -39,15 +39,11 @@ RADIUS = 20
 
 
 def _gauss(x, sigma):
-    """Separable Gaussian blur of [N, 1, H, W] (reflect padding)."""
-    r = int(3 * sigma + 0.5)
+    """Separable Gaussian blur of [N, 1, H, W] (reflect padding; the kernel cut to the picture's size)."""
+    r = min(int(3 * sigma + 0.5), x.shape[-1] - 1, x.shape[-2] - 1)
     t = torch.arange(-r, r + 1, dtype=x.dtype, device=x.device)
     k = torch.exp(-t * t / (2 * sigma * sigma))
     k = k / k.sum()
-    r = min(r, x.shape[-1] - 1, x.shape[-2] - 1)
-    if r < int(3 * sigma + 0.5):
-        k = k[int(3 * sigma + 0.5) - r:int(3 * sigma + 0.5) + r + 1]
-        k = k / k.sum()
     x = F.conv2d(F.pad(x, (r, r, 0, 0), mode="reflect"), k.view(1, 1, 1, -1))
     return F.conv2d(F.pad(x, (0, 0, r, r), mode="reflect"), k.view(1, 1, -1, 1))
 
@@ -84,7 +80,7 @@ class RingStamp:
     """One canonical teacher ring: rgb [3, P, P] (0..255) and a soft disk alpha [P, P]."""
 
     def __init__(self, rgb, radius=RADIUS):
-        self.rgb = rgb.float()
+        self.rgb, self.radius = rgb.float(), radius
         self.patch = rgb.shape[-1]
         self.alpha = disk_mask(self.patch, radius, soft=4.0)
 
@@ -97,7 +93,7 @@ class RingStamp:
         return RingStamp(p[int(d.mean(1).argmin())], radius)
 
     def state_dict(self):
-        return {"rgb": self.rgb.round().clamp(0, 255).to(torch.uint8), "radius": RADIUS}
+        return {"rgb": self.rgb.round().clamp(0, 255).to(torch.uint8), "radius": self.radius}
 
     @staticmethod
     def load(path):

@@ -30,7 +30,7 @@ HELD_OUT = [REPO / "assets" / "samples" / "astronaut.jpg", REPO / "assets" / "sa
 
 
 def held_out_figures(net, photos, size=768, tol=6):
-    """Per photo: anchors (opaque ones, score >= the stamp's full opacity), model rings, anchors holding a ring."""
+    """Per photo: anchors (anchors.anchor_places at the defaults), model rings, anchors holding a ring."""
     rows, outs = [], []
     for p in photos:
         img = resize_long(load_rgb(p), size)
@@ -85,14 +85,16 @@ def main(argv=None):
         if it == a.iters:
             break
         x = sampler.batch(1)
+        places = anchor_places(x)
         if a.anchor_share and np.random.default_rng(it).random() < a.anchor_share:
             for _ in range(3):
-                if anchor_places(x)[0]:
+                if places[0]:
                     break
                 x = sampler.batch(1)
+                places = anchor_places(x)
         with torch.no_grad():
             tout = teacher(x)
-        tgt, wmap = stamp_target(tout, anchor_places(x), stamp)
+        tgt, wmap = stamp_target(tout, places, stamp)
         out = net(x)
         al = anchor_l1(out, tgt, wmap)
         run["crops"] += 1

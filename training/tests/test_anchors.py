@@ -1,13 +1,12 @@
 """The anchored ring stamp (pastiche_lab.anchors): places fixed by the photo, the stamped target, its loss,
 and the fine-tune's use of it."""
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
 
 from pastiche_lab import anchors, pipeline
 from pastiche_lab.anchors import RingStamp, anchor_l1, anchor_places, anchor_score, stamp_target
+from pastiche_lab.data import data_root
 from pastiche_lab.finetune import DistillObjective
 from pastiche_lab.model import Geometry, TransformerNet, Widths
 
@@ -108,7 +107,7 @@ def test_the_objective_trains_towards_the_stamped_target():
         DistillObjective(teacher, None, vgg, w_feat=0.0, w_anchor=1.0)
 
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+DATA = data_root()
 
 
 @pytest.mark.skipif(not (DATA / "teachers").exists(), reason=f"third-party data not found at {DATA}")
