@@ -61,13 +61,14 @@ def main(argv=None):
     ap.add_argument("--anchor-share", type=float, default=0.0,
                     help="draw up to 4 crops and keep the first holding an anchor, for this share of the iterations")
     ap.add_argument("--test", type=int, default=6, help="also every k-th test photo (0: the two samples only)")
+    ap.add_argument("--seed", type=int, default=0, help="crop sampler seed (another one to go on from a saved probe)")
     ap.add_argument("--save", help="prefix: write the held-out outputs as <prefix>_<photo>.jpg and the student as <prefix>.pt")
     a = ap.parse_args(argv)
     torch.set_num_threads(1)
     teacher = load_teacher(data_root(), STYLES["candy"][0]).eval()
     stamp = RingStamp.load(a.stamp)
     net = load_student(a.model)
-    sampler = CropSampler(train_photos(data_root(), pool=True), a.crop, scales=(0.9, 1.6), seed=0, photometric=0.5,
+    sampler = CropSampler(train_photos(data_root(), pool=True), a.crop, scales=(0.9, 1.6), seed=a.seed, photometric=0.5,
                           max_side=768)
     held = HELD_OUT + (test_photos(data_root())[::a.test] if a.test else [])
     opt = torch.optim.Adam(net.parameters(), lr=a.lr)
@@ -86,7 +87,7 @@ def main(argv=None):
             break
         x = sampler.batch(1)
         places = anchor_places(x)
-        if a.anchor_share and np.random.default_rng(it).random() < a.anchor_share:
+        if a.anchor_share and np.random.default_rng((a.seed, it)).random() < a.anchor_share:
             for _ in range(3):
                 if places[0]:
                     break
@@ -107,7 +108,7 @@ def main(argv=None):
         Path(a.save).parent.mkdir(parents=True, exist_ok=True)
         for p, o in zip(held, outs):
             save_rgb(o.round().astype(np.uint8), f"{a.save}_{Path(p).stem}.jpg")
-        torch.save({"state": net.state_dict(), "hist": hist}, a.save + ".pt")
+        torch.save({"state_dict": net.state_dict(), "config": net.config(), "hist": hist}, a.save + ".pt")
 
 
 if __name__ == "__main__":
