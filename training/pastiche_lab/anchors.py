@@ -31,8 +31,9 @@ from .adversarial import LUM, _nms_peaks, disk_mask
 SIGMA = 6.0          # px: DoG of sigma and 2 x sigma (a blob of ~2.5 sigma radius: a ring's size at 768 px)
 GATE_SD = 22.0       # local sd (sigma 10) above which the region counts as textured (gate -> 0 at 1.5x)
 GATE_LUM = (55.0, 215.0)   # mean luminance (sigma 10) range of the gate, ramps of 20 grey levels
-THRESHOLD = 15.0     # anchor score of a place (grey levels); the stamp is opaque at RAMP x THRESHOLD
-RAMP = 1.6
+THRESHOLD = 15.0     # anchor score of a place (grey levels)
+RAMP_WIDTH = 2.0     # grey levels of score over the threshold at which the stamp is opaque (the scores of the
+                     # anchors on training crops lie at 15-17: a ramp of 0.6 x THRESHOLD left them at 0-20 %)
 SPACING = 96
 PATCH = 48
 RADIUS = 20
@@ -101,9 +102,9 @@ class RingStamp:
         return RingStamp(s["rgb"], s.get("radius", RADIUS))
 
 
-def stamp_target(tout, places, stamp, threshold=THRESHOLD, ramp=RAMP):
+def stamp_target(tout, places, stamp, threshold=THRESHOLD, width=RAMP_WIDTH):
     """tout [N, 3, H, W] with stamp's ring blended in at each place (opacity: the disk alpha times
-    (score - threshold) / ((ramp - 1) threshold), clamped to 0..1); returns (target, weight map [N, 1, H, W]:
+    (score - threshold) / width, clamped to 0..1); returns (target, weight map [N, 1, H, W]:
     the opacity actually used, 0 outside the disks)."""
     tgt = tout.clone()
     wmap = torch.zeros_like(tout[:, :1])
@@ -111,7 +112,7 @@ def stamp_target(tout, places, stamp, threshold=THRESHOLD, ramp=RAMP):
     rgb, alpha = stamp.rgb.to(tout), stamp.alpha.to(tout)
     for i, ps in enumerate(places):
         for y, x, s in ps:
-            a = alpha * min(1.0, max(0.0, (s - threshold) / ((ramp - 1) * threshold)))
+            a = alpha * min(1.0, max(0.0, (s - threshold) / width))
             y0, x0 = y - h, x - h
             if y0 < 0 or x0 < 0 or y0 + P > tout.shape[2] or x0 + P > tout.shape[3]:
                 continue

@@ -29,8 +29,10 @@ from pastiche_lab.teachers import load_teacher  # noqa: E402
 HELD_OUT = [REPO / "assets" / "samples" / "astronaut.jpg", REPO / "assets" / "samples" / "coffee.jpg"]
 
 
-def held_out_figures(net, photos, size=768, tol=6):
-    """Per photo: anchors (anchors.anchor_places at the defaults), model rings, anchors holding a ring."""
+def held_out_figures(net, photos, teacher, stamp, size=768, tol=6):
+    """Per photo: anchors (anchors.anchor_places at the defaults), model rings, anchors holding a ring, and
+    the stamp L1 of the output to the stamped teacher target (with that of the teacher's own output: the
+    cost of painting no ring)."""
     rows, outs = [], []
     for p in photos:
         img = resize_long(load_rgb(p), size)
@@ -41,8 +43,13 @@ def held_out_figures(net, photos, size=768, tol=6):
         rings = ring_peaks(sm)
         near = maximum_filter(sm, size=2 * tol + 1)
         an = anchor_places(x)[0]
+        with torch.no_grad():
+            tout = teacher(x)
+            tgt, wmap = stamp_target(tout, [an], stamp)
+            l1 = (float(anchor_l1(to_tensor(out), tgt, wmap)), float(anchor_l1(tout, tgt, wmap)))
         rows.append({"photo": Path(p).name, "anchors": len(an), "model_rings": len(rings),
-                     "anchors_with_ring": int(sum(near[y, x_] > THRESHOLD for y, x_, _ in an))})
+                     "anchors_with_ring": int(sum(near[y, x_] > THRESHOLD for y, x_, _ in an)),
+                     "stamp_l1": round(l1[0], 4), "noring_l1": round(l1[1], 4)})
         outs.append(out)
     return rows, outs
 
@@ -72,17 +79,20 @@ def main(argv=None):
                           max_side=768)
     held = HELD_OUT + (test_photos(data_root())[::a.test] if a.test else [])
     opt = torch.optim.Adam(net.parameters(), lr=a.lr)
-    t0, hist, run = time.time(), [], {"crops": 0, "with_anchor": 0, "anchor_l1": 0.0}
+    t0, hist, run = time.time(), [], {"crops": 0, "with_anchor": 0, "anchor_l1": 0.0, "noring_l1": 0.0}
     for it in range(a.iters + 1):
         if it % a.every == 0 or it == a.iters:
-            rows, outs = held_out_figures(net.eval(), held)
+            rows, outs = held_out_figures(net.eval(), held, teacher, stamp)
             net.train()
             tot = {k: sum(r[k] for r in rows) for k in ("anchors", "model_rings", "anchors_with_ring")}
+            tot.update({k: round(float(np.mean([r[k] for r in rows if r["anchors"]] or [0])), 4)
+                        for k in ("stamp_l1", "noring_l1")})
             tr = {"crops_with_anchor": run["with_anchor"] / max(1, run["crops"]),
-                  "train_anchor_l1": run["anchor_l1"] / max(1, run["with_anchor"])}
+                  "train_anchor_l1": run["anchor_l1"] / max(1, run["with_anchor"]),
+                  "train_noring_l1": run["noring_l1"] / max(1, run["with_anchor"])}
             print(it, f"{time.time() - t0:.0f}s", json.dumps(tot), json.dumps(tr), json.dumps(rows[:2]), flush=True)
             hist.append({"it": it, **tot, **tr})
-            run = {"crops": 0, "with_anchor": 0, "anchor_l1": 0.0}
+            run = {"crops": 0, "with_anchor": 0, "anchor_l1": 0.0, "noring_l1": 0.0}
         if it == a.iters:
             break
         x = sampler.batch(1)
@@ -101,6 +111,7 @@ def main(argv=None):
         run["crops"] += 1
         if float(wmap.sum()) > 0:
             run["with_anchor"] += 1; run["anchor_l1"] += float(al.detach())
+            run["noring_l1"] += float(anchor_l1(tout, tgt, wmap))     # the cost of the teacher's own output
         loss = a.w_pix * (out - tgt).abs().mean() / 255 + a.w_anchor * al \
             + a.w_ssim * (1 - ssim_lum_4x(out, tgt))
         opt.zero_grad(); loss.backward(); opt.step()

@@ -58,7 +58,7 @@ def test_the_stamp_goes_in_at_the_place_with_an_opacity_ramp():
     assert torch.equal(tgt[..., :20], tout[..., :20]) and float(w[..., :20].abs().sum()) == 0   # untouched away from it
     t0, w0 = stamp_target(tout, [[(50, 60, anchors.THRESHOLD)]], st)          # at the threshold: transparent
     assert torch.equal(t0, tout) and float(w0.sum()) == 0
-    half = anchors.THRESHOLD * (1 + (anchors.RAMP - 1) / 2)
+    half = anchors.THRESHOLD + anchors.RAMP_WIDTH / 2
     th, wh = stamp_target(tout, [[(50, 60, half)]], st)
     assert float(wh[0, 0, 50, 60]) == pytest.approx(0.5) and float(th[0, 0, 50, 60]) == pytest.approx(125.0)
     te, we = stamp_target(tout, [[(5, 60, 100.0)]], st)                       # a patch leaving the crop: skipped
