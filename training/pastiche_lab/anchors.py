@@ -131,6 +131,30 @@ def anchor_l1(out, target, wmap):
     return ((out - target).abs().mean(1, keepdim=True) * wmap).sum() / tot / 255.0
 
 
+def anchor_shift_l1(out, places, stamp, threshold=THRESHOLD, width=RAMP_WIDTH, shift=4):
+    """Shift-tolerant stamp L1 / 255: per anchor, the least disk-weighted L1 of the stamp to the output
+    patch centred within `shift` px of the place (the gradient goes to that best-aligned patch), weighted
+    by the anchor's opacity and averaged. The anchor (a maximum of a smooth score in a smooth region) fixes
+    the place to a few px; the ring's bands are ~4 px wide, so an exact-place L1 is least for a student
+    unsure by a few px when it paints no ring; this one is least when it paints the ring anywhere near.
+    0, with a gradient, where no anchor is in reach."""
+    h, P, R = stamp.patch // 2, stamp.patch, shift
+    rgb, alpha = stamp.rgb.to(out), stamp.alpha.to(out)
+    tot, wsum = out.sum() * 0.0, 0.0
+    for i, ps in enumerate(places):
+        for y, x, s in ps:
+            a = min(1.0, max(0.0, (s - threshold) / width))
+            y0, x0 = y - h - R, x - h - R
+            if a <= 0 or y0 < 0 or x0 < 0 or y0 + P + 2 * R > out.shape[2] or x0 + P + 2 * R > out.shape[3]:
+                continue
+            reg = out[i, :, y0:y0 + P + 2 * R, x0:x0 + P + 2 * R]
+            win = reg.unfold(1, P, 1).unfold(2, P, 1)                        # [3, 2R+1, 2R+1, P, P]
+            d = ((win - rgb[:, None, None]).abs().mean(0) * alpha).sum((-1, -2)) / alpha.sum()
+            tot = tot + a * d.min()
+            wsum += a
+    return tot / max(wsum, 1e-12) / 255.0 if wsum > 0 else tot
+
+
 def build(teacher, photos, size=768, patch=PATCH, log=print):
     """The teacher's rings (motifs' measure, threshold 55) on whole photos at `size`: ring-centred patches
     [M, 3, P, P] and their medoid stamp."""

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from scipy.ndimage import maximum_filter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from pastiche_lab.anchors import RingStamp, anchor_l1, anchor_places, stamp_target  # noqa: E402
+from pastiche_lab.anchors import RingStamp, anchor_l1, anchor_places, anchor_shift_l1, stamp_target  # noqa: E402
 from pastiche_lab.data import (REPO, STYLES, CropSampler, data_root, load_rgb, resize_long, save_rgb,  # noqa: E402
                                test_photos, to_image, to_tensor, train_photos)
 from pastiche_lab.evaluate import load_student  # noqa: E402
@@ -29,7 +30,7 @@ from pastiche_lab.teachers import load_teacher  # noqa: E402
 HELD_OUT = [REPO / "assets" / "samples" / "astronaut.jpg", REPO / "assets" / "samples" / "coffee.jpg"]
 
 
-def held_out_figures(net, photos, teacher, stamp, size=768, tol=6):
+def held_out_figures(net, photos, teacher, stamp, size=768, tol=6, shift=0):
     """Per photo: anchors (anchors.anchor_places at the defaults), model rings, anchors holding a ring, and
     the stamp L1 of the output to the stamped teacher target (with that of the teacher's own output: the
     cost of painting no ring)."""
@@ -46,7 +47,11 @@ def held_out_figures(net, photos, teacher, stamp, size=768, tol=6):
         with torch.no_grad():
             tout = teacher(x)
             tgt, wmap = stamp_target(tout, [an], stamp)
-            l1 = (float(anchor_l1(to_tensor(out), tgt, wmap)), float(anchor_l1(tout, tgt, wmap)))
+            if shift:
+                l1 = (float(anchor_shift_l1(to_tensor(out), [an], stamp, shift=shift)),
+                      float(anchor_shift_l1(tout, [an], stamp, shift=shift)))
+            else:
+                l1 = (float(anchor_l1(to_tensor(out), tgt, wmap)), float(anchor_l1(tout, tgt, wmap)))
         rows.append({"photo": Path(p).name, "anchors": len(an), "model_rings": len(rings),
                      "anchors_with_ring": int(sum(near[y, x_] > THRESHOLD for y, x_, _ in an)),
                      "stamp_l1": round(l1[0], 4), "noring_l1": round(l1[1], 4)})
@@ -68,6 +73,8 @@ def main(argv=None):
     ap.add_argument("--anchor-share", type=float, default=0.0,
                     help="draw up to 4 crops and keep the first holding an anchor, for this share of the iterations")
     ap.add_argument("--test", type=int, default=6, help="also every k-th test photo (0: the two samples only)")
+    ap.add_argument("--shift", type=int, default=0,
+                    help="shift-tolerant stamp L1 (anchors.anchor_shift_l1): the ring within this many px of the place")
     ap.add_argument("--seed", type=int, default=0, help="crop sampler seed (another one to go on from a saved probe)")
     ap.add_argument("--save", help="prefix: write the held-out outputs as <prefix>_<photo>.jpg and the student as <prefix>.pt")
     a = ap.parse_args(argv)
@@ -82,7 +89,7 @@ def main(argv=None):
     t0, hist, run = time.time(), [], {"crops": 0, "with_anchor": 0, "anchor_l1": 0.0, "noring_l1": 0.0}
     for it in range(a.iters + 1):
         if it % a.every == 0 or it == a.iters:
-            rows, outs = held_out_figures(net.eval(), held, teacher, stamp)
+            rows, outs = held_out_figures(net.eval(), held, teacher, stamp, shift=a.shift)
             net.train()
             tot = {k: sum(r[k] for r in rows) for k in ("anchors", "model_rings", "anchors_with_ring")}
             tot.update({k: round(float(np.mean([r[k] for r in rows if r["anchors"]] or [0])), 4)
@@ -107,13 +114,18 @@ def main(argv=None):
             tout = teacher(x)
         tgt, wmap = stamp_target(tout, places, stamp)
         out = net(x)
-        al = anchor_l1(out, tgt, wmap)
+        if a.shift:      # the ring anywhere within a.shift px of the place; the pixel L1 off the dilated disks
+            al = anchor_shift_l1(out, places, stamp, shift=a.shift)
+            free = 1 - F.max_pool2d((wmap > 0).float(), 2 * a.shift + 1, 1, a.shift)
+            pix = ((out - tout).abs() * free).mean() / 255
+        else:
+            al, pix = anchor_l1(out, tgt, wmap), (out - tgt).abs().mean() / 255
         run["crops"] += 1
         if float(wmap.sum()) > 0:
             run["with_anchor"] += 1; run["anchor_l1"] += float(al.detach())
-            run["noring_l1"] += float(anchor_l1(tout, tgt, wmap))     # the cost of the teacher's own output
-        loss = a.w_pix * (out - tgt).abs().mean() / 255 + a.w_anchor * al \
-            + a.w_ssim * (1 - ssim_lum_4x(out, tgt))
+            run["noring_l1"] += float(anchor_shift_l1(tout, places, stamp, shift=a.shift) if a.shift
+                                      else anchor_l1(tout, tgt, wmap))   # the cost of the teacher's own output
+        loss = a.w_pix * pix + a.w_anchor * al + a.w_ssim * (1 - ssim_lum_4x(out, tgt))
         opt.zero_grad(); loss.backward(); opt.step()
     if a.save:
         Path(a.save).parent.mkdir(parents=True, exist_ok=True)

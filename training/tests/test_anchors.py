@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from pastiche_lab import anchors, pipeline
-from pastiche_lab.anchors import RingStamp, anchor_l1, anchor_places, anchor_score, stamp_target
+from pastiche_lab.anchors import RingStamp, anchor_l1, anchor_places, anchor_score, anchor_shift_l1, stamp_target
 from pastiche_lab.data import data_root
 from pastiche_lab.finetune import DistillObjective
 from pastiche_lab.model import Geometry, TransformerNet, Widths
@@ -128,3 +128,30 @@ def test_pipeline_passes_the_anchor_options_to_the_fine_tune(tmp_path, monkeypat
         pipeline.main(["--style", "candy", "--run-dir", str(tmp_path / "run"), "--init", str(init), "--val-photos", "1",
                        "--val-size", "64", "--anchor-stamp", "s.pt", "--w-anchor", "2", "--anchor-threshold", "12"])
     assert (seen["anchor_stamp"], seen["w_anchor"], seen["anchor_threshold"]) == ("s.pt", 2.0, 12.0)
+
+
+def test_the_shift_tolerant_stamp_loss_takes_the_ring_near_the_place_and_not_far_from_it():
+    st = _ring_stamp()
+    base = torch.full((1, 3, 120, 140), 50.0)
+    place = [[(60, 70, anchors.THRESHOLD + anchors.RAMP_WIDTH)]]             # opaque
+    for dy, dx, want_zero in ((0, 0, True), (3, -2, True), (9, 0, False)):
+        out = base.clone()
+        y0, x0 = 60 - 24 + dy, 70 - 24 + dx
+        out[0, :, y0:y0 + 48, x0:x0 + 48] = st.rgb
+        v = float(anchor_shift_l1(out, place, st, shift=4))
+        assert (v == pytest.approx(0.0, abs=1e-6)) == want_zero, (dy, dx, v)
+    blank = base.clone().requires_grad_(True)
+    v = anchor_shift_l1(blank, place, st, shift=4)
+    assert float(v) > 0.1                                                     # no ring painted: a large cost
+    v.backward()
+    assert float(blank.grad.abs().sum()) > 0                                   # and a gradient towards one
+    assert float(anchor_shift_l1(base, [[(60, 70, anchors.THRESHOLD)]], st)) == 0.0   # transparent anchor: none
+    assert float(anchor_shift_l1(base, [[(10, 70, 99.0)]], st)) == 0.0        # out of reach of the crop: none
+
+
+def _ring_stamp(p=48):
+    """A stamp with concentric bands (so a shifted copy does not match)."""
+    yy, xx = np.mgrid[:p, :p] - (p - 1) / 2
+    r = np.hypot(yy, xx)
+    lum = np.where((r // 4) % 2 == 0, 230.0, 40.0)
+    return RingStamp(torch.tensor(np.stack([lum, lum * 0.5, lum * 0.2]), dtype=torch.float32))
