@@ -140,7 +140,7 @@ class DistillObjective:
                  w_style=3.0, vgg_every=1, darknet=None, w_dk=1.0, dk_taps=(1, 2, 4, 6), w_phase=0.0, w_ssim=0.0, w_chroma=0.0,
                  w_hard=0.0, w_hard_feat=0.0, hard_q=0.02, hard_pool=2, w_ring=0.0, ring_q=0.002,
                  w_border=0.0, border_width=8, w_lowchroma=0.0, lowchroma_pool=8, adv=None, w_adv=0.0, w_stamp=0.0, stamp_k=1,
-                 anchor_stamp=None, w_anchor=0.0, anchor_threshold=None):
+                 anchor_stamp=None, w_anchor=0.0, anchor_threshold=None, anchor_shift=0):
         """kept None (a student whose teacher channels are not known, e.g. imported from a shipped
         ONNX model): no feature matching. w_phase: L1 of the 2x2-periodic components (`phases`).
         w_ssim: 1 - SSIM of the 4x-pooled luminance to the teacher's (`ssim_lum_4x`; 0 = off).
@@ -159,7 +159,8 @@ class DistillObjective:
         closest ring of adv's bank; needs adv, whose bank it mines even with w_adv 0; 0 = off).
         anchor_stamp: an anchors.RingStamp: the teacher's target gets it at the photo's anchors
         (anchors.anchor_places of the input crop, over anchor_threshold), so every term asks for a ring
-        there; w_anchor: the extra L1 on the stamped disks (anchors.anchor_l1; needs anchor_stamp)."""
+        there; w_anchor: the extra L1 on the stamped disks (anchors.anchor_l1; needs anchor_stamp), or with
+        anchor_shift R > 0 the shift-tolerant one (anchors.anchor_shift_l1: the ring within R px of the place)."""
         if kept is None and w_feat:
             raise ValueError("feature matching needs the kept channels (kept=None: set w_feat=0)")
         self.teacher, self.kept, self.vgg, self.context = teacher.eval(), kept, vgg, context
@@ -174,6 +175,7 @@ class DistillObjective:
             raise ValueError("w_anchor needs an anchor_stamp")
         self.anchor_stamp, self.w["anchor"] = anchor_stamp, w_anchor
         self.anchor_threshold = anchors.THRESHOLD if anchor_threshold is None else anchor_threshold
+        self.anchor_shift = anchor_shift
         self.stamp_k = stamp_k
         self.hard_q, self.hard_pool, self.ring_q = hard_q, hard_pool, ring_q
         self.border_width, self.lowchroma_pool = border_width, lowchroma_pool
@@ -181,10 +183,10 @@ class DistillObjective:
 
     def __call__(self, student, x, step):
         tout, tfeats = teacher_targets(self.teacher, x, self.kept, self.context)
-        wmap = None
+        wmap = places = None
         if self.anchor_stamp is not None:
-            tout, wmap = anchors.stamp_target(tout, anchors.anchor_places(x, self.anchor_threshold),
-                                              self.anchor_stamp, self.anchor_threshold)
+            places = anchors.anchor_places(x, self.anchor_threshold)
+            tout, wmap = anchors.stamp_target(tout, places, self.anchor_stamp, self.anchor_threshold)
         sfeats = [] if tfeats is not None else None
         out = student(x, features=sfeats)
         p = {"pix": (out - tout).abs().mean() / 255.0,
@@ -199,7 +201,10 @@ class DistillObjective:
              "ring": ring_tail(out, tout, self.ring_q) if self.w["ring"] else None,
              "border": border_l1(out, tout, self.border_width) if self.w["border"] else None,
              "lowchroma": low_chroma(out, tout, self.lowchroma_pool) if self.w["lowchroma"] else None,
-             "anchor": anchors.anchor_l1(out, tout, wmap) if self.w["anchor"] else None,
+             "anchor": (None if not self.w["anchor"] else
+                        anchors.anchor_shift_l1(out, places, self.anchor_stamp, self.anchor_threshold,
+                                                shift=self.anchor_shift) if self.anchor_shift else
+                        anchors.anchor_l1(out, tout, wmap)),
              "style": None, "content": None, "dk": None, "hard_feat": None, "adv": None, "stamp": None}
         if self.adv is not None:
             if self.w["adv"]:
@@ -246,7 +251,8 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir, 
           scales=(0.6, 1.0), photometric=0.0, max_side=None, w_phase=0.0, score=None, w_ssim=0.0,
           w_chroma=0.0, w_hard=0.0, w_hard_feat=0.0, hard_q=0.02, hard_pool=2, w_ring=0.0, ring_q=0.002,
           w_border=0.0, border_width=8, w_lowchroma=0.0, lowchroma_pool=8, w_adv=0.0, adv_args=None, adv_prefill=0,
-          w_stamp=0.0, stamp_k=1, adv_bank_init=None, anchor_stamp=None, w_anchor=0.0, anchor_threshold=None):
+          w_stamp=0.0, stamp_k=1, adv_bank_init=None, anchor_stamp=None, w_anchor=0.0, anchor_threshold=None,
+          anchor_shift=0):
     """Resumable: state in run_dir/ft_state.pt; best student in run_dir/student.pt; log in ft_log.jsonl.
 
     photos_dir: a folder or a list of photos. iter_schedule (needs max_iters): the cosine decay runs
@@ -272,10 +278,11 @@ def train(student: TransformerNet, teacher: TransformerNet, kept, vgg, run_dir, 
                                  adv=AdversarialTerm(seed=seed, device=device, **(adv_args or {})) if (w_adv or w_stamp) else None,
                                  w_adv=w_adv, w_stamp=w_stamp, stamp_k=stamp_k,
                                  anchor_stamp=anchors.RingStamp.load(anchor_stamp) if anchor_stamp else None,
-                                 w_anchor=w_anchor, anchor_threshold=anchor_threshold)
+                                 w_anchor=w_anchor, anchor_threshold=anchor_threshold, anchor_shift=anchor_shift)
     sampler = CropSampler(photos_dir, crop, scales=scales, seed=seed, photometric=photometric, max_side=max_side)
     if objective.anchor_stamp is not None:
-        log(f"anchored ring stamp {anchor_stamp}: threshold {objective.anchor_threshold}, extra weight {w_anchor}")
+        log(f"anchored ring stamp {anchor_stamp}: threshold {objective.anchor_threshold}, extra weight {w_anchor}, "
+            f"shift {anchor_shift}")
     if objective.adv is not None:
         log(f"adversarial patch term: weight {w_adv}, stamp {w_stamp} (k {stamp_k}), discriminator "
             f"{disc_params(objective.adv)} parameters, {adv_args}")

@@ -186,6 +186,8 @@ def main(argv=None):
                                            "the photo's anchors (pastiche_lab.anchors), so every loss asks for a ring there")
     ap.add_argument("--w-anchor", type=float, default=0.0, help="extra L1 weight on the stamped rings (anchors.anchor_l1)")
     ap.add_argument("--anchor-threshold", type=float, default=None, help="anchor score of a place (default anchors.THRESHOLD)")
+    ap.add_argument("--anchor-shift", type=int, default=0,
+                    help="--w-anchor as the shift-tolerant stamp L1: the ring within this many px of the place")
     ap.add_argument("--adv-bank-init", help="a ring bank file (scripts/ring_probe.py --bank-cache) to start the bank from")
     ap.add_argument("--adv-pool", type=int, default=1, help="average pooling of the patches before the discriminator")
     ap.add_argument("--adv-d-steps", type=int, default=1, help="discriminator updates per iteration")
@@ -282,7 +284,7 @@ def main(argv=None):
                  w_lowchroma=a.w_lowchroma, lowchroma_pool=a.lowchroma_pool, max_iters=a.iters, iter_schedule=bool(a.iters),
                  w_adv=a.w_adv, adv_prefill=a.adv_prefill, adv_args=adv_args(a), w_stamp=a.w_stamp, stamp_k=a.stamp_k,
                  adv_bank_init=a.adv_bank_init, anchor_stamp=a.anchor_stamp, w_anchor=a.w_anchor,
-                 anchor_threshold=a.anchor_threshold)
+                 anchor_threshold=a.anchor_threshold, anchor_shift=a.anchor_shift)
     log("fine-tune done, best", best)
     final = run / "student.pt"
     if a.iters:   # compare at equal iterations: the student of the last iteration, not the best validated

@@ -126,8 +126,9 @@ def test_pipeline_passes_the_anchor_options_to_the_fine_tune(tmp_path, monkeypat
     checkpoints.save(init, _tiny(0))
     with pytest.raises(Stop):
         pipeline.main(["--style", "candy", "--run-dir", str(tmp_path / "run"), "--init", str(init), "--val-photos", "1",
-                       "--val-size", "64", "--anchor-stamp", "s.pt", "--w-anchor", "2", "--anchor-threshold", "12"])
-    assert (seen["anchor_stamp"], seen["w_anchor"], seen["anchor_threshold"]) == ("s.pt", 2.0, 12.0)
+                       "--val-size", "64", "--anchor-stamp", "s.pt", "--w-anchor", "2", "--anchor-threshold", "12",
+                       "--anchor-shift", "4"])
+    assert (seen["anchor_stamp"], seen["w_anchor"], seen["anchor_threshold"], seen["anchor_shift"]) == ("s.pt", 2.0, 12.0, 4)
 
 
 def test_the_shift_tolerant_stamp_loss_takes_the_ring_near_the_place_and_not_far_from_it():
@@ -155,3 +156,22 @@ def _ring_stamp(p=48):
     r = np.hypot(yy, xx)
     lum = np.where((r // 4) % 2 == 0, 230.0, 40.0)
     return RingStamp(torch.tensor(np.stack([lum, lum * 0.5, lum * 0.2]), dtype=torch.float32))
+
+
+def test_the_objective_takes_the_shift_tolerant_term_with_a_shift():
+    st = _ring_stamp()
+    x = _scene(h=120, w=120, blob=(60, 60))
+    pl = anchor_places(x)[0]
+    assert len(pl) == 1 and pl[0][2] > anchors.THRESHOLD + anchors.RAMP_WIDTH
+    (y, x_, _), = pl
+    teacher = _tiny(0)
+    ringed = teacher(x).detach()
+    ringed[0, :, y - 24 + 3:y + 24 + 3, x_ - 24 - 2:x_ + 24 - 2] = st.rgb          # the ring 3 px down, 2 left
+
+    class Paints(torch.nn.Module):
+        def forward(self, x, features=None):
+            return ringed
+    kw = dict(w_feat=0.0, w_low=0.0, w_content=0.0, w_style=0.0, anchor_stamp=st, w_anchor=1.0)
+    exact = DistillObjective(teacher, None, lambda y: [y] * 3, **kw)(Paints(), x, 1)[1]["anchor"]
+    tol = DistillObjective(teacher, None, lambda y: [y] * 3, anchor_shift=4, **kw)(Paints(), x, 1)[1]["anchor"]
+    assert float(tol) == pytest.approx(0.0, abs=1e-6) and float(exact) > 0.05
