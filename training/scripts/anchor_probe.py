@@ -82,13 +82,21 @@ def main(argv=None):
     teacher = load_teacher(data_root(), STYLES["candy"][0]).eval()
     stamp = RingStamp.load(a.stamp)
     net = load_student(a.model)
-    sampler = CropSampler(train_photos(data_root(), pool=True), a.crop, scales=(0.9, 1.6), seed=a.seed, photometric=0.5,
-                          max_side=768)
-    held = HELD_OUT + (test_photos(data_root())[::a.test] if a.test else [])
     opt = torch.optim.Adam(net.parameters(), lr=a.lr)
-    t0, hist, run = time.time(), [], {"crops": 0, "with_anchor": 0, "anchor_l1": 0.0, "noring_l1": 0.0}
-    for it in range(a.iters + 1):
-        if it % a.every == 0 or it == a.iters:
+    start, hist = 0, []
+    ck = Path(a.save + ".pt") if a.save else None
+    if ck is not None and ck.exists():          # go on from the last evaluation point (a session may end)
+        st = torch.load(ck, weights_only=False)
+        if "it" in st:
+            net.load_state_dict(st["state_dict"]); opt.load_state_dict(st["opt"])
+            start, hist = st["it"], st["hist"]
+            print(f"resumed {ck} at iteration {start}", flush=True)
+    sampler = CropSampler(train_photos(data_root(), pool=True), a.crop, scales=(0.9, 1.6), seed=a.seed + start,
+                          photometric=0.5, max_side=768)
+    held = HELD_OUT + (test_photos(data_root())[::a.test] if a.test else [])
+    t0, run = time.time(), {"crops": 0, "with_anchor": 0, "anchor_l1": 0.0, "noring_l1": 0.0}
+    for it in range(start, a.iters + 1):
+        if (it % a.every == 0 or it == a.iters) and not (it == start and start):
             rows, outs = held_out_figures(net.eval(), held, teacher, stamp, shift=a.shift)
             net.train()
             tot = {k: sum(r[k] for r in rows) for k in ("anchors", "model_rings", "anchors_with_ring")}
@@ -100,6 +108,8 @@ def main(argv=None):
             print(it, f"{time.time() - t0:.0f}s", json.dumps(tot), json.dumps(tr), json.dumps(rows[:2]), flush=True)
             hist.append({"it": it, **tot, **tr})
             run = {"crops": 0, "with_anchor": 0, "anchor_l1": 0.0, "noring_l1": 0.0}
+            if ck is not None:
+                save(a.save, net, opt, it, hist, held, outs)
         if it == a.iters:
             break
         x = sampler.batch(1)
@@ -127,11 +137,18 @@ def main(argv=None):
                                       else anchor_l1(tout, tgt, wmap))   # the cost of the teacher's own output
         loss = a.w_pix * pix + a.w_anchor * al + a.w_ssim * (1 - ssim_lum_4x(out, tgt))
         opt.zero_grad(); loss.backward(); opt.step()
-    if a.save:
-        Path(a.save).parent.mkdir(parents=True, exist_ok=True)
-        for p, o in zip(held, outs):
-            save_rgb(o.round().astype(np.uint8), f"{a.save}_{Path(p).stem}.jpg")
-        torch.save({"state_dict": net.state_dict(), "config": net.config(), "hist": hist}, a.save + ".pt")
+
+
+def save(prefix, net, opt, it, hist, held, outs):
+    """The held-out outputs as <prefix>_<photo>.jpg and <prefix>.pt: a checkpoint (state_dict + config, so
+    load_student reads it) with the optimiser and the iteration to go on from."""
+    Path(prefix).parent.mkdir(parents=True, exist_ok=True)
+    for p, o in zip(held, outs):
+        save_rgb(o.round().astype(np.uint8), f"{prefix}_{Path(p).stem}.jpg")
+    tmp = Path(prefix + ".pt.tmp")
+    torch.save({"state_dict": net.state_dict(), "config": net.config(), "hist": hist, "opt": opt.state_dict(),
+                "it": it}, tmp)
+    tmp.replace(prefix + ".pt")
 
 
 if __name__ == "__main__":
