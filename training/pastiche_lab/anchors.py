@@ -102,6 +102,11 @@ class RingStamp:
         return RingStamp(s["rgb"], s.get("radius", RADIUS))
 
 
+def opacity(score, threshold=THRESHOLD, width=RAMP_WIDTH):
+    """The stamp's opacity at an anchor of this score: 0 at the threshold, 1 from width grey levels over it."""
+    return min(1.0, max(0.0, (score - threshold) / width))
+
+
 def stamp_target(tout, places, stamp, threshold=THRESHOLD, width=RAMP_WIDTH):
     """tout [N, 3, H, W] with stamp's ring blended in at each place (opacity: the disk alpha times
     (score - threshold) / width, clamped to 0..1); returns (target, weight map [N, 1, H, W]:
@@ -112,7 +117,7 @@ def stamp_target(tout, places, stamp, threshold=THRESHOLD, width=RAMP_WIDTH):
     rgb, alpha = stamp.rgb.to(tout), stamp.alpha.to(tout)
     for i, ps in enumerate(places):
         for y, x, s in ps:
-            a = alpha * min(1.0, max(0.0, (s - threshold) / width))
+            a = alpha * opacity(s, threshold, width)
             y0, x0 = y - h, x - h
             if y0 < 0 or x0 < 0 or y0 + P > tout.shape[2] or x0 + P > tout.shape[3]:
                 continue
@@ -143,7 +148,7 @@ def anchor_shift_l1(out, places, stamp, threshold=THRESHOLD, width=RAMP_WIDTH, s
     tot, wsum = out.sum() * 0.0, 0.0
     for i, ps in enumerate(places):
         for y, x, s in ps:
-            a = min(1.0, max(0.0, (s - threshold) / width))
+            a = opacity(s, threshold, width)
             y0, x0 = y - h - R, x - h - R
             if a <= 0 or y0 < 0 or x0 < 0 or y0 + P + 2 * R > out.shape[2] or x0 + P + 2 * R > out.shape[3]:
                 continue
@@ -152,7 +157,7 @@ def anchor_shift_l1(out, places, stamp, threshold=THRESHOLD, width=RAMP_WIDTH, s
             d = ((win - rgb[:, None, None]).abs().mean(0) * alpha).sum((-1, -2)) / alpha.sum()
             tot = tot + a * d.min()
             wsum += a
-    return tot / max(wsum, 1e-12) / 255.0 if wsum > 0 else tot
+    return tot / wsum / 255.0 if wsum > 0 else tot
 
 
 def build(teacher, photos, size=768, patch=PATCH, log=print):
