@@ -43,7 +43,9 @@ def report_figures(style, run: Path, out_dir: Path, droot):
     import matplotlib
     matplotlib.use("Agg")
     out_dir.mkdir(parents=True, exist_ok=True)
-    if (run / "search.json").exists():   # a run started from a shipped student (--init) has no search
+    # a run started from a shipped student (--init) has no search; a hand-chosen code (search.json with
+    # no "points", e.g. runs/candy-trunk) has no cloud of evaluated codes to plot
+    if (run / "search.json").exists() and "points" in json.loads((run / "search.json").read_text()):
         _pareto_figure(style, run, out_dir)
     _curves_and_contact_sheet(style, run, out_dir, droot)
 
