@@ -91,6 +91,14 @@ def ring_figures(teacher_img, model_img, threshold=THRESHOLD, tol=TOL):
             "teacher_at": [(y, x) for y, x, _ in pt], "model_at": [(y, x) for y, x, _ in pm]}
 
 
+def ring_totals(rows):
+    """Totals over photos of ring_figures rows: teacher rings, model rings, hits, and the strength
+    weighted by the teacher's rings (None without teacher rings)."""
+    nt, nm, hits = (sum(r[k] for r in rows) for k in ("teacher_rings", "model_rings", "hits"))
+    st = sum(r["strength"] * r["teacher_rings"] for r in rows if r["strength"] is not None)
+    return {"teacher_rings": nt, "model_rings": nm, "hits": hits, "strength": st / nt if nt else None}
+
+
 def _kernel_bank(radii=RADII, n=SECTORS):
     """[len(radii) * n * 3, 1, S, S] float64 tensor of the sector kernels (centred, zero-padded to the largest)."""
     import torch
@@ -200,10 +208,10 @@ def main(argv=None):
                 print(m, Path(p).name, {k: v for k, v in r.items() if not k.endswith("_at")}, flush=True)
     print(f"\n{a.size} px, {len(res[a.models[0]])} photos\n| model | teacher rings | model rings | hits (recall) | strength | top-3 score teacher / model |\n|---|---|---|---|---|---|")
     for m, rows in res.items():
-        nt, nm, hits = (sum(r[k] for r in rows) for k in ("teacher_rings", "model_rings", "hits"))
-        st = [r["strength"] * r["teacher_rings"] for r in rows if r["strength"] is not None]
+        t = ring_totals(rows)
+        nt, hits, st = t["teacher_rings"], t["hits"], t["strength"]
         t3, m3 = (np.mean([r[k] for r in rows]) for k in ("teacher_top3", "model_top3"))
-        print(f"| {m} | {nt} | {nm} | {hits} ({hits / nt if nt else float('nan'):.2f}) | {sum(st) / nt if nt else float('nan'):.3f} | {t3:.1f} / {m3:.1f} |")
+        print(f"| {m} | {nt} | {t['model_rings']} | {hits} ({hits / nt if nt else float('nan'):.2f}) | {st if st is not None else float('nan'):.3f} | {t3:.1f} / {m3:.1f} |")
     if a.json:
         Path(a.json).write_text(json.dumps(res, indent=1))
 

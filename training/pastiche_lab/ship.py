@@ -43,9 +43,7 @@ def report_figures(style, run: Path, out_dir: Path, droot):
     import matplotlib
     matplotlib.use("Agg")
     out_dir.mkdir(parents=True, exist_ok=True)
-    # a run started from a shipped student (--init) has no search; a hand-chosen code (search.json with
-    # no "points", e.g. runs/candy-trunk) has no cloud of evaluated codes to plot
-    if (run / "search.json").exists() and "points" in json.loads((run / "search.json").read_text()):
+    if (run / "search.json").exists():   # a run started from a shipped student (--init) has no search
         _pareto_figure(style, run, out_dir)
     _curves_and_contact_sheet(style, run, out_dir, droot)
 
@@ -54,6 +52,8 @@ def _pareto_figure(style, run: Path, out_dir: Path):
     import matplotlib.pyplot as plt
     from .prune import pareto_front
     res = json.loads((run / "search.json").read_text())
+    if "points" not in res:   # a hand-chosen code (prune_rings.py --search-json) has no cloud of evaluated codes
+        return
     pts = res["points"]
     fr = pareto_front(pts)
     fig, ax = plt.subplots(1, 2, figsize=(10, 4))
