@@ -132,7 +132,14 @@ def write_format_a(net: TransformerNet, folder):
 
 
 def load_teacher(data_root, rel: str) -> TransformerNet:
+    """The teacher `rel` (STYLES' path under teachers/): format A (a folder), format B (a file), or, in
+    a GPU bundle (scripts/gpu_bundle.py), its compact copy `<rel>.pt` (a checkpoint, convolution
+    weights in float16 as format B stores them)."""
     p = Path(data_root) / "teachers" / rel
     if p.is_dir():
         return read_format_a(p)
+    compact = p.with_name(p.name + ".pt")
+    if not p.exists() and compact.exists():
+        from .checkpoints import load_net
+        return load_net(compact)
     return read_format_b(p)

@@ -1,0 +1,159 @@
+"""Issue 11's GPU path: fine-tune every shipped teacher-derived student at once, where a GPU is at hand
+for minutes, from one self-contained folder that travels to it (<= 64 MiB), and bring the checkpoints back.
+
+    cd training && python3 scripts/gpu_bundle.py build            # here: training/gpu/ (ignored by git)
+    bash training/scripts/finetune_all_gpu.sh                     # there (DEVICE=cpu MINUTES=0.3 here: a check)
+    cd training && python3 scripts/gpu_bundle.py unpack students.tar last.tar   # here: runs/<job>-gpu/
+
+The folder holds what the pipeline reads under --data (teachers, loss networks, the BSDS training photos
+as JPEG q95, the first --val validation photos as they are), the extra training pool (pastiche_lab.photos,
+scaled to 768 px), each shipped student read back from models/<id>.onnx (onnx_import) as its starting
+point, and the full-trunk candy's channel code (scripts/prune_rings.py). Format-A teachers travel as
+checkpoints with float16 convolution weights (format B stores them so), which `teachers.load_teacher`
+reads where the folder has no original. The held-out test set (Kodak, val photos from
+data.TEST_VAL_FROM on) never travels. Teachers and photos keep their licences (../shared/data/README.md,
+training/DATA.md): the folder is a working copy and is never committed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from pastiche_lab import checkpoints  # noqa: E402
+from pastiche_lab.data import LAB, POOL, REPO, STYLES, data_root, list_photos  # noqa: E402
+from pastiche_lab.teachers import load_teacher  # noqa: E402
+
+LIMIT = 64 * 2 ** 20
+SHIPPED = ["candy", "mosaic", "udnie", "rain-princess", "picasso", "starry-night", "sunflowers", "wheatfield"]
+TRUNK = "16/32/128/res[16,8,8,8,48]/32/16"          # the full-trunk candy (training/README.md, fourteenth pass)
+KEEP = ("student.pt", "last.pt", "ft_log.jsonl", "pipeline.log", "init.json", "search.json")
+
+
+def compact_teacher(net, path):
+    """A teacher as a checkpoint with its convolution weights in float16 (4-D tensors; the rest float32)."""
+    sd = {k: (v.half() if v.dim() == 4 else v) for k, v in net.state_dict().items()}
+    checkpoints.save(path, config=net.config(), state_dict=sd)
+
+
+def _jpeg(src, dst, max_side=None, quality=95):
+    im = Image.open(src).convert("RGB")
+    if max_side and max(im.size) > max_side:
+        s = max_side / max(im.size)
+        im = im.resize((round(im.width * s), round(im.height * s)), Image.BICUBIC)
+    im.save(dst, quality=quality)
+
+
+def size_of(folder) -> int:
+    return sum(p.stat().st_size for p in Path(folder).rglob("*") if p.is_file())
+
+
+def build(out: Path, droot: Path, styles, val_n=6, train_n=None, pool_side=768, models=REPO / "models",
+          trunk=True, limit=LIMIT, log=print):
+    if out.exists():
+        shutil.rmtree(out)
+    d = out / "data"
+    for style in styles:
+        rel = STYLES[style][0]
+        src = droot / "teachers" / rel
+        dst = d / "teachers" / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            compact_teacher(load_teacher(droot, rel), dst.with_name(dst.name + ".pt"))
+        else:
+            shutil.copy(src, dst)
+    shutil.copytree(droot / "lossnets", d / "lossnets")
+    (d / "photos" / "train").mkdir(parents=True)
+    for p in list_photos(droot / "photos" / "train")[:train_n]:
+        _jpeg(p, d / "photos" / "train" / (p.stem + ".jpg"))
+    (d / "photos" / "val").mkdir(parents=True)
+    for p in list_photos(droot / "photos" / "val")[:val_n]:
+        shutil.copy(p, d / "photos" / "val" / p.name)
+    (out / "pool").mkdir()
+    pool = list_photos(POOL) if POOL.is_dir() else []
+    if not pool:
+        log(f"no extra pool in {POOL} (scripts/fetch_photos.sh, pastiche_lab.photos prepare): BSDS train only")
+    for p in pool:
+        _jpeg(p, out / "pool" / (p.stem + ".jpg"), max_side=pool_side, quality=92)
+    (out / "inits").mkdir()
+    for style in styles:
+        subprocess.run([sys.executable, "-m", "pastiche_lab.onnx_import", str(models / f"{style}.onnx"),
+                        "--out", str(out / "inits" / f"{style}.pt")], cwd=LAB, check=True, stdout=subprocess.DEVNULL)
+    if trunk and "candy" in styles:
+        subprocess.run([sys.executable, "scripts/prune_rings.py", "--configs", TRUNK, "--search-json",
+                        str((out / "runs" / "candy-trunk" / "search.json").resolve())], cwd=LAB, check=True,
+                       stdout=subprocess.DEVNULL, env={**os.environ, "PASTICHE_DATA": str(droot)})
+    (out / "MANIFEST.json").write_text(json.dumps({"styles": styles, "val_photos": val_n, "pool": len(pool),
+                                                   "train": len(list_photos(d / "photos" / "train"))}, indent=1))
+    n = size_of(out)
+    log(f"{out}: {n / 2 ** 20:.1f} MiB")
+    if n > limit:
+        raise SystemExit(f"{out} is {n / 2 ** 20:.1f} MiB, over {limit / 2 ** 20:.0f} MiB")
+    return n
+
+
+def pack(runs: Path, out: Path):
+    """Each run's best student (student.pt) and logs into out/students.tar, its last weights (last.pt, from
+    ft_state.pt) into out/last.tar: two files under 16 MiB each, as the GPU machine sends files back."""
+    out.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(out / "students.tar", "w") as best, tarfile.open(out / "last.tar", "w") as last:
+        for run in sorted(p for p in runs.iterdir() if p.is_dir()):
+            st = run / "ft_state.pt"
+            if st.exists():
+                ck = checkpoints.load(st)
+                if ck["config"] is not None:
+                    checkpoints.save(run / "last.pt", config=ck["config"], state_dict=ck["state_dict"],
+                                     step=ck["step"], elapsed=ck["elapsed"])
+            for name in KEEP:
+                if (run / name).exists():
+                    (last if name == "last.pt" else best).add(run / name, arcname=f"{run.name}/{name}")
+
+
+def unpack(tar_path: Path, runs=LAB / "runs", suffix="-gpu"):
+    with tarfile.open(tar_path) as tf:
+        for m in tf.getmembers():
+            job, name = m.name.split("/", 1)
+            if not m.isfile() or "/" in name or name not in KEEP or ".." in job:
+                raise SystemExit(f"{tar_path}: unexpected member {m.name}")
+            dst = runs / f"{job}{suffix}" / name
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            dst.write_bytes(tf.extractfile(m).read())
+            print(dst)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("build")
+    b.add_argument("--out", default=str(LAB / "gpu"))
+    b.add_argument("--data")
+    b.add_argument("--styles", nargs="+", default=SHIPPED, choices=SHIPPED)
+    b.add_argument("--val", type=int, default=6, help="validation photos (the first N; never the test set)")
+    b.add_argument("--train", type=int, default=None, help="BSDS training photos (default all)")
+    b.add_argument("--no-trunk", action="store_true", help="leave out the full-trunk candy job")
+    p = sub.add_parser("pack")
+    p.add_argument("runs")
+    p.add_argument("out", help="folder for students.tar and last.tar")
+    u = sub.add_parser("unpack")
+    u.add_argument("tar", nargs="+")
+    u.add_argument("--runs", default=str(LAB / "runs"))
+    a = ap.parse_args(argv)
+    if a.cmd == "build":
+        build(Path(a.out), data_root(a.data), a.styles, a.val, a.train, trunk=not a.no_trunk)
+    elif a.cmd == "pack":
+        pack(Path(a.runs), Path(a.out))
+    else:
+        for t in a.tar:
+            unpack(Path(t), Path(a.runs))
+
+
+if __name__ == "__main__":
+    main()
