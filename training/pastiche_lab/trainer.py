@@ -102,7 +102,7 @@ class Trainer:
         else:                                                # an older state: a fresh stream, as before
             self.sampler.rng.seed(self.seed + self.step)
         if ck["torch_rng"] is not None:
-            torch.set_rng_state(ck["torch_rng"])
+            torch.set_rng_state(ck["torch_rng"].cpu())   # loaded onto the device (map_location)
         if ck["meta"].get("objective") is not None and hasattr(self.objective, "load_state_dict"):
             self.objective.load_state_dict(ck["meta"]["objective"])   # e.g. a discriminator trained with the net
         self.log(f"resumed at iter {self.step}, {self.elapsed / 60:.1f} min trained, best {self.best}")
