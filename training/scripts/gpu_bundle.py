@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,7 +30,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pastiche_lab import checkpoints  # noqa: E402
-from pastiche_lab.data import LAB, POOL, REPO, STYLES, data_root, list_photos  # noqa: E402
+from pastiche_lab.data import LAB, POOL, REPO, STYLES, TEST_VAL_FROM, data_root, list_photos  # noqa: E402
 from pastiche_lab.teachers import load_teacher  # noqa: E402
 
 LIMIT = 64 * 2 ** 20
@@ -56,8 +57,10 @@ def size_of(folder) -> int:
     return sum(p.stat().st_size for p in Path(folder).rglob("*") if p.is_file())
 
 
-def build(out: Path, droot: Path, styles, val_n=6, train_n=None, pool_side=768, models=REPO / "models",
+def build(out: Path, droot: Path, styles, val_n=6, train_n=None, pool_side=768, models=REPO / "models", pool=POOL,
           trunk=True, limit=LIMIT, log=print):
+    if val_n > TEST_VAL_FROM:
+        raise SystemExit(f"--val {val_n}: validation photos from {TEST_VAL_FROM} on are the held-out test set")
     if out.exists():
         shutil.rmtree(out)
     d = out / "data"
@@ -78,9 +81,9 @@ def build(out: Path, droot: Path, styles, val_n=6, train_n=None, pool_side=768, 
     for p in list_photos(droot / "photos" / "val")[:val_n]:
         shutil.copy(p, d / "photos" / "val" / p.name)
     (out / "pool").mkdir()
-    pool = list_photos(POOL) if POOL.is_dir() else []
+    pool = list_photos(pool) if Path(pool).is_dir() else []
     if not pool:
-        log(f"no extra pool in {POOL} (scripts/fetch_photos.sh, pastiche_lab.photos prepare): BSDS train only")
+        log("no extra pool (scripts/fetch_photos.sh, pastiche_lab.photos prepare): BSDS train only")
     for p in pool:
         _jpeg(p, out / "pool" / (p.stem + ".jpg"), max_side=pool_side, quality=92)
     (out / "inits").mkdir()
@@ -120,8 +123,8 @@ def pack(runs: Path, out: Path):
 def unpack(tar_path: Path, runs=LAB / "runs", suffix="-gpu"):
     with tarfile.open(tar_path) as tf:
         for m in tf.getmembers():
-            job, name = m.name.split("/", 1)
-            if not m.isfile() or "/" in name or name not in KEEP or ".." in job:
+            job, _, name = m.name.partition("/")
+            if not m.isfile() or not re.fullmatch(r"[A-Za-z0-9_-]+", job) or name not in KEEP:
                 raise SystemExit(f"{tar_path}: unexpected member {m.name}")
             dst = runs / f"{job}{suffix}" / name
             dst.parent.mkdir(parents=True, exist_ok=True)
