@@ -4,6 +4,8 @@ for minutes, from one self-contained folder that travels to it (<= 64 MiB), and 
     cd training && python3 scripts/gpu_bundle.py build            # here: training/gpu/ (ignored by git)
     bash training/scripts/finetune_all_gpu.sh                     # there (DEVICE=cpu MINUTES=0.3 here: a check)
     cd training && python3 scripts/gpu_bundle.py unpack students.tar last.tar   # here: runs/<job>-gpu/
+    cd training && python3 scripts/gpu_bundle.py eval runs/candy-gpu --style candy --commit <sha>   # eval.json
+    cd training && python3 -m pastiche_lab.ship --style candy --run-dir runs/candy-gpu           # if it is better
 
 The folder holds what the pipeline reads under --data (teachers, loss networks, the BSDS training photos
 as JPEG q95, the first --val validation photos as they are), the extra training pool (pastiche_lab.photos,
@@ -132,6 +134,28 @@ def unpack(tar_path: Path, runs=LAB / "runs", suffix="-gpu"):
             print(dst)
 
 
+def final_eval(run: Path, style, droot, commit, photos=25):
+    """The pipeline's last step for a run that came back: eval.json (the lab's bar on the first `photos` val
+    photos at 384 px, as `ship` reads it) from its student.pt, minutes and iterations from last.pt; init.json
+    says where it started and on what it was fine-tuned (ship records it as the catalog's fine_tuned_from)."""
+    from pastiche_lab.evaluate import full_report, net_fn
+    net = checkpoints.load_net(run / "student.pt")
+    last = checkpoints.load(run / "last.pt")
+    rep = full_report(style, net_fn(net, "cpu"), net.config(), droot, "cpu", photos)
+    best = checkpoints.load(run / "student.pt")
+    rep.update(minutes_trained=last["elapsed"] / 60, iterations=last["step"], best_iteration=best["step"],
+               device="one NVIDIA H200 (scripts/finetune_all_gpu.sh)")
+    (run / "eval.json").write_text(json.dumps(rep, indent=1))
+    init = run / "init.json"
+    if init.exists():
+        rec = json.loads(init.read_text())
+        rec["init"] = (f"models/{style}.onnx of commit {commit} (onnx_import), fine-tuned "
+                       f"{last['elapsed'] / 60:.0f} min, {last['step']} iterations of batch 8 on one H200 GPU "
+                       "(scripts/finetune_all_gpu.sh)")
+        init.write_text(json.dumps(rec))
+    return rep
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -148,8 +172,16 @@ def main(argv=None):
     u = sub.add_parser("unpack")
     u.add_argument("tar", nargs="+")
     u.add_argument("--runs", default=str(LAB / "runs"))
+    e = sub.add_parser("eval", help="eval.json for a run that came back (then `pastiche_lab.ship --run-dir` it)")
+    e.add_argument("run")
+    e.add_argument("--style", required=True, choices=SHIPPED)
+    e.add_argument("--commit", required=True, help="the commit whose models/ the bundle was built from")
+    e.add_argument("--data")
     a = ap.parse_args(argv)
-    if a.cmd == "build":
+    if a.cmd == "eval":
+        rep = final_eval(Path(a.run), a.style, data_root(a.data), a.commit)
+        print(json.dumps({k: rep[k] for k in ("style_distance_ratio", "ssim_lum_4x", "meets_bar")}))
+    elif a.cmd == "build":
         build(Path(a.out), data_root(a.data), a.styles, a.val, a.train, trunk=not a.no_trunk)
     elif a.cmd == "pack":
         pack(Path(a.runs), Path(a.out))
