@@ -89,6 +89,28 @@ public record NormLayout(int[] channels, double[] eps) {
         return s;
     }
 
+    /**
+     * How far the statistics {@code from} are from {@code to}, in {@code to}'s units: per norm the
+     * channels' average of |mean difference| / deviation plus |log of the deviation ratio|,
+     * averaged over the norms. 0 when they are equal; about the size of the correction
+     * {@link #correction}{@code (to, from)} asks for.
+     */
+    public double mismatch(float[] to, float[] from) {
+        check(to);
+        check(from);
+        double sum = 0;
+        int o = 0;
+        for (int c : channels) {
+            double norm = 0;
+            for (int i = o; i < o + c; i++) {
+                norm += Math.abs((double) to[i] - from[i]) / to[i + c] + Math.abs(Math.log((double) to[i + c] / from[i + c]));
+            }
+            sum += norm / c;
+            o += 2 * c;
+        }
+        return sum / channels.length;
+    }
+
     private void check(float[] v) {
         if (v.length != statsLength()) {
             throw new IllegalArgumentException(v.length + " values, the norms have " + statsLength());

@@ -57,8 +57,11 @@ class OnnxStylizerTest {
      *     effects reach into the blend and this drops to 24 dB, so the check has teeth);</li>
      * <li>statistics from the 1024 px copy, no refinement: 36.6 dB, asserted above 30 dB (far from
      *     the 19 dB of tiles normalised each on their own: visible seams);</li>
-     * <li>refined over the full-resolution tiles: 52.3 dB after one pass, 66.2 dB after two (the
-     *     default at 2 MP); asserted above 45 and 58 dB, each at least 10 dB above the previous.</li>
+     * <li>refined over the full-resolution tiles: 55.2 dB after one pass, 65.2 dB after two (the
+     *     default at 2 MP); asserted above 45 and 58 dB, the first at least 10 dB above no pass, the
+     *     second 8 dB above the first. (Solved on the copy, before the mosaic stand-in: 52.4 and
+     *     66.0 dB; the mosaic is nearer the full image here, so it is chosen and gains the first pass
+     *     2.8 dB, the second lands 0.8 dB lower: TileStatistics#refine.)</li>
      * </ul>
      */
     @Test
@@ -81,7 +84,7 @@ class OnnxStylizerTest {
             assertTrue(borders > 60, "PSNR with full-size statistics " + borders);
             assertTrue(psnr[0] > 30, "PSNR without refinement " + psnr[0]);
             assertTrue(psnr[1] > 45 && psnr[1] > psnr[0] + 10, "PSNR after 1 pass " + psnr[1]);
-            assertTrue(psnr[2] > 58 && psnr[2] > psnr[1] + 10, "PSNR after 2 passes " + psnr[2]);
+            assertTrue(psnr[2] > 58 && psnr[2] > psnr[1] + 8, "PSNR after 2 passes " + psnr[2]);
             assertEquals(2, TilingSettings.DEFAULT.passesFor(img.pixelCount()), "2 passes by default at 2 MP");
         }
     }
@@ -133,6 +136,33 @@ class OnnxStylizerTest {
                     psnr[2]);
             assertTrue(psnr[2] > psnr[0] + 8, psnr[0] + " -> " + psnr[2]);
             assertTrue(psnr[2] > 36, "2 passes " + psnr[2]);
+        }
+    }
+
+    /**
+     * A network whose statistics hang on the finest detail (the {@code tiny-detail} fixture: a
+     * high-pass first conv), as the 1/4 candy student's did: the downscaled copy, which has none of
+     * that detail, predicts badly how the full image's moments move with the statistics, and the
+     * refinement solved on it stalled (19.2 / 23.4 / 33.4 dB vs whole after 0 / 1 / 2 passes, 1024 x
+     * 768 in 512 px tiles, copy at 512 px). Solved on the mosaic of full-resolution patches, which
+     * is nearer the full image here, it converges (19.2 / 44.4 / 59.8 dB in the lab, whole-image moments).
+     */
+    @Test
+    void refinementConvergesWhereTheStatisticsHangOnFineDetail() throws Exception {
+        try (ModelRegistry registry = TinyModel.detailRegistry()) {
+            RgbaImage img = SyntheticImage.photoLike(1024, 768, 8);
+            TilingSettings tiled = TilingSettings.DEFAULT.withTile(512, 128).withStatsLongSide(512).alwaysTile();
+            RgbaImage whole = new OnnxStylizer(registry, tiled.neverTile())
+                    .stylize(img, "tiny-detail", ProgressListener.NONE, CancellationToken.none());
+            double[] psnr = new double[3];
+            for (int passes = 0; passes <= 2; passes++) {
+                psnr[passes] = ImageMetrics.psnr(whole, new OnnxStylizer(registry, tiled.withStatsPasses(passes))
+                        .stylize(img, "tiny-detail", ProgressListener.NONE, CancellationToken.none()));
+            }
+            System.err.printf("tiny-detail 1024x768, 512 px tiles: %.2f / %.2f / %.2f dB after 0 / 1 / 2 passes%n",
+                    psnr[0], psnr[1], psnr[2]);
+            assertTrue(psnr[1] > psnr[0] + 15, "1 pass " + psnr[1] + " vs " + psnr[0]);
+            assertTrue(psnr[2] > 50 && psnr[2] > psnr[1] + 8, "2 passes " + psnr[2] + " vs " + psnr[1]);
         }
     }
 

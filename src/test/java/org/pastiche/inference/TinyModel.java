@@ -16,6 +16,16 @@ final class TinyModel {
         }
     }
 
+    /** The second fixture, {@code tiny-detail}: statistics that hang on fine detail (its README.txt). */
+    static ModelRegistry detailRegistry() {
+        try {
+            Path dir = Path.of(TinyModel.class.getResource("/models/tiny-detail/catalog.json").toURI()).getParent();
+            return new ModelRegistry(List.of(dir), SessionSettings.defaults());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static ModelRegistry registry() {
         return new ModelRegistry(List.of(dir()), SessionSettings.defaults());
     }
