@@ -52,7 +52,8 @@ def test_ring_figures_teacher_vs_a_model_without_rings():
 def test_ring_map_torch_is_ring_map_where_it_sees_a_ring_and_ring_tail_asks_for_rings_anywhere():
     t, plain = _scene()[..., 0], _scene(ring=False)[..., 0]
     a, b = ring_map(t), ring_map_torch(torch.tensor(t)[None, None])[0].numpy()
-    assert np.abs(a - b)[a > THRESHOLD].max() < 1e-6 and np.unravel_index(b.argmax(), b.shape) in ((40, 50), (39, 50))
+    peak = np.unravel_index(b.argmax(), b.shape)   # the ring's centre is a plateau of equal scores: any of it
+    assert np.abs(a - b)[a > THRESHOLD].max() < 1e-6 and abs(peak[0] - 40) <= 1 and abs(peak[1] - 50) <= 1
     assert ring_map_torch(torch.tensor(plain)[None, None]).max() < THRESHOLD - 40
     rgb = lambda im: torch.tensor(np.repeat(im[None, None], 3, 1))
     assert float(ring_tail(rgb(t), rgb(t))) == 0.0
