@@ -147,6 +147,9 @@ def main(argv=None):
                     help="ship below the lab's bar only if these held-out test figures (evaluate --json, one style, "
                          "several sizes) beat the shipped student's in reports/test_set_after.json on style distance "
                          "and SSIM lum 4x at every size (a shipped student that itself misses the bar)")
+    ap.add_argument("--shipped-json", metavar="JSON", default=None,
+                    help="with --if-better: the shipped student's figures on the same photos as TEST_JSON (default "
+                         "reports/test_set_after.json, test:6; e.g. reports/test_set_full.json for the 34 held-out photos)")
     a = ap.parse_args(argv)
     torch.set_num_threads(2)
     droot = data_root(a.data)
@@ -157,7 +160,7 @@ def main(argv=None):
     ev = json.loads((run / "eval.json").read_text())
     below_bar = None
     if not ev["meets_bar"]:
-        below_bar = below_bar_record(a.style, Path(a.if_better)) if a.if_better else None
+        below_bar = below_bar_record(a.style, Path(a.if_better), a.shipped_json and Path(a.shipped_json)) if a.if_better else None
         if below_bar is None or not record_is_better(below_bar):
             raise SystemExit(f"{a.style}: does not meet the bar: {ev}")
         print(f"{a.style}: below the bar, but better than the shipped student on the test set ({a.if_better})")

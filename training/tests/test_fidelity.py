@@ -297,14 +297,15 @@ def test_la_muse_reference_band_goes_away_with_the_lab_context():
 
 
 def _shipped_vs_teacher(style, photo_index=91, size=768):
-    """(student output, teacher reference) on a held-out val photo at `size`, the shipped ONNX model."""
+    """(student output, teacher reference) on a held-out val photo at `size`, the shipped ONNX model fed as
+    the engine feeds it (on the catalog's mirrored margin, border_context and border_sides, where it has one)."""
     from pastiche_lab.teachers import load_teacher
     torch.set_num_threads(1)
     cat = {m["id"]: m for m in json.loads((REPO / "models" / "catalog.json").read_text())["models"]}
     img = resize_long(load_rgb(list_photos(DATA / "photos" / "val")[photo_index]), size)
     teacher = load_teacher(DATA, STYLES[style][0]).eval()
     ref = _teacher_ref(teacher, img, reference_context(STYLES[style][1]))
-    out = E.pad_run(E.onnx_fn(str(REPO / "models" / cat[style]["file"]), 1), img)
+    out = E.pad_run(E.fed_on_context(E.onnx_fn(str(REPO / "models" / cat[style]["file"]), 1), *E.shipped_feed(style)), img)
     return out, ref
 
 
