@@ -141,9 +141,12 @@ class BorderContextTest {
     }
 
     @Test
-    void theShippedLaMuseIsPaintedOnAnEightPixelMarginAndNoOtherShippedStyleIs() throws Exception {
+    void theShippedFormatAStylesArePaintedOnAnEightPixelMarginAndNoOtherShippedStyleIs() throws Exception {
+        // La Muse since session 10; starry night, sunflowers and wheatfield since their GPU fine-tune
+        // (training/README.md, fifteenth pass): on the margin their edge band is below their old students'.
+        java.util.Set<String> onMargin = java.util.Set.of("picasso", "starry-night", "sunflowers", "wheatfield");
         for (StyleModel s : StyleCatalog.load(Path.of("models", "catalog.json"))) {
-            assertEquals("picasso".equals(s.id()) ? 8 : 0, s.borderContext(), s.id());
+            assertEquals(onMargin.contains(s.id()) ? 8 : 0, s.borderContext(), s.id());
         }
     }
 }
