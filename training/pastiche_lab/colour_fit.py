@@ -3,15 +3,17 @@
 
 A format-B student ends in a linear 9x9 convolution (then the clamp to 0..255), so an affine colour map
 y -> M y + c (M 3x3, c 3) applied to its output is exactly a new output convolution:
-W' = M W (over the output channels), b' = M b + c. The map is fitted by least squares, teacher ~ M student
-+ c, on `pool` x `pool` block means (default 8: the strokes averaged away, the local colour kept) of the
-student's unclamped and the teacher's output on training photos (never the test set), leaving out blocks
-where the teacher is at the clamp (there the target is not the linear one). A ridge toward the identity
-(`--ridge`) keeps the map near "no change" where the photos say little.
+W' = M W (over the output channels), b' = M b + c. The map is fitted on `pool` x `pool` block means (default 8:
+the strokes averaged away, the local colour kept) of the student's unclamped and the teacher's output on
+training photos (never the test set), leaving out blocks where the teacher is at the clamp. `--method`:
+`chroma` (default) carries the mean and covariance of the student's two opponent-chroma axes onto the
+teacher's, the luma untouched; `moments` the same on all three channels; `lstsq` least squares (which
+shrinks toward the mean the colours it cannot place: paler still). `--ridge` pulls the map toward "no
+change" (for the moment fits a blend: 0.5 = half way).
 
-    python3 -m pastiche_lab.colour_fit --style mosaic --model runs/mosaic-colour/init.pt \
-        --photos cache/photos/pool --size 768 --out runs/mosaic-colour/student.pt
-    python3 -m pastiche_lab.colour_fit --saturation --style mosaic --photos test --size 768   # the figures only
+    python3 -m pastiche_lab.colour_fit --style mosaic --model runs/mosaic-colour/init.pt --size 768 \
+        --ridge 0.5 --eval 25 --out runs/mosaic-c50/student.pt     # the photo pool; eval.json for ship
+    python3 -m pastiche_lab.colour_fit --saturation --style mosaic --photos test --size 384 768   # figures only
 
 `saturation` (also a command, `--saturation`): mean chroma C*ab of 8 x 8 block means, student over
 teacher (1 = as colourful as the teacher; under 1 paler), and the mean L*, a*, b* offsets.
@@ -28,7 +30,7 @@ from skimage.color import rgb2lab
 
 from . import checkpoints
 from .chroma_fidelity import pool_image
-from .data import STYLES, data_root, photo_set, to_tensor
+from .data import LAB, STYLES, data_root, photo_set, test_photos, to_tensor
 
 
 def fit_affine(s, t, ridge=0.0):
@@ -153,7 +155,8 @@ def main(argv=None):
     ap.add_argument("--method", choices=["chroma", "moments", "lstsq"], default="chroma",
                     help="chroma: match the teacher's chroma mean and covariance, luma untouched (default); "
                          "moments: the same on all three channels; lstsq: least squares")
-    ap.add_argument("--ridge", type=float, default=0.0)
+    ap.add_argument("--ridge", type=float, default=0.0,
+                    help="toward the identity: chroma/moments blend M with I (0..1); lstsq a penalty per block")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--out", help="fit: the student checkpoint with the map folded in")
     ap.add_argument("--eval", type=int, default=0, metavar="N",
@@ -182,10 +185,10 @@ def main(argv=None):
     if len(a.style) != 1 or not a.model or not a.out:
         raise SystemExit("the fit needs one --style, --model (a student .pt) and --out")
     style = a.style[0]
-    from .data import LAB
     photos = photo_set(a.photos or [str(LAB / "cache" / "photos" / "pool")], droot)
-    if "test" in photos[1] or "kodak" in photos[1].lower():
-        raise SystemExit("the colour map is fitted on training photos, never the test set")
+    held_out = {p.resolve() for p in test_photos(droot)} & {Path(p).resolve() for p in photos[0]}
+    if held_out:
+        raise SystemExit(f"the colour map is fitted on training photos, never the test set ({len(held_out)} of them given)")
     ck = checkpoints.load(a.model)
     net = checkpoints.load_net(a.model)
     tc = TeacherCache(style, droot, a.size[0], photos=photos)

@@ -88,3 +88,13 @@ def test_saturation_sees_a_paler_student_and_a_shift():
     fn = lambda x: torch.from_numpy(paler).permute(2, 0, 1)[None].float()   # noqa: E731
     r = CF.saturation(fn, TC)
     assert r["chroma_ratio"] < 0.7 and r["student_chroma"] < r["teacher_chroma"]
+
+
+def test_the_fit_refuses_held_out_photos(tmp_path):
+    from PIL import Image
+    kodak = tmp_path / "photos" / "kodak"; kodak.mkdir(parents=True)
+    (tmp_path / "photos" / "val").mkdir()
+    Image.new("RGB", (16, 16)).save(kodak / "kodim01.png")
+    with pytest.raises(SystemExit, match="never the test set"):
+        CF.main(["--style", "mosaic", "--data", str(tmp_path), "--photos", str(kodak),
+                 "--model", str(tmp_path / "none.pt"), "--out", str(tmp_path / "out.pt")])
